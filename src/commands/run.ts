@@ -1,0 +1,77 @@
+import {Flags} from '@oclif/core';
+import {BaseCommand} from '../cli/base.js';
+import {Progress} from '../cli/progress.js';
+import {allOps} from '../core/registry.js';
+import {renderTables} from '../report/table.js';
+import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
+import type {Report} from '../report/schema.js';
+import {buildPlan, DEFAULT_PRESET, presetNames} from '../suite/plan.js';
+import {DEFAULT_TIMING, emptyReport, failedCount, runSuite} from '../suite/run-suite.js';
+
+export default class Run extends BaseCommand {
+  static override summary = 'Check, then time, a ladder of kernel variants; print a table and save JSON results.';
+
+  static override examples = [
+    '<%= config.bin %> run',
+    '<%= config.bin %> run --op gemm --size 1024',
+    "<%= config.bin %> run --variant 'gemm/*' --size 256x512x1024,64..1024*2",
+    '<%= config.bin %> run --preset deepbench --out reports/deepbench.json',
+  ];
+
+  static override flags = {
+    op: Flags.string({description: `op(s) to run: ${allOps().map((o) => o.name).join(', ')}`, multiple: true, delimiter: ','}),
+    variant: Flags.string({char: 'v', description: "variant ids or globs ('gemm/*'); repeatable", multiple: true}),
+    size: Flags.string({char: 's', description: "sizes: N, MxNxK, lists '256,512', ranges '64..1024*2' (overrides --preset)"}),
+    preset: Flags.string({description: `named set of sizes: ${presetNames().join(', ')}`, default: DEFAULT_PRESET}),
+    time: Flags.integer({description: 'measuring time budget per case, ms', default: DEFAULT_TIMING.timeBudgetMs, min: 1}),
+    'min-samples': Flags.integer({description: 'minimum timed samples per case', default: DEFAULT_TIMING.minSamples, min: 1}),
+    out: Flags.string({char: 'o', description: 'results file (default reports/run-<timestamp>.json)'}),
+  };
+
+  async run(): Promise<Report> {
+    const {flags} = await this.parse(Run);
+    const plan = buildPlan({ops: flags.op, variants: flags.variant, sizes: flags.size, preset: flags.preset});
+    const out = flags.out ?? defaultOutPath();
+    assertWritable(out, '--out');
+
+    const controller = new AbortController();
+    const opts = {
+      seed: flags.seed,
+      threads: this.threadsOrDefault(flags.threads),
+      timing: {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']},
+      signal: controller.signal,
+    };
+    const report = emptyReport(plan, opts);
+    const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
+    const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
+    // First Ctrl-C: finish the case in hand, save, exit 130. A second one: save now and leave.
+    const onSigint = (): void => {
+      if (controller.signal.aborted) {
+        report.interrupted = true;
+        save();
+        process.exit(130);
+      }
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report);
+    } finally {
+      process.off('SIGINT', onSigint);
+      progress.clear();
+    }
+    save();
+    if (!this.jsonEnabled()) {
+      this.log(renderTables(report, {color: Boolean(process.stdout.isTTY)}));
+      this.log(`results: ${out}`);
+    }
+    if (report.interrupted) {
+      this.logToStderr(`interrupted: ${report.results.length} finished case(s) saved to ${out}`);
+      process.exitCode = 130;
+    } else if (failedCount(report) > 0) {
+      this.logToStderr(`${failedCount(report)} case(s) failed their check or errored`);
+      process.exitCode = 1;
+    }
+    return report;
+  }
+}

@@ -1,0 +1,58 @@
+// The programmatic API: what the CLI does, for people embedding dlbench in their own harness.
+import {findVariant, allOps, allVariants} from './core/registry.js';
+import type {KernelVariant} from './core/types.js';
+import {buildPlan, type PlanRequest} from './suite/plan.js';
+import {DEFAULT_TIMING, defaultThreads, runSuite, type SuiteOptions} from './suite/run-suite.js';
+import type {Report} from './report/schema.js';
+
+export type {Availability, Backend, Caps, CheckResult, KernelVariant, OpDefinition, OpName, OpSpec} from './core/types.js';
+export type {CaseResult, Context, Report} from './report/schema.js';
+export type {Stats} from './measure/stats.js';
+export type {Timer, TimingOptions} from './measure/timer.js';
+export {SCHEMA_VERSION} from './report/schema.js';
+export {UsageError} from './core/errors.js';
+export {summarize} from './measure/stats.js';
+export {collectContext} from './measure/environment.js';
+export {renderTables} from './report/table.js';
+export {allOps, allVariants, findVariant};
+
+export interface VariantSummary {
+  id: string;
+  op: string;
+  backend: string;
+  summary: string;
+  available: boolean;
+  reason?: string;
+}
+
+/** Every variant in ladder order, with whether it can run on this machine. */
+export function listVariants(threads = defaultThreads()): VariantSummary[] {
+  return allVariants().map((v) => {
+    const a = v.available({threads});
+    return {id: v.id, op: v.op, backend: v.backend, summary: v.summary, available: a.ok, ...(a.ok ? {} : {reason: a.reason})};
+  });
+}
+
+/**
+ * Computes one op with one variant on the caller's inputs, e.g.
+ * `await compute('gemm/blocked', {m, n, k}, {a, b})` → C (Float32Array, row-major M×N).
+ * No check and no timing: the caller owns the numbers.
+ */
+export async function compute<O = unknown>(variantId: string, shape: unknown, inputs: unknown, opts: {threads?: number} = {}): Promise<O> {
+  const v: KernelVariant = findVariant(variantId, 'variantId');
+  const threads = opts.threads ?? defaultThreads();
+  const a = v.available({threads});
+  if (!a.ok) throw new Error(`${v.id} is unavailable: ${a.reason}`);
+  const state = await v.prepare(shape, inputs, {threads});
+  try {
+    return (await v.run(state)) as O;
+  } finally {
+    await v.dispose?.(state);
+  }
+}
+
+/** Plans and runs a suite (the work of `dlbench run`), returning the report without writing it. */
+export async function benchmark(req: PlanRequest, opts: Partial<SuiteOptions> = {}): Promise<Report> {
+  const plan = buildPlan(req);
+  return runSuite(plan, {seed: 42, threads: defaultThreads(), timing: DEFAULT_TIMING, ...opts});
+}

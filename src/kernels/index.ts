@@ -1,0 +1,5 @@
+// Every op dlbench knows. Adding an op means adding its definition here and nowhere else.
+import type {OpDefinition} from '../core/types.js';
+import {gemm} from './gemm/index.js';
+
+export const ops: OpDefinition[] = [gemm];

@@ -1,0 +1,99 @@
+// The machine context recorded with every result, so numbers can be compared across machines.
+import {execFileSync} from 'node:child_process';
+import {existsSync, readFileSync, readdirSync} from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import {createRequire} from 'node:module';
+import type {Context} from '../report/schema.js';
+
+const require = createRequire(import.meta.url);
+const TRACKED_PACKAGES = ['@oclif/core', 'tinybench', 'cli-table3', 'piscina'];
+
+export function packageRoot(): string {
+  return new URL('../../', import.meta.url).pathname;
+}
+
+export function dlbenchVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function packageVersion(name: string): string {
+  // Walk up from the resolved entry: packages with an `exports` map hide their package.json.
+  try {
+    let dir = path.dirname(require.resolve(name));
+    while (dir !== path.dirname(dir)) {
+      const file = path.join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8'));
+        if (pkg.name === name) return pkg.version;
+      }
+      dir = path.dirname(dir);
+    }
+  } catch {
+    // fall through
+  }
+  return 'not installed';
+}
+
+/** Cache sizes as Linux reports them (L1d, L1i, L2, L3); empty elsewhere. */
+function cacheSizes(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const dir = '/sys/devices/system/cpu/cpu0/cache';
+  try {
+    for (const entry of readdirSync(dir).filter((d) => d.startsWith('index'))) {
+      const read = (f: string): string => readFileSync(`${dir}/${entry}/${f}`, 'utf8').trim();
+      const type = read('type');
+      const name = `L${read('level')}${type === 'Data' ? 'd' : type === 'Instruction' ? 'i' : ''}`;
+      out[name] = read('size');
+    }
+  } catch {
+    // Not Linux, or sysfs hidden: leave caches unknown rather than guess.
+  }
+  return out;
+}
+
+function cpuFlags(): string[] | undefined {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    const wanted = /^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512_bf16|avx512_vnni|neon|asimd)$/;
+    return line?.split(':')[1].trim().split(/\s+/).filter((f) => wanted.test(f));
+  } catch {
+    return undefined;
+  }
+}
+
+function git(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, {cwd: packageRoot(), stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000}).toString().trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function collectContext(): Context {
+  const cpus = os.cpus();
+  const commit = git(['rev-parse', 'HEAD']);
+  return {
+    cpu: {
+      model: cpus[0]?.model.trim() ?? 'unknown',
+      cores: os.availableParallelism?.() ?? cpus.length,
+      speedMHz: cpus[0]?.speed ?? 0,
+      arch: os.arch(),
+      flags: cpuFlags(),
+      caches: cacheSizes(),
+    },
+    memory: {totalBytes: os.totalmem()},
+    os: {platform: os.platform(), release: os.release(), type: os.type()},
+    runtime: {node: process.versions.node, v8: process.versions.v8},
+    dlbench: {
+      version: dlbenchVersion(),
+      ...(commit ? {gitCommit: commit, gitDirty: (git(['status', '--porcelain']) ?? '') !== ''} : {}),
+    },
+    packages: Object.fromEntries(TRACKED_PACKAGES.map((p) => [p, packageVersion(p)])),
+    hostname: os.hostname(),
+  };
+}

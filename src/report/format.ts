@@ -1,0 +1,21 @@
+// Number formatting shared by the terminal table and the text exporters.
+
+export function fmtMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms < 1e-3) return `${(ms * 1e6).toFixed(0)} ns`;
+  if (ms < 1) return `${(ms * 1e3).toFixed(ms < 0.01 ? 2 : 1)} µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 3 : ms < 100 ? 2 : 1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+export function fmtNum(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return '—';
+  if (x === 0) return '0';
+  const mag = Math.floor(Math.log10(Math.abs(x)));
+  const decimals = Math.max(0, digits - 1 - mag);
+  return x.toFixed(Math.min(decimals, 6));
+}
+
+export function fmtPct(x: number): string {
+  return `${x.toFixed(x < 10 ? 1 : 0)}%`;
+}

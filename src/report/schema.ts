@@ -1,0 +1,90 @@
+// The results file: one versioned shape for every op, command and exporter.
+// Bump SCHEMA_VERSION on any incompatible change (readers refuse or migrate older files).
+import type {Backend, CheckResult, OpName} from '../core/types.js';
+import type {Stats} from '../measure/stats.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type CaseState = 'ok' | 'skipped' | 'check-failed' | 'errored';
+
+interface CaseBase {
+  op: OpName;
+  variant: string;
+  backend: Backend;
+  params: Record<string, number | string>;
+  shape: Record<string, number | string>;
+  /** Canonical shape text, e.g. '256x512x1024' (M×N×K for GEMM). */
+  shapeText: string;
+  seed: number;
+  inputDistribution: string;
+  flops: number;
+  macs: number;
+  bytes: number;
+  /** Arithmetic intensity: FLOPs per compulsory byte. */
+  ai: number;
+}
+
+export interface OkCase extends CaseBase {
+  state: 'ok';
+  check: CheckResult;
+  stats: Stats;
+  /** GFLOP/s at the median time. */
+  gflops: number;
+  /** Untimed set-up (allocation, packing, pool or pipeline start), ms. */
+  prepareMs: number;
+  /** The first call, cold (JIT, caches): reported apart from the steady state. */
+  firstCallMs: number;
+  /** IQR/median above 10%: the median is less trustworthy. */
+  highSpread: boolean;
+  samplesMs: number[];
+}
+
+export interface SkippedCase extends CaseBase {
+  state: 'skipped';
+  reason: string;
+}
+
+export interface CheckFailedCase extends CaseBase {
+  state: 'check-failed';
+  check: CheckResult;
+  firstCallMs: number;
+}
+
+export interface ErroredCase extends CaseBase {
+  state: 'errored';
+  phase: 'prepare' | 'run' | 'measure' | 'check' | 'dispose';
+  error: string;
+}
+
+export type CaseResult = OkCase | SkippedCase | CheckFailedCase | ErroredCase;
+
+export interface Context {
+  cpu: {model: string; cores: number; speedMHz: number; arch: string; flags?: string[]; caches: Record<string, string>};
+  memory: {totalBytes: number};
+  os: {platform: string; release: string; type: string};
+  runtime: {node: string; v8: string};
+  dlbench: {version: string; gitCommit?: string; gitDirty?: boolean};
+  packages: Record<string, string>;
+  hostname: string;
+  [extra: string]: unknown;
+}
+
+export interface RunConfig {
+  preset?: string;
+  seed: number;
+  threads: number;
+  timeBudgetMs: number;
+  minSamples: number;
+  warmupMs: number;
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: 'dlbench';
+  createdAt: string;
+  /** True when the run was cut short (Ctrl-C): results holds the cases finished before. */
+  interrupted: boolean;
+  context: Context;
+  config: RunConfig;
+  results: CaseResult[];
+}

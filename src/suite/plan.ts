@@ -1,0 +1,92 @@
+// Turns the user's choices (ops, variant patterns, sizes or a preset) into the list of cases,
+// validating everything before any work starts: bad input fails here, with nothing written.
+import os from 'node:os';
+import {UsageError} from '../core/errors.js';
+import {allOps, findOp, isGlob, matchVariants} from '../core/registry.js';
+import {expandSizeList} from '../core/sizes.js';
+import type {KernelVariant, OpDefinition} from '../core/types.js';
+
+export interface PlanRequest {
+  ops?: string[];
+  variants?: string[];
+  sizes?: string;
+  preset?: string;
+}
+
+export interface PlannedCase {
+  op: OpDefinition;
+  shape: unknown;
+  variants: KernelVariant[];
+}
+
+export interface Plan {
+  preset?: string;
+  cases: PlannedCase[];
+  /** Ids the user named exactly: they run even past a variant's size limit. */
+  forced: Set<string>;
+}
+
+export const DEFAULT_PRESET = 'quick';
+
+export function presetNames(): string[] {
+  return [...new Set(allOps().flatMap((o) => Object.keys(o.presets)))];
+}
+
+/** The largest share of physical memory one case may ask for. */
+export const MEMORY_FRACTION = 0.75;
+
+export function assertFits(op: OpDefinition, shape: unknown, flag = '--size'): void {
+  const need = op.spec.memoryBytes(shape);
+  const limit = os.totalmem() * MEMORY_FRACTION;
+  if (need > limit) {
+    throw new UsageError(`${flag}: ${op.name} ${op.spec.describe(shape)} needs about ${fmtBytes(need)} of buffers; ` +
+      `this machine allows ${fmtBytes(limit)} (${MEMORY_FRACTION * 100}% of ${fmtBytes(os.totalmem())}). Choose a smaller size.`);
+  }
+}
+
+export function fmtBytes(b: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  while (b >= 1024 && i < units.length - 1) {
+    b /= 1024;
+    i++;
+  }
+  return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+export function buildPlan(req: PlanRequest): Plan {
+  const chosenVariants = req.variants?.length ? matchVariants(req.variants) : undefined;
+  let opDefs: OpDefinition[];
+  if (req.ops?.length) {
+    opDefs = req.ops.map((o) => findOp(o));
+  } else if (chosenVariants) {
+    opDefs = allOps().filter((o) => chosenVariants.some((v) => v.op === o.name));
+  } else {
+    opDefs = allOps();
+  }
+  if (chosenVariants && req.ops?.length) {
+    const stray = chosenVariants.filter((v) => !opDefs.some((o) => o.name === v.op));
+    if (stray.length) throw new UsageError(`--variant: ${stray.map((v) => v.id).join(', ')} is not an op chosen by --op ${req.ops.join(',')}`);
+  }
+  const preset = req.sizes ? undefined : (req.preset ?? DEFAULT_PRESET);
+  if (preset !== undefined && !presetNames().includes(preset)) {
+    throw new UsageError(`--preset: unknown preset '${preset}'. Valid: ${presetNames().join(', ')}`);
+  }
+  const cases: PlannedCase[] = [];
+  for (const op of opDefs) {
+    const variants = chosenVariants ? chosenVariants.filter((v) => v.op === op.name) : op.variants;
+    if (variants.length === 0) continue;
+    const shapes = req.sizes
+      ? expandSizeList(req.sizes).map((t) => op.parseShape(t))
+      : (op.presets[preset!] ?? []);
+    for (const shape of shapes) {
+      assertFits(op, shape);
+      cases.push({op, shape, variants});
+    }
+  }
+  if (cases.length === 0) {
+    throw new UsageError(`--preset: '${preset}' has no cases for ${opDefs.map((o) => o.name).join(', ')}. Valid: ${presetNames().join(', ')}`);
+  }
+  const forced = new Set((req.variants ?? []).filter((p) => !isGlob(p)));
+  return {preset, cases, forced};
+}

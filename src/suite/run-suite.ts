@@ -1,0 +1,69 @@
+// Runs a plan case by case. Inputs are made once per shape and shared by its variants, so every
+// rung multiplies the same matrices. Stops between cases when the signal aborts (Ctrl-C).
+import os from 'node:os';
+import {runCase} from '../measure/runner.js';
+import {collectContext} from '../measure/environment.js';
+import {tinybenchTimer, type Timer, type TimingOptions} from '../measure/timer.js';
+import {SCHEMA_VERSION, type CaseResult, type Report} from '../report/schema.js';
+import type {Plan} from './plan.js';
+
+export interface SuiteOptions {
+  seed: number;
+  threads: number;
+  timing: TimingOptions;
+  timer?: Timer;
+  signal?: AbortSignal;
+  /** Called before each case starts (progress). */
+  onStart?: (index: number, total: number, label: string) => void;
+  /** Called with each finished case (incremental saving, live tables). */
+  onResult?: (result: CaseResult, index: number, total: number) => void;
+}
+
+export const DEFAULT_TIMING: SuiteOptions['timing'] = {timeBudgetMs: 250, minSamples: 5, warmupMs: 50, warmupIterations: 1};
+
+export function defaultThreads(): number {
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+export function emptyReport(plan: Plan, opts: SuiteOptions): Report {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'dlbench',
+    createdAt: new Date().toISOString(),
+    interrupted: false,
+    context: collectContext(),
+    config: {preset: plan.preset, seed: opts.seed, threads: opts.threads, ...opts.timing},
+    results: [],
+  };
+}
+
+/** Runs every case of the plan; `report` (from emptyReport) fills as cases finish. */
+export async function runSuite(plan: Plan, opts: SuiteOptions, report: Report = emptyReport(plan, opts)): Promise<Report> {
+  const total = plan.cases.reduce((n, c) => n + c.variants.length, 0);
+  let index = 0;
+  for (const c of plan.cases) {
+    if (opts.signal?.aborted) break;
+    const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
+    for (const v of c.variants) {
+      if (opts.signal?.aborted) break;
+      opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)} ${v.id}`);
+      const result = await runCase(v, c.shape, {
+        seed: opts.seed,
+        caps: {threads: opts.threads},
+        timing: opts.timing,
+        timer: opts.timer ?? tinybenchTimer,
+        forced: plan.forced,
+        inputs,
+      });
+      report.results.push(result);
+      opts.onResult?.(result, index, total);
+      index++;
+    }
+  }
+  report.interrupted = opts.signal?.aborted ?? false;
+  return report;
+}
+
+export function failedCount(report: Report): number {
+  return report.results.filter((r) => r.state === 'check-failed' || r.state === 'errored').length;
+}
