@@ -22,6 +22,32 @@ interface CaseBase {
   bytes: number;
   /** Arithmetic intensity: FLOPs per compulsory byte. */
   ai: number;
+  /** Set when the case is one layer of a network run (`dlbench net`). */
+  layer?: LayerInfo;
+  /** Op- or backend-specific measured quantities (SVD errors, GPU timing split, Strassen's error…). */
+  metrics?: Record<string, number | string | boolean>;
+}
+
+export interface LayerInfo {
+  net: string;
+  index: number;
+  name: string;
+  type: string;
+  outputShape: number[];
+  params: number;
+  activationBytes: number;
+}
+
+/** Where a result sits against the machine's measured roofs (`dlbench machine`). */
+export interface RoofPosition {
+  /** The compute roof for this backend and thread count, GFLOP/s. */
+  peakGflops: number;
+  /** min(peak, AI × bandwidth): the attainable roof at this AI, GFLOP/s. */
+  attainableGflops: number;
+  pctOfPeak: number;
+  bound: 'memory' | 'compute';
+  /** Above the roof: a measurement bug, flagged, never celebrated. */
+  aboveRoof: boolean;
 }
 
 export interface OkCase extends CaseBase {
@@ -37,6 +63,7 @@ export interface OkCase extends CaseBase {
   /** IQR/median above 10%: the median is less trustworthy. */
   highSpread: boolean;
   samplesMs: number[];
+  roof?: RoofPosition;
 }
 
 export interface SkippedCase extends CaseBase {

@@ -4,6 +4,7 @@
 // branches. Expected bottleneck: the scalar mul+add issue rate of V8's generated code
 // (no SIMD, no FMA in JS), with operands coming from L1 (B sliver) and L2 (A block).
 import type {KernelVariant} from '../../core/types.js';
+import type {GemmCall} from './engine.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
 export const MR = 4;
@@ -35,25 +36,35 @@ function roundUp(x: number, q: number): number {
   return Math.ceil(x / q) * q;
 }
 
-/** Packs B[pc:pc+kc, jc:jc+nc] into NR-wide slivers, k-major inside each, zero-padded. */
-function packB(b: Float32Array, n: number, pc: number, kc: number, jc: number, nc: number, bp: Float64Array): void {
+/**
+ * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide slivers, k-major inside each, zero-padded.
+ * op(B)(p, j) is b[bo + p·ldb + j], or b[bo + j·ldb + p] when transposed.
+ */
+function packB(g: GemmCall, pc: number, kc: number, jc: number, nc: number, bp: Float64Array): void {
+  const b = g.b, bo = g.bOffset ?? 0, ldb = g.ldb ?? (g.transB ? g.k : g.n);
+  const rs = g.transB ? 1 : ldb; // stride between k steps
+  const cs = g.transB ? ldb : 1; // stride between columns
   let o = 0;
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const w = Math.min(NR, nc - j0);
     for (let kk = 0; kk < kc; kk++) {
-      const row = (pc + kk) * n + jc + j0;
-      for (let jj = 0; jj < NR; jj++) bp[o++] = jj < w ? b[row + jj] : 0;
+      const base = bo + (pc + kk) * rs + (jc + j0) * cs;
+      for (let jj = 0; jj < NR; jj++) bp[o++] = jj < w ? b[base + jj * cs] : 0;
     }
   }
 }
 
-/** Packs A[ic:ic+mc, pc:pc+kc] into MR-tall slivers, k-major inside each, zero-padded. */
-function packA(a: Float32Array, k: number, ic: number, mc: number, pc: number, kc: number, ap: Float64Array): void {
+/** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-tall slivers, k-major inside each, zero-padded. */
+function packA(g: GemmCall, ic: number, mc: number, pc: number, kc: number, ap: Float64Array): void {
+  const a = g.a, ao = g.aOffset ?? 0, lda = g.lda ?? (g.transA ? g.m : g.k);
+  const rs = g.transA ? 1 : lda; // stride between rows of op(A)
+  const ks = g.transA ? lda : 1; // stride between k steps
   let o = 0;
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const h = Math.min(MR, mc - i0);
     for (let kk = 0; kk < kc; kk++) {
-      for (let ii = 0; ii < MR; ii++) ap[o++] = ii < h ? a[(ic + i0 + ii) * k + pc + kk] : 0;
+      const base = ao + (ic + i0) * rs + (pc + kk) * ks;
+      for (let ii = 0; ii < MR; ii++) ap[o++] = ii < h ? a[base + ii * rs] : 0;
     }
   }
 }
@@ -102,29 +113,38 @@ function micro4x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo
   }
 }
 
-/** C[rows 0..m) = A·B over the given row range of A/C; ws must come from blockedWorkspace. */
-export function gemmBlocked(p: GemmShape, a: Float32Array, b: Float32Array, c: Float32Array,
-  bs: BlockSizes, ws: BlockedWorkspace): void {
-  const {m, n, k} = p;
+/** C (=|+=) op(A)·op(B) for one strided call; ws must come from blockedWorkspace for these sizes. */
+export function blockedGemmCall(g: GemmCall, bs: BlockSizes, ws: BlockedWorkspace): void {
+  const {m, n, k} = g;
+  const c = g.c, co = g.cOffset ?? 0, ldc = g.ldc ?? n;
+  if (k === 0) {
+    if (!g.beta) for (let i = 0; i < m; i++) c.fill(0, co + i * ldc, co + i * ldc + n);
+    return;
+  }
   for (let jc = 0; jc < n; jc += bs.nc) {
     const nc = Math.min(bs.nc, n - jc);
     for (let pc = 0; pc < k; pc += bs.kc) {
       const kc = Math.min(bs.kc, k - pc);
-      packB(b, n, pc, kc, jc, nc, ws.bp);
+      packB(g, pc, kc, jc, nc, ws.bp);
+      const accumulate = pc > 0 || g.beta === 1;
       for (let ic = 0; ic < m; ic += bs.mc) {
         const mc = Math.min(bs.mc, m - ic);
-        packA(a, k, ic, mc, pc, kc, ws.ap);
+        packA(g, ic, mc, pc, kc, ws.ap);
         for (let jr = 0; jr < nc; jr += NR) {
           const w = Math.min(NR, nc - jr);
           const bo = (jr / NR) * kc * NR;
           for (let ir = 0; ir < mc; ir += MR) {
             const h = Math.min(MR, mc - ir);
-            micro4x4(kc, ws.ap, (ir / MR) * kc * MR, ws.bp, bo, c, (ic + ir) * n + jc + jr, n, h, w, pc > 0);
+            micro4x4(kc, ws.ap, (ir / MR) * kc * MR, ws.bp, bo, c, co + (ic + ir) * ldc + jc + jr, ldc, h, w, accumulate);
           }
         }
       }
     }
   }
+}
+
+export function gemmBlocked(p: GemmShape, a: Float32Array, b: Float32Array, c: Float32Array, bs: BlockSizes, ws: BlockedWorkspace): void {
+  blockedGemmCall({...p, a, b, c}, bs, ws);
 }
 
 interface State {
