@@ -16,12 +16,14 @@ export abstract class BaseCommand extends Command {
     return threads ?? defaultThreads();
   }
 
-  protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    if (err instanceof UsageError) {
-      // Re-thrown as oclif's own error so --json gets {error} and the exit code is 2.
-      return super.catch(new Errors.CLIError(err.message, {exit: 2}) as never);
-    }
-    return super.catch(err);
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // Bad input (ours, or oclif's flag parser): one unwrapped line, exit 2, no stack trace.
+    const usage = err instanceof UsageError || (err instanceof Errors.CLIError && err.oclif?.exit === 2);
+    if (!usage) return super.catch(err);
+    const message = err.message.replace(/\s*\n\s*/g, ' ').trim();
+    if (this.jsonEnabled()) this.logJson({error: {message, exitCode: 2}});
+    else process.stderr.write(`Error: ${message}\n`);
+    return this.exit(2);
   }
 
   /** Progress and tables go to a person only: never with --json, never into a pipe. */

@@ -1,6 +1,7 @@
 // Runs one case: availability → prepare (untimed) → first call (timed apart) → check →
 // sampled timing → dispose. A wrong answer is never timed; a throw becomes an errored row.
 import {errorMessage} from '../core/errors.js';
+import {maybeInjectFault} from '../core/faults.js';
 import type {Caps, KernelVariant} from '../core/types.js';
 import type {CaseResult, ErroredCase} from '../report/schema.js';
 import {HIGH_SPREAD, summarize} from './stats.js';
@@ -66,6 +67,7 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
       return errored('run', err);
     }
     const firstCallMs = performance.now() - t0;
+    maybeInjectFault(v.id, out);
     let check;
     try {
       check = v.spec.check(p, inputs, out, {toleranceScale: v.toleranceScale?.(p) ?? 1, seed: opts.seed});

@@ -26,6 +26,7 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
   const out: string[] = [];
   const ops = [...new Set(report.results.map((r) => r.op))];
   let noisy = false;
+  const notes: string[] = [];
   for (const op of ops) {
     const rows = report.results.filter((r) => r.op === op);
     const baseId = allOps().find((o) => o.name === op)?.variants[0]?.id;
@@ -42,11 +43,14 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
           b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`, verdict(r)]);
       } else {
         const why = r.state === 'skipped' ? r.reason : r.state === 'errored' ? r.error : r.check.detail ?? '';
-        table.push([r.shapeText, r.variant, {colSpan: 5, content: why.length > 90 ? `${why.slice(0, 87)}...` : why}, verdict(r)]);
+        let note = notes.indexOf(why);
+        if (note < 0) note = notes.push(why) - 1;
+        table.push([r.shapeText, r.variant, '—', '—', '—', fmtNum(r.ai), '—', `${verdict(r)} [${note + 1}]`]);
       }
     }
     out.push(`${op}${report.interrupted ? ' (interrupted: partial results)' : ''}`, table.toString());
   }
+  notes.forEach((n, i) => out.push(`[${i + 1}] ${n}`));
   if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);
   return out.join('\n');
 }

@@ -32,13 +32,29 @@ export function assertWritable(file: string, flag: string): void {
     throw new UsageError(`${flag}: '${file}' is a folder. Valid: a file path in a writable folder`);
   }
   try {
-    mkdirSync(dir, {recursive: true});
+    makeDirs(dir);
     const probe = path.join(dir, `.dlbench-tmp-probe-${process.pid}`);
     closeSync(openSync(probe, 'w'));
     rmSync(probe);
   } catch (err) {
     throw new UsageError(`${flag}: cannot write '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}). Valid: a file path in a writable folder`);
   }
+}
+
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdirSync never returns on some pseudo
+ * file systems (a path under /proc spins forever), and an error here must come back at once.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = dir;
+  while (!existsSync(d)) {
+    missing.unshift(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing) mkdirSync(m);
 }
 
 export function defaultOutPath(now = new Date()): string {

@@ -45,6 +45,9 @@ export async function runSuite(plan: Plan, opts: SuiteOptions, report: Report = 
     if (opts.signal?.aborted) break;
     const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
     for (const v of c.variants) {
+      // Sync kernels and resolved awaits never reach the event loop, where signal handlers
+      // run: yield once per case so Ctrl-C is seen between cases.
+      await new Promise((resolve) => setImmediate(resolve));
       if (opts.signal?.aborted) break;
       opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)} ${v.id}`);
       const result = await runCase(v, c.shape, {

@@ -1,6 +1,7 @@
 // Checks only: every chosen variant on its op's edge shapes (1×1×1, primes, block ±1,
 // tall-skinny, K=1…), each compared with the reference. No timing.
 import {errorMessage} from '../core/errors.js';
+import {maybeInjectFault} from '../core/faults.js';
 import type {Caps, KernelVariant, OpDefinition} from '../core/types.js';
 import type {CheckResult} from '../core/types.js';
 
@@ -22,6 +23,7 @@ export async function verifyVariant<P>(op: OpDefinition<P>, v: KernelVariant<P>,
     const inputs = op.spec.makeInputs(shape, seed);
     state = await v.prepare(shape, inputs, {threads: caps.threads});
     const out = await v.run(state);
+    maybeInjectFault(v.id, out);
     const check = op.spec.check(shape, inputs, out, {toleranceScale: v.toleranceScale?.(shape) ?? 1, seed});
     return {...row, state: check.pass ? 'pass' : 'fail', check};
   } catch (err) {

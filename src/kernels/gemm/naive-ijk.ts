@@ -2,7 +2,7 @@
 // The inner k loop walks B down a column (stride N floats), so every B load misses cache
 // lines once N·4 bytes exceed a page of L1: memory latency, not arithmetic, is the bottleneck.
 import type {KernelVariant} from '../../core/types.js';
-import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
+import {gemmSpec, macLimit, type GemmInputs, type GemmShape} from './spec.js';
 
 interface State {
   p: GemmShape;
@@ -28,6 +28,7 @@ export const naiveIjk: KernelVariant<GemmShape, GemmInputs, Float32Array, State>
   summary: 'textbook i-j-k triple loop; strided column walk of B (the baseline)',
   spec: gemmSpec,
   available: () => ({ok: true}),
+  limits: macLimit(2 ** 31, 0.5),
   prepare: (p, {a, b}) => ({p, a, b, c: new Float32Array(p.m * p.n)}),
   run(s) {
     gemmNaive(s.p, s.a, s.b, s.c);

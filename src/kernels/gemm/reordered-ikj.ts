@@ -2,7 +2,7 @@
 // row of C with unit stride (an axpy), so caches and the prefetcher help; C is re-read and
 // re-written K times, so the bottleneck moves to L1/L2 bandwidth on the C row.
 import type {KernelVariant} from '../../core/types.js';
-import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
+import {gemmSpec, macLimit, type GemmInputs, type GemmShape} from './spec.js';
 
 interface State {
   p: GemmShape;
@@ -30,6 +30,7 @@ export const reorderedIkj: KernelVariant<GemmShape, GemmInputs, Float32Array, St
   summary: 'i-k-j loop order: unit-stride rows of B and C (axpy inner loop)',
   spec: gemmSpec,
   available: () => ({ok: true}),
+  limits: macLimit(2 ** 31, 1.0),
   prepare: (p, {a, b}) => ({p, a, b, c: new Float32Array(p.m * p.n)}),
   run(s) {
     gemmReordered(s.p, s.a, s.b, s.c);

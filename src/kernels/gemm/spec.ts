@@ -120,31 +120,55 @@ function checkSampled(p: GemmShape, inputs: GemmInputs, c: Float32Array, toleran
   return verdict('sampled-lines+freivalds', worst, tolerance, where);
 }
 
-/** |C·x − A·(B·x)| per row, and its worst-case rounding bound (|A|·(|B|·|x|)). */
+/**
+ * |C·x − A·(B·x)| per row, and a bound on what rounding alone can make it. With Rademacher x,
+ * rᵢ = Σⱼ xⱼ·eᵢⱼ for rounding errors |eᵢⱼ| ≤ γ_K·(|A||B|)ᵢⱼ ≤ γ_K·‖aᵢ‖·‖bⱼ‖ (Cauchy–Schwarz), so by
+ * Hoeffding |rᵢ| > 6·γ_K·‖aᵢ‖·‖B‖_F has probability below 3e-8. The worst case γ_K·(|A|(|B||x|))ᵢ
+ * also holds; the smaller of the two is the row's scale.
+ */
 function freivalds({m, n, k}: GemmShape, {a, b}: GemmInputs, c: Float32Array, x: Float64Array): [Float64Array, Float64Array] {
   const bx = new Float64Array(k);
   const bxAbs = new Float64Array(k);
+  let bFrob2 = 0;
   for (let kk = 0; kk < k; kk++) {
     let s = 0, t = 0;
     for (let j = 0; j < n; j++) {
-      const v = b[kk * n + j] * x[j];
+      const bv = b[kk * n + j];
+      const v = bv * x[j];
       s += v;
       t += Math.abs(v);
+      bFrob2 += bv * bv;
     }
     bx[kk] = s;
     bxAbs[kk] = t;
   }
+  const bFrob = Math.sqrt(bFrob2);
   const res = new Float64Array(m);
   const bound = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    let abx = 0, abs = 0, cx = 0;
+    let abx = 0, abs = 0, cx = 0, a2 = 0;
     for (let kk = 0; kk < k; kk++) {
-      abx += a[i * k + kk] * bx[kk];
-      abs += Math.abs(a[i * k + kk]) * bxAbs[kk];
+      const av = a[i * k + kk];
+      abx += av * bx[kk];
+      abs += Math.abs(av) * bxAbs[kk];
+      a2 += av * av;
     }
     for (let j = 0; j < n; j++) cx += c[i * n + j] * x[j];
     res[i] = Math.abs(cx - abx);
-    bound[i] = abs;
+    bound[i] = Math.min(abs, 6 * Math.sqrt(a2) * bFrob);
   }
   return [res, bound];
+}
+
+/**
+ * A size limit for slow rungs: past `maxMacs` a case would take seconds per call (times the
+ * minimum samples), so presets and globs skip it; naming the variant exactly forces it.
+ */
+export function macLimit(maxMacs: number, typicalGflops: number): (p: GemmShape) => {ok: true} | {ok: false; reason: string} {
+  return (p) => {
+    const macs = p.m * p.n * p.k;
+    if (macs <= maxMacs) return {ok: true};
+    const seconds = (2 * macs) / (typicalGflops * 1e9);
+    return {ok: false, reason: `${(macs / 1e9).toFixed(1)} G MACs is past this rung's limit of ${(maxMacs / 1e9).toFixed(1)} G (about ${seconds.toFixed(0)} s a call); name it exactly with --variant to force it`};
+  };
 }
