@@ -20,6 +20,8 @@ export interface CheckResult {
   error: number;
   tolerance: number;
   detail?: string;
+  /** Measured quantities the check computed on the way (SVD errors…), copied onto the result row. */
+  metrics?: Record<string, number | string | boolean>;
 }
 
 /** The cost model and correctness oracle of one op; shared by every variant of it. */
@@ -34,6 +36,8 @@ export interface OpSpec<P, I, O> {
   /** Bytes a case allocates (inputs, output, check scratch): refused up front when too large. */
   memoryBytes(p: P): number;
   makeInputs(p: P, seed: number): I;
+  /** How makeInputs draws its values, when not the default uniform[-1,1) (recorded in results). */
+  inputDistribution?(p: P): string;
   /** toleranceScale widens the tolerance for algorithms with weaker error bounds (Strassen). */
   check(p: P, inputs: I, out: O, opts?: {toleranceScale?: number; seed?: number}): CheckResult;
 }

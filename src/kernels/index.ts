@@ -1,5 +1,6 @@
 // Every op dlbench knows. Adding an op means adding its definition here and nowhere else.
 import type {OpDefinition} from '../core/types.js';
 import {gemm} from './gemm/index.js';
+import {svd} from './svd/index.js';
 
-export const ops: OpDefinition[] = [gemm];
+export const ops: OpDefinition[] = [gemm, svd];

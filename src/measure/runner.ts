@@ -7,6 +7,8 @@ import type {CaseResult, ErroredCase} from '../report/schema.js';
 import {HIGH_SPREAD, summarize} from './stats.js';
 import type {Timer, TimingOptions} from './timer.js';
 
+type CaseHead = ReturnType<typeof caseBase> & {metrics?: Record<string, number | string | boolean>};
+
 export const INPUT_DISTRIBUTION = 'uniform[-1,1) from xoshiro128**(seed)';
 
 export interface CaseOptions {
@@ -31,7 +33,7 @@ export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
     shape: {...(p as Record<string, number | string>)},
     shapeText: v.spec.describe(p),
     seed,
-    inputDistribution: INPUT_DISTRIBUTION,
+    inputDistribution: v.spec.inputDistribution?.(p) ?? INPUT_DISTRIBUTION,
     flops,
     macs: v.spec.macs(p),
     bytes,
@@ -40,7 +42,7 @@ export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
 }
 
 export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): Promise<CaseResult> {
-  const base = caseBase(v, p, opts.seed);
+  const base: CaseHead = caseBase(v, p, opts.seed);
   const avail = v.available(opts.caps);
   if (!avail.ok) return {...base, state: 'skipped', reason: avail.reason};
   const lim = v.limits?.(p);
@@ -74,6 +76,8 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
     } catch (err) {
       return errored('check', err);
     }
+    // Quantities the check measured (SVD errors…) travel with the row, pass or fail.
+    if (check.metrics) base.metrics = {...check.metrics};
     if (!check.pass) return {...base, state: 'check-failed', check, firstCallMs};
     // A first call slower than the warm-up budget already warmed the code: don't repeat it.
     const timing = firstCallMs > opts.timing.warmupMs ? {...opts.timing, warmupMs: 0, warmupIterations: 0} : opts.timing;

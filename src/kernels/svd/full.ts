@@ -1,0 +1,36 @@
+// Rung 1: the full thin SVD (Golub–Kahan–Reinsch, golub-kahan.ts) in float64 whatever the input
+// dtype; an f32 input is widened once and U, V narrowed back. Cost ≈ 14·M·N² + 8·N³ (M ≥ N);
+// expected bottleneck: the QR sweeps' rotations on U and V (≈ 6(M+N)N² flops, a serial chain per
+// row) and the row-by-row Householder updates, all scalar V8 code.
+import type {KernelVariant} from '../../core/types.js';
+import {svd64} from './golub-kahan.js';
+import {fullFlops, specWithFlops, type SvdInputs, type SvdOutput, type SvdShape} from './spec.js';
+
+/** Above this many FLOPs a JS full SVD takes minutes: skipped unless named with --variant. */
+export const FULL_FLOP_LIMIT = 3e10;
+
+interface State {
+  p: SvdShape;
+  a: SvdInputs['a'];
+}
+
+export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
+  id: 'svd/full',
+  op: 'svd',
+  backend: 'js',
+  summary: 'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64',
+  params: {algorithm: 'golub-kahan-reinsch', precision: 'f64'},
+  spec: specWithFlops(fullFlops),
+  available: () => ({ok: true}),
+  limits(p) {
+    const f = fullFlops(p);
+    return f <= FULL_FLOP_LIMIT ? {ok: true}
+      : {ok: false, reason: `full SVD of ${p.m}x${p.n} is ${(f / 1e9).toFixed(0)} GFLOP, minutes in JS; name svd/full with --variant to force`};
+  },
+  prepare: (p, {a}) => ({p, a}),
+  run({p, a}) {
+    const r = svd64(a, p.m, p.n);
+    if (p.dtype === 'f64') return {k: r.r, u: r.u, s: r.s, v: r.v};
+    return {k: r.r, u: Float32Array.from(r.u), s: r.s, v: Float32Array.from(r.v)};
+  },
+};
