@@ -42,7 +42,7 @@ describe('dlbench env', () => {
 describe('dlbench run', () => {
   it('--json prints the report on stdout and nothing else, and writes the same to --out', async () => {
     const out = path.join(tmp(), 'r.json');
-    const r = await runCli(['run', '--size', '16,5x7x3', '--json', '--out', out, '--seed', '9', ...fast]);
+    const r = await runCli(['run', '--op', 'gemm', '--size', '16,5x7x3', '--json', '--out', out, '--seed', '9', ...fast]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({schemaVersion: 1, tool: 'dlbench', interrupted: false, config: {seed: 9, minSamples: 2}});
@@ -72,7 +72,7 @@ describe('dlbench run', () => {
   });
 
   const bad: [string[], RegExp][] = [
-    [['--op', 'nope'], /^Error: --op: unknown op 'nope'. Valid: gemm/],
+    [['--op', 'nope'], /^Error: --op: unknown op 'nope'. Valid: gemm, /],
     [['--variant', 'gemm/nope'], /^Error: --variant: 'gemm\/nope' matches no variant. Valid: gemm\/naive-ijk/],
     [['--size', '0'], /^Error: --size: '0' must be at least 1/],
     [['--size', '-3'], /^Error: --size: '-3' is not a positive integer/],
@@ -113,7 +113,7 @@ describe('dlbench run', () => {
 
   it('a kernel that fails its check is a check-failed row, never timed, and exit 1', async () => {
     const out = path.join(tmp(), 'f.json');
-    const r = await runCli(['run', '--size', '33', '--out', out, ...fast], {DLBENCH_INJECT_FAULT: 'gemm/blocked'});
+    const r = await runCli(['run', '--op', 'gemm', '--size', '33', '--out', out, ...fast], {DLBENCH_INJECT_FAULT: 'gemm/blocked'});
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/gemm\/blocked.*FAIL/);
     const rows = JSON.parse(readFileSync(out, 'utf8')).results;
@@ -125,7 +125,7 @@ describe('dlbench run', () => {
 
   it('Ctrl-C saves the finished cases and exits 130', async () => {
     const out = path.join(tmp(), 'int.json');
-    const {child, done} = startCli(['run', '--size', '32,64,128,256,512,1024', '--out', out]);
+    const {child, done} = startCli(['run', '--op', 'gemm', '--size', '32,64,128,256,512,1024', '--out', out]);
     await new Promise((r) => setTimeout(r, 2500));
     child.kill('SIGINT');
     const r = await done;
