@@ -70,8 +70,8 @@ export interface KernelVariant<P = any, I = any, O = any, S = any> {
    * returns its kernel time from GPU timestamps); undefined keeps the wall time.
    */
   sampleDurationMs?(state: S): number | undefined;
-  /** Measured quantities to attach to the result (e.g. the GPU upload/kernel/readback split). */
-  metrics?(state: S): Record<string, number | string | boolean>;
+  /** Quantities measured while timing, merged into the result's metrics (the GPU upload/kernel/readback split). */
+  measuredMetrics?(state: S): Record<string, number | string | boolean>;
 }
 
 /** One op: its spec, its variants (the ladder, in order), how to read sizes, and its presets. */

@@ -99,15 +99,15 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
       return errored('measure', err);
     }
     const stats = summarize(samplesMs);
-    let metrics;
+    let measured;
     try {
-      metrics = v.metrics?.(state);
+      measured = v.measuredMetrics?.(state);
     } catch (err) {
       return errored('measure', err);
     }
     return {
       ...base,
-      ...(metrics ? {metrics} : {}),
+      ...(measured ? {metrics: {...(base as {metrics?: Record<string, number | string | boolean>}).metrics, ...measured}} : {}),
       state: 'ok',
       check,
       stats,

@@ -128,7 +128,8 @@ async function acquire(): Promise<Acquisition> {
   for (const k in adapter.limits) limits[k] = (adapter.limits as unknown as Record<string, number>)[k];
   const ai = adapter.info;
   const chosen = adapters.find((a) => slug(a.name).startsWith(slug(ai.device)) || slug(ai.device).startsWith(slug(a.name)));
-  const handle: GpuHandle = {
+  const handle: Acquisition & GpuHandle = {
+    ok: true,
     device,
     hasTimestamps,
     info: {
@@ -139,10 +140,11 @@ async function acquire(): Promise<Acquisition> {
       adapters: adapters.map((a) => `${a.backend}: ${a.name}`),
     },
   };
+  // The same object is handed to every caller, so they all see the loss.
   void device.lost.then((l) => {
-    handle.lostMessage = `WebGPU device lost (${l.reason}): ${l.message}`;
+    handle.lostMessage = `WebGPU device lost (${l.reason})${l.message ? `: ${l.message}` : ''}`;
   });
-  return {ok: true, ...handle};
+  return handle;
 }
 
 /** The process's device, acquired on first call; the same promise afterwards. */

@@ -69,12 +69,26 @@ export function padInto(src: Float32Array, srcOffset: number, rows: number, cols
 }
 
 /** The uniform block for one dispatch (strides per batch item in floats; C written exactly). */
-export function gemmParams(kern: GpuGemmKernel, d: GemmDims, lay: DeviceLayout, strides: {a: number; b: number; c: number}, ldc = d.n): Uint32Array {
+export interface BatchAddressing {
+  /** Floats between consecutive batch items of A, B and C (0: shared). */
+  strideA: number;
+  strideB: number;
+  strideC: number;
+  /** Floats before batch item 0 of A, B and C. */
+  offA?: number;
+  offB?: number;
+  offC?: number;
+  /** Row stride of C (default n). */
+  ldc?: number;
+}
+
+export function gemmParams(kern: GpuGemmKernel, d: GemmDims, lay: DeviceLayout, at: BatchAddressing = {strideA: 0, strideB: 0, strideC: 0}): Uint32Array {
   const v = kern.kind === 'regblocked' ? 4 : 1; // A and B are indexed in vec4s by the register kernel
   const p: GemmParams = {
     m: d.m, n: d.n, k: kern.kind === 'regblocked' ? lay.lda / 4 : d.k,
-    lda: lay.lda / v, ldb: lay.ldb / v, ldc,
-    strideA: strides.a / v, strideB: strides.b / v, strideC: strides.c,
+    lda: lay.lda / v, ldb: lay.ldb / v, ldc: at.ldc ?? d.n,
+    strideA: at.strideA / v, strideB: at.strideB / v, strideC: at.strideC,
+    offA: (at.offA ?? 0) / v, offB: (at.offB ?? 0) / v, offC: at.offC ?? 0,
   };
   // 16-byte multiple for a uniform buffer.
   const out = new Uint32Array(up(PARAM_FIELDS.length, 4));

@@ -49,7 +49,7 @@ export async function prepareGpuGemm(kern: GpuGemmKernel, p: GemmShape, inputs: 
   const c = buffer(device, 4 * p.m * p.n, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, buffers);
   const staging = buffer(device, 4 * p.m * p.n, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, buffers);
   const uni = buffer(device, 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, buffers);
-  device.queue.writeBuffer(uni, 0, gemmParams(kern, dims, lay, {a: 0, b: 0, c: 0}));
+  device.queue.writeBuffer(uni, 0, gemmParams(kern, dims, lay));
   return {
     h, p, inputs, kern, lay, buffers, a, b, c, staging, pipeline,
     bindGroup: gemmBindGroup(device, pipeline, a, b, c, uni),
@@ -115,6 +115,6 @@ export function gpuGemmVariant(id: `gemm/${string}`, summary: string, kern: GpuG
     run: runGpuGemm,
     dispose: disposeGpuGemm,
     sampleDurationMs: (s) => s.rec.last()?.kernelMs,
-    metrics: (s) => s.rec.metrics(s.clock.source, s.compileMs),
+    measuredMetrics: (s) => s.rec.metrics(s.clock.source, s.compileMs),
   };
 }

@@ -6,8 +6,9 @@
 //   loaded vec4 of B feeds TM FMAs and every A element TN; inputs are zero-padded so the K loop
 //   never branches. Bottleneck: FMA issue once the tile is big enough to hide the loads.
 
-/** Uniform block shared by all three kernels (u32 fields; see each kernel for units). */
-export const PARAM_FIELDS = ['m', 'n', 'k', 'lda', 'ldb', 'ldc', 'strideA', 'strideB', 'strideC'] as const;
+/** Uniform block shared by all three kernels (u32 fields; see each kernel for units). Operand X of
+ * batch item z starts at offX + z·strideX (batched GEMM: the GPU convolution uses it). */
+export const PARAM_FIELDS = ['m', 'n', 'k', 'lda', 'ldb', 'ldc', 'strideA', 'strideB', 'strideC', 'offA', 'offB', 'offC'] as const;
 export type GemmParams = Record<(typeof PARAM_FIELDS)[number], number>;
 const PARAMS_STRUCT = `struct Params { ${PARAM_FIELDS.map((f) => `${f}: u32,`).join(' ')} }`;
 
@@ -24,13 +25,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let col = gid.x;
   let row = gid.y;
   if (row >= P.m || col >= P.n) { return; }
-  let a0 = gid.z * P.strideA + row * P.lda;
-  let b0 = gid.z * P.strideB + col;
+  let a0 = P.offA + gid.z * P.strideA + row * P.lda;
+  let b0 = P.offB + gid.z * P.strideB + col;
   var acc = 0.0;
   for (var k = 0u; k < P.k; k++) {
     acc = fma(A[a0 + k], B[b0 + k * P.ldb], acc);
   }
-  C[gid.z * P.strideC + row * P.ldc + col] = acc;
+  C[P.offC + gid.z * P.strideC + row * P.ldc + col] = acc;
 }`;
 }
 
@@ -48,8 +49,8 @@ var<workgroup> Bs: array<array<f32, ${t}>, ${t}>;
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let col = gid.x;
   let row = gid.y;
-  let a0 = gid.z * P.strideA;
-  let b0 = gid.z * P.strideB;
+  let a0 = P.offA + gid.z * P.strideA;
+  let b0 = P.offB + gid.z * P.strideB;
   var acc = 0.0;
   // Every invocation takes part in every barrier, even outside C: bounds only guard memory.
   for (var k0 = 0u; k0 < P.k; k0 += ${t}u) {
@@ -64,7 +65,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     workgroupBarrier();
   }
   if (row < P.m && col < P.n) {
-    C[gid.z * P.strideC + row * P.ldc + col] = acc;
+    C[P.offC + gid.z * P.strideC + row * P.ldc + col] = acc;
   }
 }`;
 }
@@ -112,15 +113,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let col = gid.x * ${tn}u;
   // No barriers here, so invocations past the padded edge may simply leave.
   if (row >= P.m || col >= P.n) { return; }
-  let ar = gid.z * P.strideA + row * P.lda;
-  let bc = gid.z * P.strideB + gid.x * ${nv}u;
+  let ar = P.offA + gid.z * P.strideA + row * P.lda;
+  let bc = P.offB + gid.z * P.strideB + gid.x * ${nv}u;
 ${decl}
   for (var k4 = 0u; k4 < P.k; k4++) {
     let bk = bc + 4u * k4 * P.ldb;
 ${loadB}
 ${body}
   }
-  let cr = gid.z * P.strideC + row * P.ldc + col;
+  let cr = P.offC + gid.z * P.strideC + row * P.ldc + col;
 ${store}
 }`;
 }
