@@ -4,6 +4,7 @@ import type {KernelVariant} from './core/types.js';
 import {buildPlan, type PlanRequest} from './suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, runSuite, type SuiteOptions} from './suite/run-suite.js';
 import type {Report} from './report/schema.js';
+import {releaseWebGpu} from './webgpu/device.js';
 
 export type {Availability, Backend, Caps, CheckResult, KernelVariant, OpDefinition, OpName, OpSpec} from './core/types.js';
 export type {CaseResult, Context, Report} from './report/schema.js';
@@ -14,6 +15,7 @@ export {UsageError} from './core/errors.js';
 export {summarize} from './measure/stats.js';
 export {collectContext} from './measure/environment.js';
 export {renderTables} from './report/table.js';
+export {configureWebGpu, releaseWebGpu} from './webgpu/device.js';
 export {allOps, allVariants, findVariant};
 
 export interface VariantSummary {
@@ -41,13 +43,19 @@ export function listVariants(threads = defaultThreads()): VariantSummary[] {
 export async function compute<O = unknown>(variantId: string, shape: unknown, inputs: unknown, opts: {threads?: number} = {}): Promise<O> {
   const v: KernelVariant = findVariant(variantId, 'variantId');
   const threads = opts.threads ?? defaultThreads();
-  const a = v.available({threads});
-  if (!a.ok) throw new Error(`${v.id} is unavailable: ${a.reason}`);
-  const state = await v.prepare(shape, inputs, {threads});
   try {
-    return (await v.run(state)) as O;
+    await v.init?.();
+    const a = v.available({threads});
+    if (!a.ok) throw new Error(`${v.id} is unavailable: ${a.reason}`);
+    const state = await v.prepare(shape, inputs, {threads});
+    try {
+      return (await v.run(state)) as O;
+    } finally {
+      await v.dispose?.(state);
+    }
   } finally {
-    await v.dispose?.(state);
+    // A held GPU device would keep the caller's process alive.
+    if (v.backend === 'webgpu') releaseWebGpu();
   }
 }
 

@@ -1,7 +1,15 @@
 import {BaseCommand} from '../cli/base.js';
 import {collectContext} from '../measure/environment.js';
 import {fmtBytes} from '../suite/plan.js';
-import type {Context} from '../report/schema.js';
+import type {Context, WebGpuContext} from '../report/schema.js';
+import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
+
+function describeGpu(g: WebGpuContext | undefined): string {
+  if (!g) return 'not probed';
+  if (!g.available) return `unavailable: ${g.reason}`;
+  const list = g.adapters.length > 1 ? `; adapters: ${g.adapters.map((a, i) => `${i}: ${a}`).join(', ')}` : '';
+  return `${g.description || g.device} (${g.vendor}, ${g.architecture}, ${g.backend}), timestamp-query ${g.timestampQuery ? 'yes' : 'no'}${list}`;
+}
 
 export default class Env extends BaseCommand {
   static override summary = 'Show the machine context recorded with every result (CPU, caches, memory, OS, versions, git commit).';
@@ -9,8 +17,16 @@ export default class Env extends BaseCommand {
   static override examples = ['<%= config.bin %> env', '<%= config.bin %> env --json'];
 
   async run(): Promise<Context> {
-    await this.parse(Env);
+    const {flags} = await this.parse(Env);
+    this.configureGpu(flags);
     const ctx = collectContext();
+    // The GPU probe costs Dawn's start-up (a fraction of a second): only `env` and runs with
+    // WebGPU variants pay it.
+    try {
+      ctx.webgpu = webGpuContext(await acquireWebGpu());
+    } finally {
+      releaseWebGpu();
+    }
     if (!this.jsonEnabled()) {
       const caches = Object.entries(ctx.cpu.caches).map(([k, v]) => `${k} ${v}`).join(', ') || 'unknown';
       const lines: [string, string][] = [
@@ -23,6 +39,7 @@ export default class Env extends BaseCommand {
         ['dlbench', `${ctx.dlbench.version}${ctx.dlbench.gitCommit ? ` @ ${ctx.dlbench.gitCommit.slice(0, 12)}${ctx.dlbench.gitDirty ? ' (dirty)' : ''}` : ''}`],
         ['packages', Object.entries(ctx.packages).map(([k, v]) => `${k} ${v}`).join(', ')],
         ['host', ctx.hostname],
+        ['webgpu', describeGpu(ctx.webgpu)],
       ];
       for (const [k, v] of lines) this.log(`${k.padEnd(9)} ${v}`);
     }

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {makeTable} from '../report/cli-table.js';
 import {BaseCommand} from '../cli/base.js';
 import {allOps, findOp} from '../core/registry.js';
+import {releaseWebGpu} from '../webgpu/device.js';
 
 export interface VariantInfo {
   id: string;
@@ -24,9 +25,17 @@ export default class List extends BaseCommand {
 
   async run(): Promise<VariantInfo[]> {
     const {flags} = await this.parse(List);
+    this.configureGpu(flags);
     const ops = flags.op ? [findOp(flags.op)] : allOps();
     const caps = {threads: this.threadsOrDefault(flags.threads)};
-    const infos = ops.flatMap((o) => o.variants).map((v): VariantInfo => {
+    const variants = ops.flatMap((o) => o.variants);
+    try {
+      // Async probes (the GPU device) before the synchronous availability answers.
+      for (const v of variants) await v.init?.();
+    } finally {
+      releaseWebGpu();
+    }
+    const infos = variants.map((v): VariantInfo => {
       const a = v.available(caps);
       return {id: v.id, op: v.op, backend: v.backend, summary: v.summary, params: v.params ?? {}, available: a.ok, ...(a.ok ? {} : {reason: a.reason})};
     });

@@ -30,6 +30,7 @@ export default class Run extends BaseCommand {
 
   async run(): Promise<Report> {
     const {flags} = await this.parse(Run);
+    this.configureGpu(flags);
     const plan = buildPlan({ops: flags.op, variants: flags.variant, sizes: flags.size, preset: flags.preset});
     const out = flags.out ?? defaultOutPath();
     assertWritable(out, '--out');

@@ -17,6 +17,7 @@ export default class Verify extends BaseCommand {
 
   async run(): Promise<{rows: VerifyRow[]; failed: number}> {
     const {flags} = await this.parse(Verify);
+    this.configureGpu(flags);
     const ops = flags.op?.length ? flags.op.map((o) => findOp(o)) : allOps();
     const chosen = flags.variant?.length ? matchVariants(flags.variant) : undefined;
     const targets = ops.map((op) => ({op, variants: chosen ? chosen.filter((v) => v.op === op.name) : op.variants}))

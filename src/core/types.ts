@@ -64,6 +64,18 @@ export interface KernelVariant<P = any, I = any, O = any, S = any> {
   toleranceScale?(p: P): number;
   /** Shapes this variant cannot handle quickly enough to be worth timing, with a reason. */
   limits?(p: P): Availability;
+  /**
+   * Async probe run before available() (e.g. acquiring the GPU device once per process).
+   * Must not throw: what it finds is reported by available().
+   */
+  init?(): Promise<void>;
+  /**
+   * The duration of the last run() to record instead of the host's wall time (a GPU variant
+   * returns its kernel time from GPU timestamps); undefined keeps the wall time.
+   */
+  sampleDurationMs?(state: S): number | undefined;
+  /** Quantities measured while timing, merged into the result's metrics (the GPU upload/kernel/readback split). */
+  measuredMetrics?(state: S): Record<string, number | string | boolean>;
 }
 
 /** One op: its spec, its variants (the ladder, in order), how to read sizes, and its presets. */

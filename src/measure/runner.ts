@@ -41,8 +41,25 @@ export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
   };
 }
 
+/**
+ * The function tinybench times. A variant with its own clock (GPU timestamps) hands tinybench
+ * that duration as the sample, and the host wall time as the iteration's cost for the budget.
+ */
+function sampleFn<P>(v: KernelVariant<P>, state: unknown): () => unknown {
+  const hook = v.sampleDurationMs;
+  if (!hook) return () => v.run(state);
+  return async () => {
+    const t0 = performance.now();
+    await v.run(state);
+    const wallMs = performance.now() - t0;
+    const ms = hook.call(v, state);
+    return ms === undefined ? undefined : {overriddenDuration: ms, overriddenIterationCost: wallMs};
+  };
+}
+
 export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): Promise<CaseResult> {
   const base: CaseHead = caseBase(v, p, opts.seed);
+  await v.init?.();
   const avail = v.available(opts.caps);
   if (!avail.ok) return {...base, state: 'skipped', reason: avail.reason};
   const lim = v.limits?.(p);
@@ -83,13 +100,20 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
     const timing = firstCallMs > opts.timing.warmupMs ? {...opts.timing, warmupMs: 0, warmupIterations: 0} : opts.timing;
     let samplesMs: number[];
     try {
-      samplesMs = await opts.timer.measure(() => v.run(state), timing);
+      samplesMs = await opts.timer.measure(sampleFn(v, state), timing);
     } catch (err) {
       return errored('measure', err);
     }
     const stats = summarize(samplesMs);
+    let measured;
+    try {
+      measured = v.measuredMetrics?.(state);
+    } catch (err) {
+      return errored('measure', err);
+    }
     return {
       ...base,
+      ...(measured ? {metrics: {...(base as {metrics?: Record<string, number | string | boolean>}).metrics, ...measured}} : {}),
       state: 'ok',
       check,
       stats,

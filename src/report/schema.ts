@@ -93,8 +93,27 @@ export interface Context {
   dlbench: {version: string; gitCommit?: string; gitDirty?: boolean};
   packages: Record<string, string>;
   hostname: string;
+  /** The WebGPU adapter, recorded only when a WebGPU variant was planned. */
+  webgpu?: WebGpuContext;
   [extra: string]: unknown;
 }
+
+/** A WebGPU adapter as the run context records it. */
+export interface WebGpuAdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** The Dawn backend in use (vulkan, metal, d3d12…), or 'unknown'. */
+  backend: string;
+  isFallbackAdapter: boolean;
+  features: string[];
+  limits: Record<string, number>;
+  /** Every adapter Dawn offered, as `backend: name` (the --gpu-adapter choices). */
+  adapters: string[];
+}
+
+export type WebGpuContext = ({available: true; timestampQuery: boolean} & WebGpuAdapterInfo) | {available: false; reason: string};
 
 export interface RunConfig {
   preset?: string;

@@ -4,7 +4,7 @@ import {makeTable} from './cli-table.js';
 import {allOps} from '../core/registry.js';
 import {HIGH_SPREAD} from '../measure/stats.js';
 import {fmtMs, fmtNum, fmtPct} from './format.js';
-import type {CaseResult, Report} from './schema.js';
+import type {CaseResult, OkCase, Report} from './schema.js';
 
 function verdict(r: CaseResult): string {
   switch (r.state) {
@@ -22,11 +22,22 @@ function baselines(results: CaseResult[], baselineId: string | undefined): Map<s
   return map;
 }
 
+/** GPU rows time the kernel alone; the tag says by which clock (see README "WebGPU rung"). */
+const TIMING_TAGS: Record<string, string> = {'timestamp-query': 'gpu-ts', 'submit-to-done': 'gpu-wall'};
+
+function gpuFootnote(rows: OkCase[]): string {
+  const m = (r: OkCase, k: string): string => (typeof r.metrics?.[k] === 'number' ? fmtMs(r.metrics[k] as number) : '—');
+  return ['[gpu-ts] median = GPU kernel time from timestamp-query; [gpu-wall] = submit → onSubmittedWorkDone. Per call (medians):',
+    ...rows.map((r) => `  ${r.shapeText} ${r.variant}: upload ${m(r, 'uploadMs')}, kernel ${m(r, 'kernelMs')}, readback ${m(r, 'readbackMs')}, ` +
+      `end-to-end ${m(r, 'endToEndMs')}; pipeline compile ${r.metrics?.compileMs === 0 ? 'cached' : m(r, 'compileMs')}`)].join('\n');
+}
+
 export function renderTables(report: Report, opts: {color?: boolean} = {}): string {
   const out: string[] = [];
   const ops = [...new Set(report.results.map((r) => r.op))];
   let noisy = false;
   const notes: string[] = [];
+  const gpuRows: OkCase[] = [];
   for (const op of ops) {
     const rows = report.results.filter((r) => r.op === op);
     const baseId = allOps().find((o) => o.name === op)?.variants[0]?.id;
@@ -39,7 +50,9 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
         const b = base.get(r.shapeText);
         const flag = r.highSpread ? ' !' : '';
         noisy ||= r.highSpread;
-        table.push([r.shapeText, r.variant, fmtMs(r.stats.medianMs), fmtPct(r.stats.rmePct) + flag, fmtNum(r.gflops), fmtNum(r.ai),
+        const tag = r.metrics?.timingSource ? ` [${TIMING_TAGS[String(r.metrics.timingSource)] ?? r.metrics.timingSource}]` : '';
+        if (tag) gpuRows.push(r);
+        table.push([r.shapeText, r.variant + tag, fmtMs(r.stats.medianMs), fmtPct(r.stats.rmePct) + flag, fmtNum(r.gflops), fmtNum(r.ai),
           b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`, verdict(r)]);
       } else {
         const why = r.state === 'skipped' ? r.reason : r.state === 'errored' ? r.error : r.check.detail ?? '';
@@ -51,6 +64,7 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
     out.push(`${op}${report.interrupted ? ' (interrupted: partial results)' : ''}`, table.toString());
   }
   notes.forEach((n, i) => out.push(`[${i + 1}] ${n}`));
+  if (gpuRows.length) out.push(gpuFootnote(gpuRows));
   if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);
   return out.join('\n');
 }

@@ -5,6 +5,7 @@ import {runCase} from '../measure/runner.js';
 import {collectContext} from '../measure/environment.js';
 import {tinybenchTimer, type Timer, type TimingOptions} from '../measure/timer.js';
 import {SCHEMA_VERSION, type CaseResult, type Report} from '../report/schema.js';
+import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
 import type {Plan} from './plan.js';
 
 export interface SuiteOptions {
@@ -40,6 +41,20 @@ export function emptyReport(plan: Plan, opts: SuiteOptions): Report {
 /** Runs every case of the plan; `report` (from emptyReport) fills as cases finish. */
 export async function runSuite(plan: Plan, opts: SuiteOptions, report: Report = emptyReport(plan, opts)): Promise<Report> {
   const total = plan.cases.reduce((n, c) => n + c.variants.length, 0);
+  // The GPU is probed only when a WebGPU variant is planned, and released at the end so the
+  // process can exit (Dawn's GPU object keeps the event loop alive while it is held).
+  const usesGpu = plan.cases.some((c) => c.variants.some((v) => v.backend === 'webgpu'));
+  try {
+    if (usesGpu) report.context.webgpu = webGpuContext(await acquireWebGpu());
+    await runCases(plan, opts, report, total);
+  } finally {
+    if (usesGpu) releaseWebGpu();
+  }
+  report.interrupted = opts.signal?.aborted ?? false;
+  return report;
+}
+
+async function runCases(plan: Plan, opts: SuiteOptions, report: Report, total: number): Promise<void> {
   let index = 0;
   for (const c of plan.cases) {
     if (opts.signal?.aborted) break;
@@ -63,8 +78,6 @@ export async function runSuite(plan: Plan, opts: SuiteOptions, report: Report = 
       index++;
     }
   }
-  report.interrupted = opts.signal?.aborted ?? false;
-  return report;
 }
 
 export function failedCount(report: Report): number {

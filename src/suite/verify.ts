@@ -4,6 +4,7 @@ import {errorMessage} from '../core/errors.js';
 import {maybeInjectFault} from '../core/faults.js';
 import type {Caps, KernelVariant, OpDefinition} from '../core/types.js';
 import type {CheckResult} from '../core/types.js';
+import {releaseWebGpu} from '../webgpu/device.js';
 
 export interface VerifyRow {
   op: string;
@@ -16,6 +17,7 @@ export interface VerifyRow {
 
 export async function verifyVariant<P>(op: OpDefinition<P>, v: KernelVariant<P>, shape: P, seed: number, caps: Caps): Promise<VerifyRow> {
   const row = {op: op.name, variant: v.id, shapeText: op.spec.describe(shape)};
+  await v.init?.();
   const a = v.available(caps);
   if (!a.ok) return {...row, state: 'skipped', reason: a.reason};
   let state: unknown;
@@ -36,14 +38,19 @@ export async function verifyVariant<P>(op: OpDefinition<P>, v: KernelVariant<P>,
 export async function verifyAll(targets: {op: OpDefinition; variants: KernelVariant[]}[], seed: number, caps: Caps,
   onRow?: (r: VerifyRow) => void): Promise<VerifyRow[]> {
   const rows: VerifyRow[] = [];
-  for (const {op, variants} of targets) {
-    for (const v of variants) {
-      for (const shape of op.edgeShapes) {
-        const r = await verifyVariant(op, v, shape, seed, caps);
-        rows.push(r);
-        onRow?.(r);
+  try {
+    for (const {op, variants} of targets) {
+      for (const v of variants) {
+        for (const shape of op.edgeShapes) {
+          const r = await verifyVariant(op, v, shape, seed, caps);
+          rows.push(r);
+          onRow?.(r);
+        }
       }
     }
+  } finally {
+    // Let the process exit: Dawn's GPU object keeps the event loop alive while held.
+    releaseWebGpu();
   }
   return rows;
 }

@@ -6,6 +6,9 @@ import {blocked, DEFAULT_BLOCKS, MR, NR} from './blocked.js';
 import {naiveIjk} from './naive-ijk.js';
 import {reorderedIkj} from './reordered-ikj.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
+import {webgpuNaive} from './webgpu-naive.js';
+import {webgpuRegblocked} from './webgpu-regblocked.js';
+import {webgpuTiled} from './webgpu-tiled.js';
 
 export const GEMM_SIZE_SYNTAX = "N (square) or MxNxK (A is M×K, B is K×N); lists '256,512'; ranges '64..1024*2'";
 
@@ -15,7 +18,7 @@ const mnk = (m: number, n: number, k: number): GemmShape => ({m, n, k});
 export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   name: 'gemm',
   spec: gemmSpec,
-  variants: [naiveIjk, reorderedIkj, blocked],
+  variants: [naiveIjk, reorderedIkj, blocked, webgpuNaive, webgpuTiled, webgpuRegblocked],
   parseShape(token) {
     const [m, n, k] = parseDims(token, 3, '--size', GEMM_SIZE_SYNTAX);
     return {m, n, k};
