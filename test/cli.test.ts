@@ -8,6 +8,7 @@ import {runCli, startCli} from './helpers/cli.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dlbench-test-'));
 const fast = ['--time', '5', '--min-samples', '2'];
+const jsLadder = ['-v', 'gemm/naive-ijk', '-v', 'gemm/reordered-ikj', '-v', 'gemm/blocked'];
 
 describe('dlbench list', () => {
   it('lists every registry variant with op, backend, summary and availability', async () => {
@@ -42,7 +43,7 @@ describe('dlbench env', () => {
 describe('dlbench run', () => {
   it('--json prints the report on stdout and nothing else, and writes the same to --out', async () => {
     const out = path.join(tmp(), 'r.json');
-    const r = await runCli(['run', '--op', 'gemm', '--size', '16,5x7x3', '--json', '--out', out, '--seed', '9', ...fast]);
+    const r = await runCli(['run', ...jsLadder, '--size', '16,5x7x3', '--json', '--out', out, '--seed', '9', ...fast]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({schemaVersion: 1, tool: 'dlbench', interrupted: false, config: {seed: 9, minSamples: 2}});
@@ -113,7 +114,7 @@ describe('dlbench run', () => {
 
   it('a kernel that fails its check is a check-failed row, never timed, and exit 1', async () => {
     const out = path.join(tmp(), 'f.json');
-    const r = await runCli(['run', '--op', 'gemm', '--size', '33', '--out', out, ...fast], {DLBENCH_INJECT_FAULT: 'gemm/blocked'});
+    const r = await runCli(['run', ...jsLadder, '--size', '33', '--out', out, ...fast], {DLBENCH_INJECT_FAULT: 'gemm/blocked'});
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/gemm\/blocked.*FAIL/);
     const rows = JSON.parse(readFileSync(out, 'utf8')).results;

@@ -23,7 +23,9 @@ describe('WebGPU from the CLI', () => {
     }
     expect(report.results.find((x) => x.variant === 'gemm/blocked')!.state).toBe('ok');
     expect(report.context.webgpu).toEqual({available: false, reason: expect.stringMatching(/DLBENCH_NO_WEBGPU/)});
-    expect(r.stdout).toMatch(/gemm\/webgpu-regblocked.*WebGPU disabled by DLBENCH_NO_WEBGPU/);
+    expect(r.stdout).toMatch(/gemm\/webgpu-regblocked.*skipped \[(\d+)\]/);
+    const note = /gemm\/webgpu-regblocked.*skipped \[(\d+)\]/.exec(r.stdout)![1];
+    expect(r.stdout).toContain(`[${note}] WebGPU disabled by DLBENCH_NO_WEBGPU`);
   });
 
   it('refuses an unknown --gpu-backend with exit 2, naming the valid choices', async () => {
