@@ -3,7 +3,9 @@
 import {parseDims} from '../../core/sizes.js';
 import type {OpDefinition} from '../../core/types.js';
 import {blocked, DEFAULT_BLOCKS, MR, NR} from './blocked.js';
+import {native, nativeAvx2, nativeAvx512, nativeEdgeShapes, nativeScalar} from './native.js';
 import {naiveIjk} from './naive-ijk.js';
+import {openblas} from './openblas.js';
 import {reorderedIkj} from './reordered-ikj.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
@@ -15,7 +17,7 @@ const mnk = (m: number, n: number, k: number): GemmShape => ({m, n, k});
 export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   name: 'gemm',
   spec: gemmSpec,
-  variants: [naiveIjk, reorderedIkj, blocked],
+  variants: [naiveIjk, reorderedIkj, blocked, native, nativeAvx512, nativeAvx2, nativeScalar, openblas],
   parseShape(token) {
     const [m, n, k] = parseDims(token, 3, '--size', GEMM_SIZE_SYNTAX);
     return {m, n, k};
@@ -29,6 +31,7 @@ export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
     mnk(DEFAULT_BLOCKS.mc + 3, 131, 2 * DEFAULT_BLOCKS.kc + 1),
     // Large enough for the sampled (Freivalds) check path rather than the full reference.
     mnk(301, 263, 257),
+    ...nativeEdgeShapes,
   ],
   presets: {
     quick: [sq(64), sq(128), sq(256), sq(512), mnk(256, 1024, 128)],
