@@ -4,7 +4,7 @@ import {makeTable} from './cli-table.js';
 import {allOps} from '../core/registry.js';
 import {HIGH_SPREAD} from '../measure/stats.js';
 import {fmtMs, fmtNum, fmtPct} from './format.js';
-import type {CaseResult, Report} from './schema.js';
+import type {CaseResult, OkCase, Report} from './schema.js';
 
 function verdict(r: CaseResult): string {
   switch (r.state) {
@@ -13,6 +13,11 @@ function verdict(r: CaseResult): string {
     case 'errored': return `ERROR (${r.phase})`;
     case 'skipped': return 'skipped';
   }
+}
+
+function roofCell(r: OkCase): string {
+  if (!r.roof) return '—';
+  return `${fmtPct(r.roof.pctOfPeak)} ${r.roof.bound === 'memory' ? 'mem' : 'cpu'}${r.roof.aboveRoof ? ' ABOVE ROOF' : ''}`;
 }
 
 /** The median of the op's baseline rung (its first variant) at each shape, when measured. */
@@ -26,27 +31,33 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
   const out: string[] = [];
   const ops = [...new Set(report.results.map((r) => r.op))];
   let noisy = false;
+  let aboveRoof = false;
   for (const op of ops) {
     const rows = report.results.filter((r) => r.op === op);
     const baseId = allOps().find((o) => o.name === op)?.variants[0]?.id;
     const base = baselines(rows, baseId);
     const shortBase = baseId?.split('/')[1] ?? 'baseline';
-    const table = makeTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', 'AI', `× ${shortBase}`, 'check'],
-      {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left']});
+    // '% peak' (of the attainable roof, with the side of the ridge) only when roofs are measured.
+    const withRoof = rows.some((r) => r.state === 'ok' && r.roof);
+    const table = makeTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', 'AI', `× ${shortBase}`, ...(withRoof ? ['% peak'] : []), 'check'],
+      {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', ...(withRoof ? ['right' as const] : []), 'left']});
     for (const r of rows) {
       if (r.state === 'ok') {
         const b = base.get(r.shapeText);
         const flag = r.highSpread ? ' !' : '';
         noisy ||= r.highSpread;
         table.push([r.shapeText, r.variant, fmtMs(r.stats.medianMs), fmtPct(r.stats.rmePct) + flag, fmtNum(r.gflops), fmtNum(r.ai),
-          b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`, verdict(r)]);
+          b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`, ...(withRoof ? [roofCell(r)] : []), verdict(r)]);
+        aboveRoof ||= r.roof?.aboveRoof ?? false;
       } else {
         const why = r.state === 'skipped' ? r.reason : r.state === 'errored' ? r.error : r.check.detail ?? '';
-        table.push([r.shapeText, r.variant, {colSpan: 5, content: why.length > 90 ? `${why.slice(0, 87)}...` : why}, verdict(r)]);
+        table.push([r.shapeText, r.variant, {colSpan: withRoof ? 6 : 5, content: why.length > 90 ? `${why.slice(0, 87)}...` : why}, verdict(r)]);
       }
     }
     out.push(`${op}${report.interrupted ? ' (interrupted: partial results)' : ''}`, table.toString());
   }
+  if (aboveRoof) out.push('ABOVE ROOF: faster than the measured roof, which means a measurement error; re-measure with `dlbench machine --refresh`.');
+  if (typeof report.context.roofsNote === 'string') out.push(report.context.roofsNote);
   if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);
   return out.join('\n');
 }
