@@ -140,6 +140,15 @@ typedef struct {
   float *a, *b, *c;
 } call_args;
 
+/* A stored rows×cols matrix needs ld ≥ cols when it has two rows or more; otherwise the stride is
+ * never used, and is raised to what BLAS insists on (max(1, cols)) so CBLAS does not refuse it. */
+static int ld_ok(long *ld, long rows, long cols) {
+  if (rows > 1 && cols > 0) return *ld >= cols;
+  if (*ld < cols) *ld = cols;
+  if (*ld < 1) *ld = 1;
+  return 1;
+}
+
 static int parse_call(napi_env env, napi_value *v, call_args *x) {
   size_t alen, blen, clen;
   if (!get_long(env, v[0], &x->threads) || !get_long(env, v[1], &x->m) || !get_long(env, v[2], &x->n) ||
@@ -152,8 +161,9 @@ static int parse_call(napi_env env, napi_value *v, call_args *x) {
   if (x->m < 0 || x->n < 0 || x->k < 0) return fail(env, "dlbench native: m, n, k must be >= 0"), 0;
   if (x->beta != 0 && x->beta != 1) return fail(env, "dlbench native: beta must be 0 or 1"), 0;
   /* BLAS rules: a row stride covers the stored row, so C rows never overlap (threads write them). */
-  const long acols = x->ta ? x->m : x->k, bcols = x->tb ? x->k : x->n;
-  if (x->lda < (acols > 1 ? acols : 1) || x->ldb < (bcols > 1 ? bcols : 1) || x->ldc < (x->n > 1 ? x->n : 1))
+  const long arows = x->ta ? x->k : x->m, acols = x->ta ? x->m : x->k;
+  const long brows = x->tb ? x->n : x->k, bcols = x->tb ? x->k : x->n;
+  if (!ld_ok(&x->lda, arows, acols) || !ld_ok(&x->ldb, brows, bcols) || !ld_ok(&x->ldc, x->m, x->n))
     return fail(env, "dlbench native: a leading dimension is smaller than its row"), 0;
   const int aok = x->ta ? view_fits(x->ao, x->k, x->m, x->lda, 1, alen) : view_fits(x->ao, x->m, x->k, x->lda, 1, alen);
   const int bok = x->tb ? view_fits(x->bo, x->n, x->k, x->ldb, 1, blen) : view_fits(x->bo, x->k, x->n, x->ldb, 1, blen);
