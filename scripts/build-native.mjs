@@ -3,9 +3,10 @@
 // (the root package's own "install" script: npm 11 runs it, unlike dependencies' scripts).
 // A failed build never fails the install: the reason is saved to src/native/build/BUILD_FAILED.txt,
 // where the loader finds it, and the native variants show as unavailable with it.
-// `npm run build:native` rebuilds by hand; `--strict` makes a failure exit 1 (for CI checks).
+// `npm run build:native` rebuilds by hand; `--strict` makes a failure exit 1; `--check` builds
+// nothing and exits 1 with the saved reason unless the addon is there (CI).
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -41,6 +42,15 @@ function fail(reason, log = '') {
   process.exit(strict ? 1 : 0);
 }
 
+if (process.argv.includes('--check')) {
+  const built = path.join(buildDir, 'Release', 'dlbench_native.node');
+  if (existsSync(built) && !existsSync(failedFile)) {
+    console.log(`dlbench: native addon present (${path.relative(root, built)})`);
+    process.exit(0);
+  }
+  console.error(`dlbench: native addon missing: ${existsSync(failedFile) ? readFileSync(failedFile, 'utf8') : 'not built'}`);
+  process.exit(1);
+}
 if (process.env.DLBENCH_SKIP_NATIVE_BUILD === '1') fail('DLBENCH_SKIP_NATIVE_BUILD=1');
 const gyp = nodeGyp();
 if (!gyp) fail('node-gyp not found (it ships with npm)');

@@ -9,22 +9,24 @@ import type {Roofs} from './roofs.js';
 /** A result this far above its roof is flagged: roofs are measured too, so allow their noise. */
 export const ABOVE_ROOF_SLACK = 1.05;
 
-/** A roof at `threads`: the measured value when there is one, else the 1-thread value scaled (≤ all cores). */
-function atThreads<T extends {threads: number}>(rows: T[], threads: number, value: (r: T) => number): number | undefined {
-  const exact = rows.find((r) => r.threads === threads);
+/**
+ * A roof at `threads`: the measured row when there is one; beyond the core count, the
+ * all-cores row (extra threads add no hardware); otherwise the 1-thread roof × threads.
+ */
+function atThreads<T extends {threads: number}>(rows: T[], threads: number, cores: number, value: (r: T) => number): number | undefined {
+  const t = Math.min(threads, cores);
+  const exact = rows.find((r) => r.threads === t);
   if (exact) return value(exact);
   const one = rows.find((r) => r.threads === 1);
-  const all = rows.reduce<T | undefined>((m, r) => (m && m.threads >= r.threads ? m : r), undefined);
-  if (all && threads >= all.threads) return value(all);
-  return one ? value(one) * threads : undefined;
+  return one ? value(one) * t : undefined;
 }
 
 export function computeRoof(roofs: Roofs, backend: string, params: Record<string, number | string>, threads: number): number | undefined {
-  if (backend === 'js') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), 1, (c) => c.gflops);
-  if (backend === 'workers') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), threads, (c) => c.gflops);
+  if (backend === 'js') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), 1, roofs.threads.all, (c) => c.gflops);
+  if (backend === 'workers') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), threads, roofs.threads.all, (c) => c.gflops);
   if (backend === 'native') {
     const isa = (typeof params.isa === 'string' ? params.isa : roofs.native.ok ? roofs.native.bestIsa : undefined) as Isa | undefined;
-    return atThreads(roofs.compute.filter((c) => c.isa === isa && c.dtype === 'f32'), threads, (c) => c.gflops);
+    return atThreads(roofs.compute.filter((c) => c.isa === isa && c.dtype === 'f32'), threads, roofs.threads.all, (c) => c.gflops);
   }
   return undefined; // webgpu: no GPU roof measured yet
 }
@@ -33,7 +35,7 @@ export function roofPosition(r: OkCase, roofs: Roofs, threads: number): RoofPosi
   const t = r.backend === 'js' ? 1 : threads;
   const peak = computeRoof(roofs, r.backend, r.params, t);
   if (peak === undefined || !(peak > 0)) return undefined;
-  const bw = atThreads(roofs.memory.filter((m) => m.kind === 'stream-triad'), t, (m) => m.gbps);
+  const bw = atThreads(roofs.memory.filter((m) => m.kind === 'stream-triad'), t, roofs.threads.all, (m) => m.gbps);
   const memRoof = bw === undefined ? Infinity : r.ai * bw;
   const attainable = Math.min(peak, memRoof);
   return {
