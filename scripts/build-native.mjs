@@ -62,5 +62,9 @@ const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedirArgs()], {
   env: {...process.env, npm_config_offline: 'true'},
 });
 if (r.error) fail(`node-gyp could not start: ${r.error.message}`);
-if (r.status !== 0) fail(`node-gyp exited with ${r.status}`, `${r.stdout ?? ''}${r.stderr ?? ''}`);
+if (r.status !== 0) {
+  const log = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  const firstError = log.split('\n').find((l) => /error|not found|No such file/i.test(l) && !/^gyp (info|ERR! stack)/.test(l));
+  fail(`node-gyp exited with ${r.status}${firstError ? `: ${firstError.trim().slice(0, 200)}` : ''}`, log);
+}
 if (!verbose) console.log('dlbench: native addon built (src/native/build/Release/dlbench_native.node)');
