@@ -40,9 +40,14 @@ typedef struct {
 /* 0 on success, -1 when packing buffers could not be allocated. */
 int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads);
 
-/* Thread pool: runs fn(ctx, t, nt) for t in [0, nt) on nt threads (the caller is thread 0). */
+/* Thread pool: runs fn(ctx, t, nt') for t in [0, nt') at once on nt' ≤ nt
+ * threads (fewer only if the OS refuses threads); the caller is thread 0. */
 typedef void (*dlb_task)(void *ctx, int t, int nt);
 void dlb_parallel(int nt, dlb_task fn, void *ctx);
+int dlb_parallel_size(int nt);
+/* Serializes whole calls (recursive): held around scratch set-up and dlb_parallel. */
+void dlb_pool_lock(void);
+void dlb_pool_unlock(void);
 /* Per-thread scratch owned by the pool, 64-byte aligned, grown on demand (slot < 2 per thread). */
 float *dlb_scratch(int t, int slot, size_t floats);
 

@@ -9,7 +9,24 @@
 
 #define MAX_THREADS 256
 
-static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t call_lock;
+static pthread_once_t call_lock_once = PTHREAD_ONCE_INIT;
+
+/* Recursive, so a kernel can hold it around its own set-up (scratch allocation) and the call. */
+static void init_call_lock(void) {
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init(&call_lock, &attr);
+  pthread_mutexattr_destroy(&attr);
+}
+
+void dlb_pool_lock(void) {
+  pthread_once(&call_lock_once, init_call_lock);
+  pthread_mutex_lock(&call_lock);
+}
+
+void dlb_pool_unlock(void) { pthread_mutex_unlock(&call_lock); }
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
@@ -42,43 +59,48 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-void dlb_parallel(int nt, dlb_task fn, void *ctx) {
+/* Starts workers up to nt − 1 and returns how many threads dlb_parallel(nt) will really use
+ * (fewer than asked only if the OS refuses threads). */
+int dlb_parallel_size(int nt) {
   if (nt < 1) nt = 1;
   if (nt > MAX_THREADS) nt = MAX_THREADS;
-  pthread_mutex_lock(&call_lock);
-  if (nt == 1) {
-    fn(ctx, 0, 1);
-    pthread_mutex_unlock(&call_lock);
-    return;
-  }
   pthread_mutex_lock(&lock);
   while (workers < nt - 1) {
     pthread_t th;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&th, &attr, worker_main, (void *)(intptr_t)(workers + 1)) != 0) {
-      pthread_attr_destroy(&attr);
-      break;
-    }
+    const int ok = pthread_create(&th, &attr, worker_main, (void *)(intptr_t)(workers + 1)) == 0;
     pthread_attr_destroy(&attr);
+    if (!ok) break;
     workers++;
   }
-  /* If the OS refused threads, the caller does the missing parts itself. */
-  const int launched = nt - 1 < workers ? nt - 1 : workers;
+  const int n = nt - 1 > workers ? workers + 1 : nt;
+  pthread_mutex_unlock(&lock);
+  return n;
+}
+
+void dlb_parallel(int nt, dlb_task fn, void *ctx) {
+  dlb_pool_lock();
+  nt = dlb_parallel_size(nt);
+  if (nt == 1) {
+    fn(ctx, 0, 1);
+    dlb_pool_unlock();
+    return;
+  }
+  pthread_mutex_lock(&lock);
   job_fn = fn;
   job_ctx = ctx;
   job_nt = nt;
-  pending = launched;
+  pending = nt - 1;
   generation++;
   pthread_cond_broadcast(&wake);
   pthread_mutex_unlock(&lock);
   fn(ctx, 0, nt);
-  for (int t = launched + 1; t < nt; t++) fn(ctx, t, nt);
   pthread_mutex_lock(&lock);
   while (pending > 0) pthread_cond_wait(&finished, &lock);
   pthread_mutex_unlock(&lock);
-  pthread_mutex_unlock(&call_lock);
+  dlb_pool_unlock();
 }
 
 float *dlb_scratch(int t, int slot, size_t floats) {
