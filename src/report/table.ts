@@ -15,6 +15,11 @@ function verdict(r: CaseResult): string {
   }
 }
 
+function roofCell(r: OkCase): string {
+  if (!r.roof) return '—';
+  return `${fmtPct(r.roof.pctOfPeak)} ${r.roof.bound === 'memory' ? 'mem' : 'cpu'}${r.roof.aboveRoof ? ' ABOVE ROOF' : ''}`;
+}
+
 /** The median of the op's baseline rung (its first variant) at each shape, when measured. */
 function baselines(results: CaseResult[], baselineId: string | undefined): Map<string, number> {
   const map = new Map<string, number>();
@@ -38,13 +43,16 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
   let noisy = false;
   const notes: string[] = [];
   const gpuRows: OkCase[] = [];
+  let aboveRoof = false;
   for (const op of ops) {
     const rows = report.results.filter((r) => r.op === op);
     const baseId = allOps().find((o) => o.name === op)?.variants[0]?.id;
     const base = baselines(rows, baseId);
     const shortBase = baseId?.split('/')[1] ?? 'baseline';
-    const table = makeTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', 'AI', `× ${shortBase}`, 'check'],
-      {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left']});
+    // '% peak' (of the attainable roof, with the side of the ridge) only when roofs are measured.
+    const withRoof = rows.some((r) => r.state === 'ok' && r.roof);
+    const table = makeTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', 'AI', `× ${shortBase}`, ...(withRoof ? ['% peak'] : []), 'check'],
+      {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', ...(withRoof ? ['right' as const] : []), 'left']});
     for (const r of rows) {
       if (r.state === 'ok') {
         const b = base.get(r.shapeText);
@@ -53,18 +61,21 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
         const tag = r.metrics?.timingSource ? ` [${TIMING_TAGS[String(r.metrics.timingSource)] ?? r.metrics.timingSource}]` : '';
         if (tag) gpuRows.push(r);
         table.push([r.shapeText, r.variant + tag, fmtMs(r.stats.medianMs), fmtPct(r.stats.rmePct) + flag, fmtNum(r.gflops), fmtNum(r.ai),
-          b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`, verdict(r)]);
+          b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`, ...(withRoof ? [roofCell(r)] : []), verdict(r)]);
+        aboveRoof ||= r.roof?.aboveRoof ?? false;
       } else {
         const why = r.state === 'skipped' ? r.reason : r.state === 'errored' ? r.error : r.check.detail ?? '';
         let note = notes.indexOf(why);
         if (note < 0) note = notes.push(why) - 1;
-        table.push([r.shapeText, r.variant, '—', '—', '—', fmtNum(r.ai), '—', `${verdict(r)} [${note + 1}]`]);
+        table.push([r.shapeText, r.variant, '—', '—', '—', fmtNum(r.ai), '—', ...(withRoof ? ['—'] : []), `${verdict(r)} [${note + 1}]`]);
       }
     }
     out.push(`${op}${report.interrupted ? ' (interrupted: partial results)' : ''}`, table.toString());
   }
   notes.forEach((n, i) => out.push(`[${i + 1}] ${n}`));
   if (gpuRows.length) out.push(gpuFootnote(gpuRows));
+  if (aboveRoof) out.push('ABOVE ROOF: faster than the measured roof, which means a measurement error; re-measure with `dlbench machine --refresh`.');
+  if (typeof report.context.roofsNote === 'string') out.push(report.context.roofsNote);
   if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);
   return out.join('\n');
 }

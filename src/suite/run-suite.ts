@@ -3,6 +3,8 @@
 import os from 'node:os';
 import {runCase} from '../measure/runner.js';
 import {collectContext} from '../measure/environment.js';
+import {attachRoof} from '../measure/roofline.js';
+import {withRoofsAndNative} from '../measure/roofs.js';
 import {tinybenchTimer, type Timer, type TimingOptions} from '../measure/timer.js';
 import {SCHEMA_VERSION, type CaseResult, type Report} from '../report/schema.js';
 import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
@@ -32,7 +34,7 @@ export function emptyReport(plan: Plan, opts: SuiteOptions): Report {
     tool: 'dlbench',
     createdAt: new Date().toISOString(),
     interrupted: false,
-    context: collectContext(),
+    context: withRoofsAndNative(collectContext()),
     config: {preset: plan.preset, seed: opts.seed, threads: opts.threads, ...opts.timing},
     results: [],
   };
@@ -73,6 +75,7 @@ async function runCases(plan: Plan, opts: SuiteOptions, report: Report, total: n
         forced: plan.forced,
         inputs,
       });
+      attachRoof(result, report.context, opts.threads);
       report.results.push(result);
       opts.onResult?.(result, index, total);
       index++;

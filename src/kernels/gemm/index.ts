@@ -3,7 +3,9 @@
 import {parseDims} from '../../core/sizes.js';
 import type {OpDefinition} from '../../core/types.js';
 import {blocked, DEFAULT_BLOCKS, MR, NR} from './blocked.js';
+import {native, nativeAvx2, nativeAvx512, nativeEdgeShapes, nativeScalar} from './native.js';
 import {naiveIjk} from './naive-ijk.js';
+import {openblas} from './openblas.js';
 import {reorderedIkj} from './reordered-ikj.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 import {webgpuNaive} from './webgpu-naive.js';
@@ -18,7 +20,7 @@ const mnk = (m: number, n: number, k: number): GemmShape => ({m, n, k});
 export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   name: 'gemm',
   spec: gemmSpec,
-  variants: [naiveIjk, reorderedIkj, blocked, webgpuNaive, webgpuTiled, webgpuRegblocked],
+  variants: [naiveIjk, reorderedIkj, blocked, native, nativeAvx512, nativeAvx2, nativeScalar, openblas, webgpuNaive, webgpuTiled, webgpuRegblocked],
   parseShape(token) {
     const [m, n, k] = parseDims(token, 3, '--size', GEMM_SIZE_SYNTAX);
     return {m, n, k};
@@ -32,6 +34,7 @@ export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
     mnk(DEFAULT_BLOCKS.mc + 3, 131, 2 * DEFAULT_BLOCKS.kc + 1),
     // Large enough for the sampled (Freivalds) check path rather than the full reference.
     mnk(301, 263, 257),
+    ...nativeEdgeShapes,
   ],
   presets: {
     quick: [sq(64), sq(128), sq(256), sq(512), mnk(256, 1024, 128)],

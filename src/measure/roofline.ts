@@ -1,0 +1,56 @@
+// Places a result under the machine's roofs: the compute roof of its backend (JS scalar peak
+// for 'js', that × threads for 'workers', the FMA peak of the dispatched ISA for 'native') and
+// the memory roof AI × STREAM-triad bandwidth. pctOfPeak is the share of the attainable roof,
+// min(peak, AI × bandwidth), so a memory-bound case is judged against what memory allows.
+import type {CaseResult, Context, OkCase, RoofPosition} from '../report/schema.js';
+import type {Isa} from '../native/loader.js';
+import type {Roofs} from './roofs.js';
+
+/** A result this far above its roof is flagged: roofs are measured too, so allow their noise. */
+export const ABOVE_ROOF_SLACK = 1.05;
+
+/**
+ * A roof at `threads`: the measured row when there is one; beyond the core count, the
+ * all-cores row (extra threads add no hardware); otherwise the 1-thread roof × threads.
+ */
+function atThreads<T extends {threads: number}>(rows: T[], threads: number, cores: number, value: (r: T) => number): number | undefined {
+  const t = Math.min(threads, cores);
+  const exact = rows.find((r) => r.threads === t);
+  if (exact) return value(exact);
+  const one = rows.find((r) => r.threads === 1);
+  return one ? value(one) * t : undefined;
+}
+
+export function computeRoof(roofs: Roofs, backend: string, params: Record<string, number | string>, threads: number): number | undefined {
+  if (backend === 'js') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), 1, roofs.threads.all, (c) => c.gflops);
+  if (backend === 'workers') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), threads, roofs.threads.all, (c) => c.gflops);
+  if (backend === 'native') {
+    const isa = (typeof params.isa === 'string' ? params.isa : roofs.native.ok ? roofs.native.bestIsa : undefined) as Isa | undefined;
+    return atThreads(roofs.compute.filter((c) => c.isa === isa && c.dtype === 'f32'), threads, roofs.threads.all, (c) => c.gflops);
+  }
+  return undefined; // webgpu: no GPU roof measured yet
+}
+
+export function roofPosition(r: OkCase, roofs: Roofs, threads: number): RoofPosition | undefined {
+  const t = r.backend === 'js' ? 1 : threads;
+  const peak = computeRoof(roofs, r.backend, r.params, t);
+  if (peak === undefined || !(peak > 0)) return undefined;
+  const bw = atThreads(roofs.memory.filter((m) => m.kind === 'stream-triad'), t, roofs.threads.all, (m) => m.gbps);
+  const memRoof = bw === undefined ? Infinity : r.ai * bw;
+  const attainable = Math.min(peak, memRoof);
+  return {
+    peakGflops: peak,
+    attainableGflops: attainable,
+    pctOfPeak: (100 * r.gflops) / attainable,
+    bound: memRoof < peak ? 'memory' : 'compute',
+    aboveRoof: r.gflops > attainable * ABOVE_ROOF_SLACK,
+  };
+}
+
+/** Fills `roof` on an ok result when the run's context carries measured roofs. */
+export function attachRoof(r: CaseResult, ctx: Context, threads: number): void {
+  const roofs = ctx.roofs as Roofs | undefined;
+  if (r.state !== 'ok' || !roofs) return;
+  const pos = roofPosition(r, roofs, threads);
+  if (pos) r.roof = pos;
+}

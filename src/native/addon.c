@@ -1,0 +1,313 @@
+/* Node-API glue (plain C, ABI-stable across Node versions): argument checking, bounds checks
+ * on every typed array before any pointer is formed, then a call into the kernels. A call
+ * blocks the calling JS thread for its duration (the timed region must not include a hop
+ * to the libuv pool); the event loop is therefore blocked during a measured GEMM. */
+#include <node_api.h>
+#include <stdio.h>
+#include <string.h>
+#include "dlb.h"
+
+#define CHECK(env, call)                                                   \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error((env), NULL, "dlbench native: N-API call failed");  \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+static napi_value fail(napi_env env, const char *msg) {
+  napi_throw_range_error(env, NULL, msg);
+  return NULL;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "dlbench native: expected %zu arguments", want);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+static int get_long(napi_env env, napi_value v, long *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || d != (double)(long)d) {
+    napi_throw_type_error(env, NULL, "dlbench native: expected an integer");
+    return 0;
+  }
+  *out = (long)d;
+  return 1;
+}
+
+static int get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, len, &ptr, &buf, &off) != napi_ok || type != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "dlbench native: expected a Float32Array");
+    return 0;
+  }
+  *data = ptr;
+  return 1;
+}
+
+/* The highest index a rows×cols view with strides (rs, cs) from off touches must be < len. */
+static int view_fits(long off, long rows, long cols, long rs, long cs, size_t len) {
+  if (rows == 0 || cols == 0) return off >= 0;
+  if (off < 0 || rs < 0 || cs < 0) return 0;
+  const double last = (double)off + (double)(rows - 1) * rs + (double)(cols - 1) * cs;
+  return last < (double)len;
+}
+
+static napi_value make_bool(napi_env env, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
+static napi_value make_num(napi_env env, double d) {
+  napi_value v;
+  napi_create_double(env, d, &v);
+  return v;
+}
+
+static napi_value make_str(napi_env env, const char *s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+static void set(napi_env env, napi_value obj, const char *key, napi_value v) { napi_set_named_property(env, obj, key, v); }
+
+static const char *isa_name(int isa) { return isa == DLB_ISA_AVX512 ? "avx512" : isa == DLB_ISA_AVX2 ? "avx2" : "scalar"; }
+
+/* kernels() → [{isa, symbol, mr, nr, mc, kc, nc, supported}], best first. */
+static napi_value js_kernels(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value arr;
+  CHECK(env, napi_create_array(env, &arr));
+  uint32_t n = 0;
+  for (int isa = DLB_ISA_COUNT - 1; isa >= 0; isa--) {
+    const dlb_kernel_desc *kd = dlb_kernel_for(isa);
+    napi_value o;
+    CHECK(env, napi_create_object(env, &o));
+    set(env, o, "isa", make_str(env, isa_name(isa)));
+    set(env, o, "supported", make_bool(env, kd != NULL && dlb_isa_supported(isa)));
+    if (kd) {
+      set(env, o, "symbol", make_str(env, kd->symbol));
+      set(env, o, "mr", make_num(env, kd->mr));
+      set(env, o, "nr", make_num(env, kd->nr));
+      set(env, o, "mc", make_num(env, kd->mc));
+      set(env, o, "kc", make_num(env, kd->kc));
+      set(env, o, "nc", make_num(env, kd->nc));
+    }
+    CHECK(env, napi_set_element(env, arr, n++, o));
+  }
+  return arr;
+}
+
+static napi_value js_best_isa(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_str(env, isa_name(dlb_best_isa()));
+}
+
+static int parse_isa(napi_env env, napi_value v, int *isa) {
+  char s[16];
+  size_t len;
+  if (napi_get_value_string_utf8(env, v, s, sizeof s, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "dlbench native: isa must be a string");
+    return 0;
+  }
+  if (!strcmp(s, "avx512")) *isa = DLB_ISA_AVX512;
+  else if (!strcmp(s, "avx2")) *isa = DLB_ISA_AVX2;
+  else if (!strcmp(s, "scalar")) *isa = DLB_ISA_SCALAR;
+  else {
+    napi_throw_range_error(env, NULL, "dlbench native: isa must be avx512, avx2 or scalar");
+    return 0;
+  }
+  return 1;
+}
+
+/* The 16 GEMM arguments after the engine selector:
+ * threads, m, n, k, a, aOffset, lda, transA, b, bOffset, ldb, transB, c, cOffset, ldc, beta. */
+typedef struct {
+  long threads, m, n, k, ao, lda, ta, bo, ldb, tb, co, ldc, beta;
+  float *a, *b, *c;
+} call_args;
+
+/* A stored rows×cols matrix needs ld ≥ cols when it has two rows or more; otherwise the stride is
+ * never used, and is raised to what BLAS insists on (max(1, cols)) so CBLAS does not refuse it. */
+static int ld_ok(long *ld, long rows, long cols) {
+  if (rows > 1 && cols > 0) return *ld >= cols;
+  if (*ld < cols) *ld = cols;
+  if (*ld < 1) *ld = 1;
+  return 1;
+}
+
+static int parse_call(napi_env env, napi_value *v, call_args *x) {
+  size_t alen, blen, clen;
+  if (!get_long(env, v[0], &x->threads) || !get_long(env, v[1], &x->m) || !get_long(env, v[2], &x->n) ||
+      !get_long(env, v[3], &x->k) || !get_f32(env, v[4], &x->a, &alen) || !get_long(env, v[5], &x->ao) ||
+      !get_long(env, v[6], &x->lda) || !get_long(env, v[7], &x->ta) || !get_f32(env, v[8], &x->b, &blen) ||
+      !get_long(env, v[9], &x->bo) || !get_long(env, v[10], &x->ldb) || !get_long(env, v[11], &x->tb) ||
+      !get_f32(env, v[12], &x->c, &clen) || !get_long(env, v[13], &x->co) || !get_long(env, v[14], &x->ldc) ||
+      !get_long(env, v[15], &x->beta))
+    return 0;
+  if (x->m < 0 || x->n < 0 || x->k < 0) return fail(env, "dlbench native: m, n, k must be >= 0"), 0;
+  if (x->beta != 0 && x->beta != 1) return fail(env, "dlbench native: beta must be 0 or 1"), 0;
+  /* BLAS rules: a row stride covers the stored row, so C rows never overlap (threads write them). */
+  const long arows = x->ta ? x->k : x->m, acols = x->ta ? x->m : x->k;
+  const long brows = x->tb ? x->n : x->k, bcols = x->tb ? x->k : x->n;
+  if (!ld_ok(&x->lda, arows, acols) || !ld_ok(&x->ldb, brows, bcols) || !ld_ok(&x->ldc, x->m, x->n))
+    return fail(env, "dlbench native: a leading dimension is smaller than its row"), 0;
+  const int aok = x->ta ? view_fits(x->ao, x->k, x->m, x->lda, 1, alen) : view_fits(x->ao, x->m, x->k, x->lda, 1, alen);
+  const int bok = x->tb ? view_fits(x->bo, x->n, x->k, x->ldb, 1, blen) : view_fits(x->bo, x->k, x->n, x->ldb, 1, blen);
+  if (!aok) return fail(env, "dlbench native: A (offset, lda, shape) runs past its array"), 0;
+  if (!bok) return fail(env, "dlbench native: B (offset, ldb, shape) runs past its array"), 0;
+  if (!view_fits(x->co, x->m, x->n, x->ldc, 1, clen)) return fail(env, "dlbench native: C (offset, ldc, shape) runs past its array"), 0;
+  if (x->threads < 1) x->threads = 1;
+  return 1;
+}
+
+/* sgemm(isa, threads, m, n, k, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, beta) */
+static napi_value js_sgemm(napi_env env, napi_callback_info info) {
+  napi_value v[17];
+  int isa;
+  call_args x;
+  if (!get_args(env, info, 17, v) || !parse_isa(env, v[0], &isa) || !parse_call(env, v + 1, &x)) return NULL;
+  if (!dlb_isa_supported(isa)) return fail(env, "dlbench native: this CPU lacks the requested ISA");
+  dlb_gemm_args g = {
+    x.m, x.n, x.k,
+    x.a + x.ao, x.ta ? 1 : x.lda, x.ta ? x.lda : 1,
+    x.b + x.bo, x.tb ? 1 : x.ldb, x.tb ? x.ldb : 1,
+    x.c + x.co, x.ldc, (int)x.beta,
+  };
+  if (dlb_sgemm(dlb_kernel_for(isa), &g, (int)x.threads)) {
+    napi_throw_error(env, NULL, "dlbench native: out of memory for packing buffers");
+    return NULL;
+  }
+  return NULL;
+}
+
+static napi_value js_blas_load(napi_env env, napi_callback_info info) {
+  (void)info;
+  const char *why = dlb_blas_load();
+  napi_value o;
+  CHECK(env, napi_create_object(env, &o));
+  set(env, o, "ok", make_bool(env, why == NULL));
+  if (why) set(env, o, "reason", make_str(env, why));
+  else {
+    set(env, o, "library", make_str(env, dlb_blas_path()));
+    set(env, o, "config", make_str(env, dlb_blas_config()));
+  }
+  return o;
+}
+
+/* blasSgemm(threads, m, n, k, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, beta) */
+static napi_value js_blas_sgemm(napi_env env, napi_callback_info info) {
+  napi_value v[16];
+  call_args x;
+  if (!get_args(env, info, 16, v) || !parse_call(env, v, &x)) return NULL;
+  if (x.k == 0 && x.m > 0 && x.n > 0) {
+    /* Leave BLAS out of the degenerate case: C = 0 (beta 0) or unchanged (beta 1). */
+    if (!x.beta) for (long i = 0; i < x.m; i++) memset(x.c + x.co + i * x.ldc, 0, x.n * sizeof(float));
+    return NULL;
+  }
+  if (dlb_blas_sgemm((int)x.ta, (int)x.tb, x.m, x.n, x.k, x.a + x.ao, x.lda, x.b + x.bo, x.ldb, x.c + x.co, x.ldc,
+                     (int)x.beta, (int)x.threads))
+    return fail(env, dlb_blas_load());
+  return NULL;
+}
+
+typedef void (*im2col_fn)(const float *, long, long, long, long, long, long, long, long, long, long, long, float *);
+
+/* im2col(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out) → [P, Q] */
+static napi_value im2col_common(napi_env env, napi_callback_info info, im2col_fn fn) {
+  napi_value v[13];
+  float *in, *out;
+  size_t inlen, outlen;
+  long d[11];
+  if (!get_args(env, info, 13, v) || !get_f32(env, v[0], &in, &inlen) || !get_f32(env, v[12], &out, &outlen)) return NULL;
+  for (int i = 0; i < 11; i++)
+    if (!get_long(env, v[1 + i], &d[i])) return NULL;
+  const long C = d[0], H = d[1], W = d[2], R = d[3], S = d[4], sh = d[5], sw = d[6], ph = d[7], pw = d[8], dh = d[9], dw = d[10];
+  if (C < 1 || H < 1 || W < 1 || R < 1 || S < 1 || sh < 1 || sw < 1 || ph < 0 || pw < 0 || dh < 1 || dw < 1)
+    return fail(env, "dlbench native: im2col needs C,H,W,R,S,strides,dilations >= 1 and pads >= 0");
+  const long hspan = H + 2 * ph - dh * (R - 1) - 1, wspan = W + 2 * pw - dw * (S - 1) - 1;
+  if (hspan < 0 || wspan < 0) return fail(env, "dlbench native: im2col filter larger than the padded input");
+  const long P = hspan / sh + 1, Q = wspan / sw + 1;
+  if ((double)inlen < (double)C * H * W) return fail(env, "dlbench native: im2col input shorter than C·H·W");
+  if ((double)outlen < (double)C * R * S * P * Q) return fail(env, "dlbench native: im2col output shorter than C·R·S·P·Q");
+  fn(in, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out);
+  napi_value res;
+  CHECK(env, napi_create_array_with_length(env, 2, &res));
+  napi_set_element(env, res, 0, make_num(env, (double)P));
+  napi_set_element(env, res, 1, make_num(env, (double)Q));
+  return res;
+}
+
+static napi_value js_im2col_nchw(napi_env env, napi_callback_info info) { return im2col_common(env, info, dlb_im2col_nchw); }
+static napi_value js_im2col_nhwc(napi_env env, napi_callback_info info) { return im2col_common(env, info, dlb_im2col_nhwc); }
+
+/* peakFma(isa, f64, threads, ms) → GFLOP/s */
+static napi_value js_peak(napi_env env, napi_callback_info info) {
+  napi_value v[4];
+  int isa;
+  long f64, nt, ms;
+  if (!get_args(env, info, 4, v) || !parse_isa(env, v[0], &isa) || !get_long(env, v[1], &f64) ||
+      !get_long(env, v[2], &nt) || !get_long(env, v[3], &ms))
+    return NULL;
+  const double r = dlb_peak_fma(isa, (int)f64, (int)nt, (double)ms);
+  if (r < 0) return fail(env, "dlbench native: peak probe refused (ISA missing or bad thread count)");
+  return make_num(env, r);
+}
+
+/* readBandwidth(isa, bytesPerThread, threads, ms) → GB/s */
+static napi_value js_read_bw(napi_env env, napi_callback_info info) {
+  napi_value v[4];
+  int isa;
+  long bytes, nt, ms;
+  if (!get_args(env, info, 4, v) || !parse_isa(env, v[0], &isa) || !get_long(env, v[1], &bytes) ||
+      !get_long(env, v[2], &nt) || !get_long(env, v[3], &ms))
+    return NULL;
+  const double r = dlb_read_bw(isa, (size_t)bytes, (int)nt, (double)ms);
+  if (r < 0) return fail(env, "dlbench native: read-bandwidth probe failed");
+  return make_num(env, r);
+}
+
+/* stream('copy' | 'triad', elements, threads, reps) → GB/s */
+static napi_value js_stream(napi_env env, napi_callback_info info) {
+  napi_value v[4];
+  char kind[8];
+  size_t len;
+  long n, nt, reps;
+  if (!get_args(env, info, 4, v) || napi_get_value_string_utf8(env, v[0], kind, sizeof kind, &len) != napi_ok ||
+      !get_long(env, v[1], &n) || !get_long(env, v[2], &nt) || !get_long(env, v[3], &reps))
+    return NULL;
+  if (strcmp(kind, "copy") && strcmp(kind, "triad")) return fail(env, "dlbench native: stream kind must be copy or triad");
+  const double r = dlb_stream(strcmp(kind, "copy") ? 1 : 0, (size_t)n, (int)nt, (int)reps);
+  if (r < 0) return fail(env, "dlbench native: STREAM probe failed (out of memory?)");
+  return make_num(env, r);
+}
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor props[] = {
+    {"kernels", NULL, js_kernels, NULL, NULL, NULL, napi_default, NULL},
+    {"bestIsa", NULL, js_best_isa, NULL, NULL, NULL, napi_default, NULL},
+    {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_default, NULL},
+    {"blasLoad", NULL, js_blas_load, NULL, NULL, NULL, napi_default, NULL},
+    {"blasSgemm", NULL, js_blas_sgemm, NULL, NULL, NULL, napi_default, NULL},
+    {"im2colNchw", NULL, js_im2col_nchw, NULL, NULL, NULL, napi_default, NULL},
+    {"im2colNhwc", NULL, js_im2col_nhwc, NULL, NULL, NULL, napi_default, NULL},
+    {"peakFma", NULL, js_peak, NULL, NULL, NULL, napi_default, NULL},
+    {"readBandwidth", NULL, js_read_bw, NULL, NULL, NULL, napi_default, NULL},
+    {"stream", NULL, js_stream, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}

@@ -1,0 +1,36 @@
+# The dlbench native addon. Each ISA's files are a static library of their own so they get
+# their own -m flags (gyp has no per-file cflags): AVX-512 code is compiled only into
+# dlb_avx512 and reached only after runtime dispatch (dispatch.c) says the CPU has it.
+{
+  "target_defaults": {
+    "cflags": ["-O3", "-fPIC", "-std=gnu11", "-Wall", "-Wno-unused-function"],
+    "cflags!": ["-O2"],
+    "conditions": [["OS=='mac'", {"xcode_settings": {"OTHER_CFLAGS": ["-O3"]}}]]
+  },
+  "targets": [
+    {
+      "target_name": "dlb_avx512",
+      "type": "static_library",
+      "sources": ["kernels/sgemm_avx512.c", "roofs/peak_avx512.c"],
+      "cflags": ["-mavx512f", "-mfma"]
+    },
+    {
+      "target_name": "dlb_avx2",
+      "type": "static_library",
+      "sources": ["kernels/sgemm_avx2.c", "roofs/peak_avx2.c"],
+      "cflags": ["-mavx2", "-mfma"]
+    },
+    {
+      "target_name": "dlb_scalar",
+      "type": "static_library",
+      "sources": ["kernels/sgemm_scalar.c", "roofs/peak_scalar.c"],
+      "cflags": ["-fno-tree-vectorize"]
+    },
+    {
+      "target_name": "dlbench_native",
+      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "pool.c", "im2col.c", "openblas.c", "roofs/bandwidth.c"],
+      "dependencies": ["dlb_avx512", "dlb_avx2", "dlb_scalar"],
+      "libraries": ["-ldl", "-lpthread"]
+    }
+  ]
+}

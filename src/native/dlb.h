@@ -1,0 +1,79 @@
+/* Shared declarations of the dlbench native addon: micro-kernels (one file per ISA, each
+ * compiled with its own -m flags), the Goto/BLIS driver, the thread pool, roofs and im2col.
+ * Row-major C throughout: a micro-tile is MR rows of C (broadcast from packed A) by NR
+ * columns (vector loads from packed B). Symbols follow dlb_<dt><op>_<isa>_<MR>x<NR>. */
+#ifndef DLB_H
+#define DLB_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum dlb_isa { DLB_ISA_SCALAR = 0, DLB_ISA_AVX2 = 1, DLB_ISA_AVX512 = 2, DLB_ISA_COUNT = 3 };
+
+/* C[0..MR)[0..NR) (= or +=) Σ_p ap[p*MR+i] * bp[p*NR+j]; C has row stride ldc. */
+typedef void (*dlb_ukernel)(long kc, const float *ap, const float *bp, float *c, long ldc, int accumulate);
+
+typedef struct {
+  const char *symbol; /* e.g. "dlb_sgemm_avx512_12x32" */
+  const char *isa;    /* "avx512" | "avx2" | "scalar" */
+  int mr, nr;         /* register tile */
+  int mc, kc, nc;     /* cache blocks: MC rows of A (L3), KC depth, NC columns of B (L2) */
+  dlb_ukernel kernel;
+} dlb_kernel_desc;
+
+extern const dlb_kernel_desc dlb_sgemm_avx512_desc;
+extern const dlb_kernel_desc dlb_sgemm_avx2_desc;
+extern const dlb_kernel_desc dlb_sgemm_scalar_desc;
+
+int dlb_isa_supported(int isa);
+int dlb_best_isa(void);
+const dlb_kernel_desc *dlb_kernel_for(int isa);
+
+/* op(A) is m×k: (i,p) at a[i*rsa + p*csa]; op(B) is k×n: (p,j) at b[p*rsb + j*csb]; C m×n row stride ldc. */
+typedef struct {
+  long m, n, k;
+  const float *a; long rsa, csa;
+  const float *b; long rsb, csb;
+  float *c; long ldc;
+  int beta; /* 0: overwrite, 1: accumulate */
+} dlb_gemm_args;
+
+/* 0 on success, -1 when packing buffers could not be allocated. */
+int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads);
+
+/* Thread pool: runs fn(ctx, t, nt') for t in [0, nt') at once on nt' ≤ nt
+ * threads (fewer only if the OS refuses threads); the caller is thread 0. */
+typedef void (*dlb_task)(void *ctx, int t, int nt);
+void dlb_parallel(int nt, dlb_task fn, void *ctx);
+int dlb_parallel_size(int nt);
+/* Serializes whole calls (recursive): held around scratch set-up and dlb_parallel. */
+void dlb_pool_lock(void);
+void dlb_pool_unlock(void);
+/* Per-thread scratch owned by the pool, 64-byte aligned, grown on demand (slot < 2 per thread). */
+float *dlb_scratch(int t, int slot, size_t floats);
+
+/* Roofs. Peak: GFLOP/s of independent FMA chains for ms milliseconds on nt threads. */
+double dlb_peak_fma(int isa, int f64, int nt, double ms);
+double dlb_peak_fma_avx512(int f64, double ms);
+double dlb_peak_fma_avx2(int f64, double ms);
+double dlb_peak_fma_scalar(int f64, double ms);
+/* Read bandwidth (GB/s) of repeatedly summing a buffer of `bytes` (fits L1/L2/L3) per thread. */
+double dlb_read_bw(int isa, size_t bytes, int nt, double ms);
+double dlb_read_sum_avx512(const float *x, size_t n);
+double dlb_read_sum_avx2(const float *x, size_t n);
+/* STREAM copy (kind 0) or triad (kind 1) over double arrays of n elements, best of reps, GB/s. */
+double dlb_stream(int kind, size_t n, int nt, int reps);
+double dlb_now_s(void);
+
+/* im2col, one image. NCHW: input C×H×W → out (C·R·S) × (P·Q); NHWC: H×W×C → (P·Q) × (R·S·C). */
+void dlb_im2col_nchw(const float *in, long C, long H, long W, long R, long S, long sh, long sw,
+                     long ph, long pw, long dh, long dw, float *out);
+void dlb_im2col_nhwc(const float *in, long C, long H, long W, long R, long S, long sh, long sw,
+                     long ph, long pw, long dh, long dw, float *out);
+
+/* OpenBLAS / CBLAS found at run time; returns NULL on success or the reason it is unavailable. */
+const char *dlb_blas_load(void);
+const char *dlb_blas_path(void);
+const char *dlb_blas_config(void);
+int dlb_blas_sgemm(int transA, int transB, long m, long n, long k, const float *a, long lda,
+                   const float *b, long ldb, float *c, long ldc, int beta, int threads);
+#endif

@@ -1,0 +1,160 @@
+// Loads the native addon (src/native/build/Release/dlbench_native.node) once, lazily, and never
+// throws: when it is missing, failed to build, or DLBENCH_NO_NATIVE=1 is set, every caller gets
+// {ok: false, reason} (with the rebuild command) and the native variants are skipped.
+import {existsSync, readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {Availability} from '../core/types.js';
+
+export type Isa = 'avx512' | 'avx2' | 'scalar';
+export const ISAS: readonly Isa[] = ['avx512', 'avx2', 'scalar'];
+export const REBUILD_COMMAND = 'npm run build:native';
+
+export interface KernelInfo {
+  isa: Isa;
+  supported: boolean;
+  /** e.g. 'dlb_sgemm_avx512_12x32' (dlb_<dt><op>_<isa>_<MR>x<NR>). */
+  symbol: string;
+  mr: number;
+  nr: number;
+  mc: number;
+  kc: number;
+  nc: number;
+}
+
+/**
+ * The addon's functions. GEMM arguments follow GemmCall: op(A) is m×k with (i,p) at
+ * a[aOff + i·lda + p] (a[aOff + p·lda + i] if transA), likewise B; C(i,j) at c[cOff + i·ldc + j];
+ * beta 0 overwrites C, 1 accumulates. Bounds are checked natively (RangeError).
+ */
+export interface NativeAddon {
+  kernels(): KernelInfo[];
+  bestIsa(): Isa;
+  sgemm(isa: Isa, threads: number, m: number, n: number, k: number,
+    a: Float32Array, aOff: number, lda: number, transA: number,
+    b: Float32Array, bOff: number, ldb: number, transB: number,
+    c: Float32Array, cOff: number, ldc: number, beta: number): void;
+  blasLoad(): {ok: true; library: string; config: string} | {ok: false; reason: string};
+  blasSgemm(threads: number, m: number, n: number, k: number,
+    a: Float32Array, aOff: number, lda: number, transA: number,
+    b: Float32Array, bOff: number, ldb: number, transB: number,
+    c: Float32Array, cOff: number, ldc: number, beta: number): void;
+  im2colNchw(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
+    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): [number, number];
+  im2colNhwc(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
+    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): [number, number];
+  /** GFLOP/s of independent FMA chains (mul+add for scalar) over ms milliseconds on `threads` threads. */
+  peakFma(isa: Isa, f64: number, threads: number, ms: number): number;
+  /** GB/s of repeatedly reading a buffer of bytesPerThread on each thread. */
+  readBandwidth(isa: Isa, bytesPerThread: number, threads: number, ms: number): number;
+  /** STREAM copy or triad over double arrays of `elements`, best of reps, GB/s. */
+  stream(kind: 'copy' | 'triad', elements: number, threads: number, reps: number): number;
+}
+
+export type NativeLoad = {ok: true; addon: NativeAddon; path: string} | {ok: false; reason: string};
+
+export function nativeDir(): string {
+  // dist/native/loader.js and src/native/loader.ts both sit two levels below the package root.
+  return path.join(fileURLToPath(new URL('../../', import.meta.url)), 'src', 'native');
+}
+
+let cached: NativeLoad | undefined;
+
+function tryLoad(): NativeLoad {
+  if (process.env.DLBENCH_NO_NATIVE === '1') {
+    return {ok: false, reason: `native addon disabled by DLBENCH_NO_NATIVE=1 (unset it to use the addon; rebuild: ${REBUILD_COMMAND})`};
+  }
+  const dir = nativeDir();
+  const file = path.join(dir, 'build', 'Release', 'dlbench_native.node');
+  if (!existsSync(file)) {
+    const failed = path.join(dir, 'build', 'BUILD_FAILED.txt');
+    const why = existsSync(failed) ? readFileSync(failed, 'utf8').split('\n')[0] : 'not built';
+    return {ok: false, reason: `native addon unavailable: ${why}; rebuild with \`${REBUILD_COMMAND}\` (needs python3, make and a C compiler)`};
+  }
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    return {ok: true, addon, path: file};
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return {ok: false, reason: `native addon failed to load (${msg}); rebuild with \`${REBUILD_COMMAND}\``};
+  }
+}
+
+export function loadNative(): NativeLoad {
+  cached ??= tryLoad();
+  return cached;
+}
+
+export function nativeAvailability(): Availability {
+  const n = loadNative();
+  return n.ok ? {ok: true} : {ok: false, reason: n.reason};
+}
+
+/** The micro-kernel of an ISA, or why it cannot run here. */
+export function kernelFor(isa: Isa): {ok: true; kernel: KernelInfo} | {ok: false; reason: string} {
+  const n = loadNative();
+  if (!n.ok) return n;
+  const kernel = n.addon.kernels().find((k) => k.isa === isa);
+  if (!kernel) return {ok: false, reason: `no ${isa} kernel in this build`};
+  if (!kernel.supported) return {ok: false, reason: `this CPU lacks ${isa === 'avx512' ? 'AVX-512F' : 'AVX2+FMA'} (${kernel.symbol} cannot run)`};
+  return {ok: true, kernel};
+}
+
+export function bestIsa(): Isa | undefined {
+  const n = loadNative();
+  return n.ok ? n.addon.bestIsa() : undefined;
+}
+
+function addonOrThrow(): NativeAddon {
+  const n = loadNative();
+  if (!n.ok) throw new Error(n.reason);
+  return n.addon;
+}
+
+export interface ConvGeometry {
+  C: number;
+  H: number;
+  W: number;
+  R: number;
+  S: number;
+  strideH?: number;
+  strideW?: number;
+  padH?: number;
+  padW?: number;
+  dilH?: number;
+  dilW?: number;
+}
+
+/** Output spatial size of a convolution: P = ⌊(H + 2·padH − dilH·(R−1) − 1)/strideH⌋ + 1, Q likewise. */
+export function convOutputSize(g: ConvGeometry): {P: number; Q: number} {
+  const {H, W, R, S, strideH = 1, strideW = 1, padH = 0, padW = 0, dilH = 1, dilW = 1} = g;
+  return {
+    P: Math.floor((H + 2 * padH - dilH * (R - 1) - 1) / strideH) + 1,
+    Q: Math.floor((W + 2 * padW - dilW * (S - 1) - 1) / strideW) + 1,
+  };
+}
+
+/**
+ * Native im2col of one NCHW image. input is C×H×W; out (length ≥ C·R·S·P·Q) receives the
+ * (C·R·S) × (P·Q) column matrix row-major: out[((c·R + r)·S + s)·P·Q + p·Q + q] =
+ * input[c·H·W + h·W + w] with h = p·strideH − padH + r·dilH, w = q·strideW − padW + s·dilW,
+ * and 0 where (h, w) falls in the padding. Then conv = weights[K × C·R·S] · out → K × P·Q (NCHW).
+ * Throws the loader's reason when the addon is unavailable.
+ */
+export function im2colNchw(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
+  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): {P: number; Q: number} {
+  const [P, Q] = addonOrThrow().im2colNchw(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out);
+  return {P, Q};
+}
+
+/**
+ * Native im2col of one NHWC image. input is H×W×C; out receives the (P·Q) × (R·S·C) matrix
+ * row-major: out[(p·Q + q)·R·S·C + (r·S + s)·C + c] = input[(h·W + w)·C + c] (h, w as for NCHW,
+ * 0 in the padding). Then conv = out · weightsᵀ with weights stored K×R×S×C → P·Q × K (NHWC).
+ */
+export function im2colNhwc(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
+  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): {P: number; Q: number} {
+  const [P, Q] = addonOrThrow().im2colNhwc(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out);
+  return {P, Q};
+}

@@ -1,0 +1,53 @@
+// The loader never throws: with DLBENCH_NO_NATIVE=1 (as when the addon failed to build) the
+// native variants are skipped with the reason, GEMM composition falls back to JS, and the CLI
+// still exits 0. Child processes, because the loader caches its result per process.
+import {execFileSync} from 'node:child_process';
+import {describe, expect, it} from 'vitest';
+import {ROOT, runCli} from '../helpers/cli.js';
+
+const NO_NATIVE = {DLBENCH_NO_NATIVE: '1'};
+
+describe('fallback without the native addon', () => {
+  it('list: every native variant unavailable, naming the switch and the rebuild command', async () => {
+    const r = await runCli(['list', '--op', 'gemm', '--json'], NO_NATIVE);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as {id: string; backend: string; available: boolean; reason?: string}[];
+    const native = rows.filter((x) => x.backend === 'native');
+    expect(native.map((x) => x.id)).toEqual(['gemm/native', 'gemm/native-avx512', 'gemm/native-avx2', 'gemm/native-scalar', 'gemm/openblas']);
+    for (const x of native) {
+      expect(x.available).toBe(false);
+      expect(x.reason).toMatch(/DLBENCH_NO_NATIVE=1.*npm run build:native/);
+    }
+    expect(rows.filter((x) => x.backend === 'js').every((x) => x.available)).toBe(true);
+  });
+
+  it('run: native rows are skipped with the reason, the JS rung still runs, exit 0', async () => {
+    const r = await runCli(['run', '--variant', 'gemm/native', '--variant', 'gemm/blocked', '--size', '48', '--time', '5', '--min-samples', '2', '--json', '--out', 'test-artifacts/no-native.json'], NO_NATIVE);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const byId = Object.fromEntries(report.results.map((x: {variant: string}) => [x.variant, x]));
+    expect(byId['gemm/native'].state).toBe('skipped');
+    expect(byId['gemm/native'].reason).toMatch(/DLBENCH_NO_NATIVE/);
+    expect(byId['gemm/blocked'].state).toBe('ok');
+    expect(report.context.native).toMatchObject({ok: false});
+  });
+
+  it('composition falls back to the JS engine; im2col throws the reason', () => {
+    const script = `
+      const {fastestEngine} = await import('./dist/kernels/gemm/engines.js');
+      const {im2colNchw} = await import('./dist/native/loader.js');
+      let msg = '';
+      try { im2colNchw(new Float32Array(4), 1, 2, 2, 1, 1, 1, 1, 0, 0, 1, 1, new Float32Array(4)); } catch (e) { msg = e.message; }
+      console.log(JSON.stringify({engine: fastestEngine({threads: 2}).id, msg}));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {cwd: ROOT, env: {...process.env, ...NO_NATIVE}}).toString();
+    const r = JSON.parse(out);
+    expect(r.engine).toBe('gemm/blocked');
+    expect(r.msg).toMatch(/DLBENCH_NO_NATIVE=1/);
+  });
+
+  it('with the addon: the same engine query picks gemm/native', () => {
+    const script = `const {fastestEngine} = await import('./dist/kernels/gemm/engines.js'); console.log(fastestEngine({threads: 2}).id);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {cwd: ROOT, env: {...process.env, DLBENCH_NO_NATIVE: ''}}).toString();
+    expect(out.trim()).toBe('gemm/native');
+  });
+});

@@ -1,0 +1,142 @@
+// `dlbench machine` (shape of --json, the per-fingerprint cache, --refresh) and how a run uses
+// the cached roofs: context.roofs, result.roof, the '% peak' column; without a cache, a hint.
+import {existsSync, mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {roofPosition} from '../../src/measure/roofline.js';
+import type {Roofs} from '../../src/measure/roofs.js';
+import {renderTables} from '../../src/report/table.js';
+import type {OkCase, Report} from '../../src/report/schema.js';
+import {runCli} from '../helpers/cli.js';
+
+const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'dlbench-cache-'));
+const env = {XDG_CACHE_HOME: cacheHome};
+
+describe('dlbench machine', () => {
+  let first: Roofs & {cacheFile: string; cached: boolean};
+
+  it('--json: roofs per ISA, dtype and thread count, bandwidths, cached under the fingerprint', async () => {
+    const r = await runCli(['machine', '--quick', '--json'], env);
+    expect(r.code).toBe(0);
+    first = JSON.parse(r.stdout);
+    expect(first.cached).toBe(false);
+    expect(first.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(first.cacheFile).toBe(path.join(cacheHome, 'dlbench', `roofs-${first.fingerprint}.json`));
+    expect(existsSync(first.cacheFile)).toBe(true);
+    const cores = os.availableParallelism();
+    expect(first.threads).toEqual({one: 1, all: cores});
+    expect(first.native).toMatchObject({ok: true});
+    const threadCounts = cores > 1 ? [1, cores] : [1];
+    for (const isa of ['js', 'scalar', 'avx2', 'avx512']) {
+      for (const t of threadCounts) {
+        const dtypes = isa === 'js' ? ['f64'] : ['f32', 'f64'];
+        for (const dtype of dtypes) {
+          const row = first.compute.find((c) => c.isa === isa && c.dtype === dtype && c.threads === t);
+          expect(row, `${isa} ${dtype} ×${t}`).toBeDefined();
+          expect(row!.gflops).toBeGreaterThan(0);
+        }
+      }
+    }
+    for (const kind of ['stream-copy', 'stream-triad']) {
+      const row = first.memory.find((m) => m.kind === kind && m.threads === 1)!;
+      expect(row.gbps).toBeGreaterThan(0);
+      expect(row.arrayBytes).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+    }
+    expect(first.caches.filter((c) => c.threads === 1).map((c) => c.level)).toEqual(['L1', 'L2', 'L3']);
+  });
+
+  it('a second call reads the cache; --refresh measures again', async () => {
+    const again = JSON.parse((await runCli(['machine', '--json'], env)).stdout);
+    expect(again.cached).toBe(true);
+    expect(again.measuredAt).toBe(first.measuredAt);
+    const fresh = JSON.parse((await runCli(['machine', '--quick', '--refresh', '--json'], env)).stdout);
+    expect(fresh.cached).toBe(false);
+    expect(fresh.measuredAt).not.toBe(first.measuredAt);
+  });
+
+  it('run: cached roofs go into the context and each ok row gets its roof position', async () => {
+    const r = await runCli(['run', '--variant', 'gemm/native', '--variant', 'gemm/blocked', '--size', '96', '--time', '5', '--min-samples', '2', '--threads', '1', '--json', '--out', 'test-artifacts/roofs.json'], env);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.context.roofs.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    for (const row of report.results) {
+      expect(row.state).toBe('ok');
+      expect(row.roof.peakGflops).toBeGreaterThan(0);
+      expect(row.roof.bound).toMatch(/^(memory|compute)$/);
+      expect(row.roof.pctOfPeak).toBeCloseTo((100 * row.gflops) / row.roof.attainableGflops, 6);
+    }
+    const js = report.results.find((x: OkCase) => x.variant === 'gemm/blocked');
+    expect(js.roof.peakGflops).toBe(report.context.roofs.compute.find((c: {isa: string; threads: number}) => c.isa === 'js' && c.threads === 1).gflops);
+  });
+
+  it('run without cached roofs: no roof, and the context says to run dlbench machine', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'dlbench-nocache-'));
+    const r = await runCli(['run', '--variant', 'gemm/native', '--size', '32', '--time', '5', '--min-samples', '2', '--json', '--out', 'test-artifacts/noroofs.json'], {XDG_CACHE_HOME: empty});
+    const report = JSON.parse(r.stdout);
+    expect(report.context.roofs).toBeUndefined();
+    expect(report.context.roofsNote).toMatch(/dlbench machine/);
+    expect(report.results[0].roof).toBeUndefined();
+  });
+});
+
+const roofs: Roofs = {
+  roofsVersion: 1, fingerprint: '0123456789abcdef', measuredAt: '2026-01-01T00:00:00Z', durationMs: 1, quick: true,
+  machine: {cpu: 'test', cores: 2, arch: 'x64', caches: {}, node: '20'},
+  threads: {one: 1, all: 2},
+  native: {ok: true, bestIsa: 'avx512'},
+  compute: [
+    {isa: 'js', dtype: 'f64', threads: 1, gflops: 4}, {isa: 'js', dtype: 'f64', threads: 2, gflops: 7},
+    {isa: 'avx512', dtype: 'f32', threads: 1, gflops: 100}, {isa: 'avx512', dtype: 'f32', threads: 2, gflops: 190},
+    {isa: 'avx2', dtype: 'f32', threads: 1, gflops: 90},
+  ],
+  memory: [{kind: 'stream-triad', threads: 1, arrayBytes: 1 << 27, gbps: 20}, {kind: 'stream-triad', threads: 2, arrayBytes: 1 << 27, gbps: 30}],
+  caches: [],
+};
+
+function ok(variant: string, backend: OkCase['backend'], gflops: number, ai: number, params: Record<string, string> = {}): OkCase {
+  return {variant, backend, gflops, ai, params, state: 'ok', op: 'gemm', shape: {}, shapeText: '8x8x8', seed: 1, inputDistribution: '',
+    flops: 1, macs: 1, bytes: 1, check: {pass: true, method: 'x', error: 0, tolerance: 1},
+    stats: {samples: 1, medianMs: 1, meanMs: 1, minMs: 1, maxMs: 1, p25Ms: 1, p75Ms: 1, p99Ms: 1, iqrMs: 0, madMs: 0, sdMs: 0, rmePct: 0, relSpread: 0},
+    prepareMs: 0, firstCallMs: 0, highSpread: false, samplesMs: [1]};
+}
+
+describe('roof positions', () => {
+  it('compute-bound native row: the ISA peak at the thread count', () => {
+    expect(roofPosition(ok('gemm/native', 'native', 95, 300, {isa: 'avx512'}), roofs, 2)).toEqual({
+      peakGflops: 190, attainableGflops: 190, pctOfPeak: 50, bound: 'compute', aboveRoof: false,
+    });
+    expect(roofPosition(ok('gemm/native-avx2', 'native', 45, 300, {isa: 'avx2'}), roofs, 1)?.peakGflops).toBe(90);
+    // 2 threads unmeasured for avx2: the 1-thread roof scales; 5 threads on 2 cores is the 2-core roof.
+    expect(roofPosition(ok('gemm/native-avx2', 'native', 45, 300, {isa: 'avx2'}), roofs, 2)?.peakGflops).toBe(180);
+    expect(roofPosition(ok('gemm/native', 'native', 45, 300, {isa: 'avx512'}), roofs, 5)?.peakGflops).toBe(190);
+    // No isa param (openblas): the best ISA's roof.
+    expect(roofPosition(ok('gemm/openblas', 'native', 50, 300), roofs, 1)?.peakGflops).toBe(100);
+  });
+
+  it('memory-bound row: AI × triad bandwidth is the roof', () => {
+    const pos = roofPosition(ok('gemm/native', 'native', 10, 1, {isa: 'avx512'}), roofs, 1)!;
+    expect(pos).toMatchObject({bound: 'memory', attainableGflops: 20, pctOfPeak: 50});
+  });
+
+  it('a JS row uses the single-thread JS peak; a result above the roof is flagged', () => {
+    const pos = roofPosition(ok('gemm/blocked', 'js', 5, 100), roofs, 2)!;
+    expect(pos.peakGflops).toBe(4);
+    expect(pos.aboveRoof).toBe(true);
+    expect(roofPosition(ok('x/y', 'webgpu', 5, 100), roofs, 1)).toBeUndefined();
+  });
+
+  it("table: a '% peak' column only when roofs are known, and ABOVE ROOF called out", () => {
+    const base = {schemaVersion: 1, tool: 'dlbench', createdAt: '', interrupted: false, config: {seed: 1, threads: 1, timeBudgetMs: 1, minSamples: 1, warmupMs: 0}} as const;
+    const ctx = {cpu: {model: '', cores: 2, speedMHz: 0, arch: 'x64', caches: {}}, memory: {totalBytes: 0}, os: {platform: '', release: '', type: ''}, runtime: {node: '', v8: ''}, dlbench: {version: ''}, packages: {}, hostname: ''};
+    const row = ok('gemm/blocked', 'js', 5, 100);
+    const without: Report = {...base, context: {...ctx, roofsNote: 'run `dlbench machine`'}, results: [row]};
+    expect(renderTables(without)).not.toContain('% peak');
+    expect(renderTables(without)).toContain('run `dlbench machine`');
+    const withRoof: Report = {...base, context: ctx, results: [{...row, roof: roofPosition(row, roofs, 1)}]};
+    const text = renderTables(withRoof);
+    expect(text).toContain('% peak');
+    expect(text).toContain('125% cpu ABOVE ROOF');
+    expect(text).toMatch(/measurement error/);
+  });
+});
