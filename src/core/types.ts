@@ -60,6 +60,10 @@ export interface KernelVariant<P = any, I = any, O = any, S = any> {
   toleranceScale?(p: P): number;
   /** Shapes this variant cannot handle quickly enough to be worth timing, with a reason. */
   limits?(p: P): Availability;
+  /** Shapes the algorithm cannot compute at all (Winograd needs 3×3, stride 1): skipped, even when forced. */
+  supports?(p: P): Availability;
+  /** Variant-specific quantities of this shape (im2col buffer size, transformed-domain MACs…). */
+  metrics?(p: P): Record<string, number | string | boolean>;
 }
 
 /** One op: its spec, its variants (the ladder, in order), how to read sizes, and its presets. */

@@ -35,6 +35,7 @@ export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
     macs: v.spec.macs(p),
     bytes,
     ai: flops / bytes,
+    ...(v.metrics ? {metrics: v.metrics(p)} : {}),
   };
 }
 
@@ -42,6 +43,8 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
   const base = caseBase(v, p, opts.seed);
   const avail = v.available(opts.caps);
   if (!avail.ok) return {...base, state: 'skipped', reason: avail.reason};
+  const sup = v.supports?.(p);
+  if (sup && !sup.ok) return {...base, state: 'skipped', reason: sup.reason};
   const lim = v.limits?.(p);
   if (lim && !lim.ok && !opts.forced?.has(v.id)) return {...base, state: 'skipped', reason: lim.reason};
 

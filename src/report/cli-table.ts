@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 export function makeTable(head: string[], opts: {color?: boolean; colAligns?: ('left' | 'right' | 'center')[]} = {}): Table.Table {
   return new Table({
     head,
-    colAligns: opts.colAligns,
+    ...(opts.colAligns ? {colAligns: opts.colAligns} : {}),
     chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
     style: opts.color ? {} : {head: [], border: []},
   });
