@@ -17,6 +17,8 @@ export interface CaseOptions {
   forced?: ReadonlySet<string>;
   /** Inputs shared by every variant at this shape (made once per shape by the suite). */
   inputs?: unknown;
+  /** Receives the checked output of the first call (`dlbench net` feeds it to the next layer). */
+  onOutput?: (out: unknown) => void;
 }
 
 export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
@@ -76,6 +78,7 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
       return errored('check', err);
     }
     if (!check.pass) return {...base, state: 'check-failed', check, firstCallMs};
+    opts.onOutput?.(out);
     // A first call slower than the warm-up budget already warmed the code: don't repeat it.
     const timing = firstCallMs > opts.timing.warmupMs ? {...opts.timing, warmupMs: 0, warmupIterations: 0} : opts.timing;
     let samplesMs: number[];
