@@ -70,7 +70,7 @@ export default class Net extends BaseCommand {
 
     const timing = {...DEFAULT_NET_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
     const report = emptyReport({cases: [], forced: new Set()}, {seed: flags.seed, threads, timing});
-    report.config.net = {name: net.name, batches, conv: choice.conv, gemm: choice.gemm.id, best: flags.best};
+    report.config.net = {name: net.name, batches, conv: choice.conv, gemm: choice.gemm.id, best: Boolean(flags.best)};
     const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
     const controller = new AbortController();
     const onSigint = (): void => {
