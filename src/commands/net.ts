@@ -86,13 +86,12 @@ export default class Net extends BaseCommand {
     const sweep: BatchRow[] = [];
     const perBatch: CaseResult[][] = [];
     const weightCache = new Map();
-    let step = 0;
     try {
-      for (const batch of batches) {
+      for (const [bi, batch] of batches.entries()) {
         if (controller.signal.aborted) break;
         const rows = await profileNet(net, batch, {
           seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: controller.signal, weightCache,
-          onStart: (label) => progress.update(step++, 0, label),
+          onStart: (li, label) => progress.update(bi * net.layers.length + li, batches.length * net.layers.length, label),
         });
         report.results.push(...rows);
         perBatch.push(rows);

@@ -20,7 +20,8 @@ export interface NetRunOptions {
   timer: Timer;
   best?: boolean;
   signal?: AbortSignal;
-  onStart?: (label: string) => void;
+  /** Called before each timed case: the layer's index and a label. */
+  onStart?: (layerIndex: number, label: string) => void;
   /** Weights by layer index, kept across batch sizes. */
   weightCache?: Map<number, LayerWeights | undefined>;
 }
@@ -80,7 +81,7 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
     let next: Float32Array | undefined;
     const tried: CaseResult[] = [];
     for (const v of work.variants) {
-      opts.onStart?.(`${net.name} b${batch} ${l.def.name} ${v.id}`);
+      opts.onStart?.(l.index, `${net.name} b${batch} ${l.def.name} ${v.id}`);
       const r = await runCase(v, work.shape, {
         seed: opts.seed, caps: opts.caps, timing: opts.timing, timer: opts.timer, inputs: work.inputs,
         forced: new Set([v.id]),

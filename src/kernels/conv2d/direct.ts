@@ -3,7 +3,7 @@
 // reducing over r → s → c (weights RSCK are then walked with stride K). No reuse beyond what the
 // caches find by themselves: the bottleneck is load issue and branchy bounds checks, ~1 MAC per cycle.
 import type {KernelVariant} from '../../core/types.js';
-import {addBias, convSpec, outDims, type ConvInputs, type ConvShape} from './spec.js';
+import {addBias, convSizes, convSpec, outDims, type ConvInputs, type ConvShape} from './spec.js';
 
 /** Above this many MACs a run takes seconds: skipped unless the variant is named. */
 export const DIRECT_MAX_MACS = 4e8;
@@ -80,7 +80,7 @@ export const direct: KernelVariant<ConvShape, ConvInputs, Float32Array, State> =
   limits: (p) => convSpec.macs(p) > DIRECT_MAX_MACS
     ? {ok: false, reason: `${(convSpec.macs(p) / 1e6).toFixed(0)}M MACs would take seconds per call; name conv2d/direct to force it`}
     : {ok: true},
-  prepare: (p, inputs) => ({p, inputs, out: new Float32Array(p.n * p.k * outDims(p).P * outDims(p).Q)}),
+  prepare: (p, inputs) => ({p, inputs, out: new Float32Array(convSizes.output(p))}),
   run(st) {
     convDirect(st.p, st.inputs.x, st.inputs.w, st.out);
     addBias(st.p, st.out, st.inputs.bias);
