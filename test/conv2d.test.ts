@@ -3,7 +3,7 @@ import {UsageError} from '../src/core/errors.js';
 import {createRng, fillUniform} from '../src/core/rng.js';
 import type {KernelVariant} from '../src/core/types.js';
 import {conv2d} from '../src/kernels/conv2d/index.js';
-import {activeIm2col, jsIm2col} from '../src/kernels/conv2d/im2col-js.js';
+import {activeIm2col, jsIm2col, nativeIm2col, type NativeIm2colFn} from '../src/kernels/conv2d/im2col-js.js';
 import {makeIm2col} from '../src/kernels/conv2d/im2col.js';
 import {parseConvShape} from '../src/kernels/conv2d/parse.js';
 import {conv, convSizes, convSpec, convTolerance, outDims, type ConvInputs, type ConvShape} from '../src/kernels/conv2d/spec.js';
@@ -153,6 +153,28 @@ describe('im2col: the seam and the engine-generated variants', () => {
       expect(colH[(oy * Q + ox) * p.r * p.s * p.c + (r * p.s + s) * p.c + c]).toBe(at(c, y, xx, true));
     }
     expect(activeIm2col().name).toBe('js');
+  });
+
+  it('adapts the native addon signature (one image at offset 0, geometry spelled out)', () => {
+    const p = conv({n: 2, c: 3, h: 6, w: 7, k: 2, r: 3, s: 2, stride: 2, pad: 1, dilation: 1});
+    const seen: number[][] = [];
+    // A stand-in with the addon's signature that runs the JS unfolding on what it was given.
+    const fake = (layout: 'nchw' | 'nhwc'): NativeIm2colFn => (input, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out) => {
+      seen.push([input.length, C, H, W, R, S, sh, sw, ph, pw, dh, dw]);
+      jsIm2col[layout](input, 0, {...p, c: C, h: H, w: W, r: R, s: S, stride: sh, pad: ph, dilation: dh}, out);
+    };
+    const nat = nativeIm2col({im2colNchw: fake('nchw'), im2colNhwc: fake('nhwc')});
+    expect(nat.name).toBe('native');
+    const x = new Float32Array(convSizes.input(p));
+    fillUniform(x, createRng(9));
+    const img = p.c * p.h * p.w;
+    for (const layout of ['nchw', 'nhwc'] as const) {
+      const want = new Float32Array(convSizes.im2colPerImage(p)), got = new Float32Array(want.length);
+      jsIm2col[layout](x, img, p, want);
+      nat[layout](x, img, p, got);
+      expect(got).toEqual(want);
+    }
+    expect(seen[0]).toEqual([img, 3, 6, 7, 3, 2, 2, 2, 1, 1, 1, 1]);
   });
 
   it('has one conv2d/im2col-<engine> per GEMM engine, and a new engine gets its own variant', async () => {
