@@ -17,6 +17,10 @@ export {collectContext} from './measure/environment.js';
 export {renderTables} from './report/table.js';
 export {configureWebGpu, releaseWebGpu} from './webgpu/device.js';
 export {allOps, allVariants, findVariant};
+export {nets} from './nets/defs.js';
+export {findNet, planNet} from './nets/shapes.js';
+export {forwardNet, profileNet, netTotals} from './nets/run-net.js';
+export {resolveChoice} from './nets/kernels.js';
 
 export interface VariantSummary {
   id: string;

@@ -76,6 +76,10 @@ export interface KernelVariant<P = any, I = any, O = any, S = any> {
   sampleDurationMs?(state: S): number | undefined;
   /** Quantities measured while timing, merged into the result's metrics (the GPU upload/kernel/readback split). */
   measuredMetrics?(state: S): Record<string, number | string | boolean>;
+  /** Shapes the algorithm cannot compute at all (Winograd needs 3×3, stride 1): skipped, even when forced. */
+  supports?(p: P): Availability;
+  /** Variant-specific quantities of this shape (im2col buffer size, transformed-domain MACs…). */
+  metrics?(p: P): Record<string, number | string | boolean>;
 }
 
 /** One op: its spec, its variants (the ladder, in order), how to read sizes, and its presets. */

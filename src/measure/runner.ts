@@ -20,6 +20,8 @@ export interface CaseOptions {
   forced?: ReadonlySet<string>;
   /** Inputs shared by every variant at this shape (made once per shape by the suite). */
   inputs?: unknown;
+  /** Receives the checked output of the first call (`dlbench net` feeds it to the next layer). */
+  onOutput?: (out: unknown) => void;
 }
 
 export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
@@ -38,6 +40,7 @@ export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
     macs: v.spec.macs(p),
     bytes,
     ai: flops / bytes,
+    ...(v.metrics ? {metrics: v.metrics(p)} : {}),
   };
 }
 
@@ -62,6 +65,8 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
   await v.init?.();
   const avail = v.available(opts.caps);
   if (!avail.ok) return {...base, state: 'skipped', reason: avail.reason};
+  const sup = v.supports?.(p);
+  if (sup && !sup.ok) return {...base, state: 'skipped', reason: sup.reason};
   const lim = v.limits?.(p);
   if (lim && !lim.ok && !opts.forced?.has(v.id)) return {...base, state: 'skipped', reason: lim.reason};
 
@@ -94,8 +99,9 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
       return errored('check', err);
     }
     // Quantities the check measured (SVD errors…) travel with the row, pass or fail.
-    if (check.metrics) base.metrics = {...check.metrics};
+    if (check.metrics) base.metrics = {...base.metrics, ...check.metrics};
     if (!check.pass) return {...base, state: 'check-failed', check, firstCallMs};
+    opts.onOutput?.(out);
     // A first call slower than the warm-up budget already warmed the code: don't repeat it.
     const timing = firstCallMs > opts.timing.warmupMs ? {...opts.timing, warmupMs: 0, warmupIterations: 0} : opts.timing;
     let samplesMs: number[];

@@ -122,6 +122,8 @@ export interface RunConfig {
   timeBudgetMs: number;
   minSamples: number;
   warmupMs: number;
+  /** Set by `dlbench net`: the network, batch sizes and kernel choices. */
+  net?: {name: string; batches: number[]; conv: string; gemm: string; best: boolean};
 }
 
 export interface Report {

@@ -81,7 +81,9 @@ export function buildPlan(req: PlanRequest): Plan {
       : (op.presets[preset!] ?? []);
     for (const shape of shapes) {
       assertFits(op, shape);
-      cases.push({op, shape, variants});
+      // A variant that cannot compute this shape at all (Winograd on 5×5) is left out unless named.
+      const fit = variants.filter((v) => (v.supports?.(shape).ok ?? true) || (req.variants ?? []).includes(v.id));
+      if (fit.length) cases.push({op, shape, variants: fit});
     }
   }
   if (cases.length === 0) {

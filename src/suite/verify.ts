@@ -20,6 +20,8 @@ export async function verifyVariant<P>(op: OpDefinition<P>, v: KernelVariant<P>,
   await v.init?.();
   const a = v.available(caps);
   if (!a.ok) return {...row, state: 'skipped', reason: a.reason};
+  const sup = v.supports?.(shape);
+  if (sup && !sup.ok) return {...row, state: 'skipped', reason: sup.reason};
   let state: unknown;
   try {
     const inputs = op.spec.makeInputs(shape, seed);

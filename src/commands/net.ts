@@ -1,0 +1,124 @@
+import {Args, Flags} from '@oclif/core';
+import path from 'node:path';
+import {BaseCommand} from '../cli/base.js';
+import {Progress} from '../cli/progress.js';
+import {UsageError} from '../core/errors.js';
+import {parsePositiveInt} from '../core/sizes.js';
+import {engineNames} from '../kernels/gemm/engines.js';
+import {netNames} from '../nets/defs.js';
+import {CONV_CHOICES, resolveChoice} from '../nets/kernels.js';
+import {DEFAULT_NET_TIMING, netTotals, profileNet} from '../nets/run-net.js';
+import {findNet, planNet} from '../nets/shapes.js';
+import {tinybenchTimer} from '../measure/timer.js';
+import {renderBatchSweep, renderNetProfile, renderSummary, type BatchRow} from '../report/net-table.js';
+import type {CaseResult, Report} from '../report/schema.js';
+import {assertWritable, writeFileAtomic} from '../report/write.js';
+import {emptyReport} from '../suite/run-suite.js';
+
+export function parseBatches(text: string): number[] {
+  const parts = text.split(',').map((t) => t.trim());
+  if (parts.some((t) => t === '')) throw new UsageError(`--batch: empty entry in '${text}'. Valid: a batch size or a list, e.g. 1,8,32`);
+  const out = parts.map((t) => {
+    if (!/^\d+$/.test(t) || Number(t) < 1) throw new UsageError(`--batch: '${t}' is not a positive integer. Valid: a batch size or a list, e.g. 1,8,32`);
+    return parsePositiveInt(t, '--batch');
+  });
+  return [...new Set(out)];
+}
+
+export default class Net extends BaseCommand {
+  static override summary = 'Profile a CNN layer by layer (AlexNet, VGG): shapes, params, memory, FLOPs, time and GFLOP/s per layer.';
+
+  static override examples = [
+    '<%= config.bin %> net alexnet',
+    '<%= config.bin %> net vgg16 --summary',
+    '<%= config.bin %> net vgg16 --conv winograd-f2x3',
+    '<%= config.bin %> net alexnet --best',
+    '<%= config.bin %> net alexnet --batch 1,8,32',
+  ];
+
+  static override args = {
+    name: Args.string({description: `network: ${netNames().join(', ')}`, required: true}),
+  };
+
+  static override flags = {
+    summary: Flags.boolean({description: 'shapes, params, memory and FLOPs only (no timing, nothing written)'}),
+    batch: Flags.string({char: 'b', description: "batch size(s): '1' or a list '1,8,32' (images/s against batch)", default: '1'}),
+    conv: Flags.string({description: `conv kernel: ${CONV_CHOICES.join(', ')}`, default: 'im2col'}),
+    gemm: Flags.string({description: `GEMM engine for conv (im2col, Winograd) and FC layers: ${engineNames().join(', ')} (default: fastest available)`}),
+    best: Flags.boolean({description: 'time every candidate kernel per layer and keep the fastest (the "cherry-picked" total)'}),
+    time: Flags.integer({description: 'measuring time budget per layer, ms', default: DEFAULT_NET_TIMING.timeBudgetMs, min: 1}),
+    'min-samples': Flags.integer({description: 'minimum timed samples per layer', default: DEFAULT_NET_TIMING.minSamples, min: 1}),
+    out: Flags.string({char: 'o', description: 'results file (default reports/net-<name>-<timestamp>.json)'}),
+  };
+
+  async run(): Promise<Report | {net: string; batch: number; layers: ReturnType<typeof planNet>}> {
+    const {args, flags} = await this.parse(Net);
+    const net = findNet(args.name, 'NAME');
+    const batches = parseBatches(flags.batch);
+    const threads = this.threadsOrDefault(flags.threads);
+    const caps = {threads};
+    const choice = resolveChoice(flags.conv, flags.gemm, caps);
+    const color = Boolean(process.stdout.isTTY);
+    if (flags.summary) {
+      const plans = planNet(net, batches[0]);
+      if (!this.jsonEnabled()) this.log(renderSummary(`${net.title}, batch ${batches[0]}`, plans, [batches[0], ...net.input], {color}));
+      return {net: net.name, batch: batches[0], layers: plans};
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
+    const out = flags.out ?? path.join('reports', `net-${net.name}-${stamp}.json`);
+    assertWritable(out, '--out');
+
+    const timing = {...DEFAULT_NET_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
+    const report = emptyReport({cases: [], forced: new Set()}, {seed: flags.seed, threads, timing});
+    report.config.net = {name: net.name, batches, conv: choice.conv, gemm: choice.gemm.id, best: Boolean(flags.best)};
+    const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
+    const controller = new AbortController();
+    const onSigint = (): void => {
+      if (controller.signal.aborted) {
+        report.interrupted = true;
+        save();
+        process.exit(130);
+      }
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
+    const sweep: BatchRow[] = [];
+    const perBatch: CaseResult[][] = [];
+    const weightCache = new Map();
+    try {
+      for (const [bi, batch] of batches.entries()) {
+        if (controller.signal.aborted) break;
+        const rows = await profileNet(net, batch, {
+          seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: controller.signal, weightCache,
+          onStart: (li, label) => progress.update(bi * net.layers.length + li, batches.length * net.layers.length, label),
+        });
+        report.results.push(...rows);
+        perBatch.push(rows);
+        sweep.push({batch, totals: netTotals(rows)});
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+      progress.clear();
+    }
+    report.interrupted = controller.signal.aborted;
+    save();
+    if (!this.jsonEnabled()) {
+      const kernels = flags.best ? 'best kernel per layer (cherry-picked)' : `conv ${choice.conv}, gemm ${choice.gemm.id}`;
+      perBatch.forEach((rows, i) => {
+        this.log(renderNetProfile(`${net.title}, batch ${batches[i]}, ${kernels}, ${threads} thread(s)`, rows, sweep[i].totals, {color}));
+      });
+      if (sweep.length > 1) this.log(renderBatchSweep(sweep, {color}));
+      this.log(`results: ${out}`);
+    }
+    const failed = report.results.filter((r) => r.state === 'check-failed' || r.state === 'errored').length;
+    if (report.interrupted) {
+      this.logToStderr(`interrupted: ${report.results.length} finished layer(s) saved to ${out}`);
+      process.exitCode = 130;
+    } else if (failed) {
+      this.logToStderr(`${failed} layer(s) failed their check or errored`);
+      process.exitCode = 1;
+    }
+    return report;
+  }
+}

@@ -1,0 +1,56 @@
+// The conv2d op: its spec, the ladder (direct → im2col + each GEMM engine → Winograd), its size
+// syntax, edge shapes and presets. im2col variants come from the engine list: when a faster
+// engine (native, workers) joins gemmEngines, its conv2d/im2col-<engine> appears here by itself.
+import type {OpDefinition} from '../../core/types.js';
+import {gemmEngines} from '../gemm/engines.js';
+import {direct} from './direct.js';
+import {makeIm2col} from './im2col.js';
+import {parseConvShape} from './parse.js';
+import {conv, convSpec, type ConvInputs, type ConvShape} from './spec.js';
+import {winogradF2x3} from './winograd-f2x3.js';
+import {winogradF4x3} from './winograd-f4x3.js';
+
+const bothLayouts = (shapes: ConvShape[]): ConvShape[] => shapes.flatMap((p) => [p, {...p, layout: 'nhwc' as const}]);
+const named = (tokens: string[]): ConvShape[] => tokens.map((t) => parseConvShape(t));
+
+export const conv2d: OpDefinition<ConvShape, ConvInputs, Float32Array> = {
+  name: 'conv2d',
+  spec: convSpec,
+  // gemmEngines is fastest first; the ladder runs slowest first.
+  variants: [direct, ...[...gemmEngines].reverse().map(makeIm2col), winogradF2x3, winogradF4x3],
+  parseShape: (token) => parseConvShape(token),
+  edgeShapes: bothLayouts([
+    conv({c: 1, h: 1, w: 1, k: 1, r: 1}),
+    conv({c: 3, h: 7, w: 5, k: 4, r: 3, pad: 1}),
+    conv({n: 2, c: 5, h: 9, w: 11, k: 7, r: 3, pad: 1}),
+    conv({c: 2, h: 3, w: 3, k: 2, r: 3}),
+    conv({c: 2, h: 4, w: 5, k: 3, r: 3, pad: 3}),
+    conv({c: 8, h: 14, w: 14, k: 8, r: 3, pad: 1}),
+    conv({c: 4, h: 10, w: 10, k: 6, r: 1}),
+    conv({n: 2, c: 3, h: 13, w: 13, k: 5, r: 1, stride: 2}),
+    conv({c: 3, h: 15, w: 17, k: 4, r: 5, stride: 2, pad: 2}),
+    conv({c: 3, h: 23, w: 23, k: 8, r: 11, stride: 4}),
+    conv({c: 3, h: 6, w: 8, k: 2, r: 3, s: 5, pad: 2}),
+    conv({c: 4, h: 8, w: 8, k: 6, r: 3, pad: 1, groups: 2}),
+    conv({n: 2, c: 6, h: 9, w: 7, k: 6, r: 3, pad: 1, groups: 3}),
+    conv({c: 4, h: 8, w: 8, k: 4, r: 1, groups: 4}),
+    conv({c: 4, h: 9, w: 9, k: 4, r: 3, pad: 2, dilation: 2}),
+    conv({c: 4, h: 11, w: 9, k: 4, r: 3, pad: 1, stride: 2, dilation: 2, groups: 2}),
+    // Above the full-reference limit: exercises the sampled check.
+    conv({c: 48, h: 30, w: 30, k: 48, r: 3, pad: 1}),
+  ]),
+  presets: {
+    quick: [
+      conv({c: 32, h: 28, w: 28, k: 32, r: 3, pad: 1}),
+      conv({c: 32, h: 28, w: 28, k: 32, r: 3, pad: 1, layout: 'nhwc'}),
+      conv({c: 64, h: 14, w: 14, k: 64, r: 1}),
+      conv({c: 3, h: 63, w: 63, k: 32, r: 11, stride: 4, pad: 2}),
+    ],
+    standard: named(['alexnet.conv1', 'alexnet.conv2', 'alexnet-2012.conv2', 'vgg16.conv2_1', 'vgg16.conv3_1', 'vgg16.conv4_2',
+      'vgg16.conv5_1', 'vgg16.conv3_1-nhwc']),
+    alexnet: named(['alexnet.conv1', 'alexnet.conv2', 'alexnet.conv3', 'alexnet.conv4', 'alexnet.conv5']),
+    // VGG-16's distinct 3×3 layers (the ones Winograd is built for).
+    vgg16: named(['vgg16.conv1_1', 'vgg16.conv1_2', 'vgg16.conv2_1', 'vgg16.conv2_2', 'vgg16.conv3_1', 'vgg16.conv3_2',
+      'vgg16.conv4_1', 'vgg16.conv4_2', 'vgg16.conv5_1']),
+  },
+};

@@ -1,0 +1,82 @@
+// Which kernel runs each layer: `--conv <variant>` and `--gemm <engine>` resolved to variants,
+// and the candidate lists `--best` measures. Conv variants that cannot run a layer (Winograd on
+// AlexNet's 11×11) fall back to im2col with the chosen engine, and the row says so.
+import {UsageError} from '../core/errors.js';
+import type {Caps, KernelVariant} from '../core/types.js';
+import {direct, DIRECT_MAX_MACS} from '../kernels/conv2d/direct.js';
+import {engineShortName, makeIm2col} from '../kernels/conv2d/im2col.js';
+import {convSpec, type ConvShape} from '../kernels/conv2d/spec.js';
+import {makeWinogradF2x3} from '../kernels/conv2d/winograd-f2x3.js';
+import {makeWinogradF4x3} from '../kernels/conv2d/winograd-f4x3.js';
+import type {GemmEngine} from '../kernels/gemm/engine.js';
+import {engineNames, fastestEngine, findEngine, gemmEngines} from '../kernels/gemm/engines.js';
+import {makeFc} from '../kernels/layers/fc.js';
+import {layerJs} from '../kernels/layers/js.js';
+
+export const CONV_CHOICES = ['direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3'];
+
+export interface KernelChoice {
+  /** 'direct', 'im2col' (with the chosen engine), 'im2col-<engine>', 'winograd-f2x3', 'winograd-f4x3'. */
+  conv: string;
+  gemm: GemmEngine;
+}
+
+export function resolveChoice(conv: string | undefined, gemm: string | undefined, caps: Caps): KernelChoice {
+  const engine = gemm ? findEngine(gemm) : fastestEngine(caps);
+  const a = engine.available(caps);
+  if (!a.ok) throw new UsageError(`--gemm: engine '${engine.id}' is unavailable here (${a.reason}). Valid: ${gemmEngines.filter((e) => e.available(caps).ok).map(engineShortName).join(', ')}`);
+  const name = (conv ?? 'im2col').replace(/^conv2d\//, '');
+  if (!CONV_CHOICES.includes(name)) throw new UsageError(`--conv: unknown conv variant '${conv}'. Valid: ${CONV_CHOICES.join(', ')}`);
+  if (name.startsWith('im2col-')) {
+    const e = findEngine(name.slice('im2col-'.length), '--conv');
+    if (gemm && e.id !== engine.id) throw new UsageError(`--conv: '${name}' uses ${e.id} but --gemm chose ${engine.id}. Valid: --conv im2col with --gemm`);
+    return {conv: name, gemm: e};
+  }
+  return {conv: name, gemm: engine};
+}
+
+// Variants are cached per (choice, engine) so every layer with the same choice shares one descriptor.
+const cache = new Map<string, KernelVariant>();
+function cached(key: string, make: () => KernelVariant): KernelVariant {
+  let v = cache.get(key);
+  if (!v) cache.set(key, (v = make()));
+  return v;
+}
+
+function convByName(name: string, engine: GemmEngine): KernelVariant {
+  switch (name) {
+    case 'direct': return direct;
+    case 'winograd-f2x3': return cached(`f2:${engine.id}`, () => makeWinogradF2x3(engine));
+    case 'winograd-f4x3': return cached(`f4:${engine.id}`, () => makeWinogradF4x3(engine));
+    default: return cached(`im2col:${engine.id}`, () => makeIm2col(engine));
+  }
+}
+
+/** The conv variant for one layer, and a note when the choice could not run it. */
+export function convVariant(choice: KernelChoice, p: ConvShape): {variant: KernelVariant; fallback?: string} {
+  const v = convByName(choice.conv, choice.gemm);
+  const s = v.supports?.(p);
+  if (s && !s.ok) return {variant: convByName('im2col', choice.gemm), fallback: `${v.id} cannot run this layer: ${s.reason}`};
+  return {variant: v};
+}
+
+export const fcVariant = (engine: GemmEngine): KernelVariant => cached(`fc:${engine.id}`, () => makeFc(engine));
+export const otherVariant = (): KernelVariant => layerJs;
+
+/** Every conv variant worth timing on this layer (`--best`): direct only when it takes under a second or so. */
+export function convCandidates(p: ConvShape, caps: Caps): KernelVariant[] {
+  const out: KernelVariant[] = [];
+  if (convSpec.macs(p) <= DIRECT_MAX_MACS) out.push(direct);
+  const engines = gemmEngines.filter((e) => e.available(caps).ok);
+  for (const e of engines) out.push(convByName('im2col', e));
+  const fastest = fastestEngine(caps);
+  for (const w of ['winograd-f2x3', 'winograd-f4x3']) {
+    const v = convByName(w, fastest);
+    if (v.supports?.(p).ok ?? true) out.push(v);
+  }
+  return out;
+}
+
+export function fcCandidates(caps: Caps): KernelVariant[] {
+  return gemmEngines.filter((e) => e.available(caps).ok).map(fcVariant);
+}

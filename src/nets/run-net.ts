@@ -1,0 +1,142 @@
+// Runs a network layer by layer. Each layer is one case of the ordinary runner (prepare, first
+// call, check against its op's reference, timed samples), fed the checked output of the layer
+// before; rows carry `layer` info. `forwardNet` is the same walk without timing.
+import type {Caps, KernelVariant} from '../core/types.js';
+import {INPUT_DISTRIBUTION, runCase} from '../measure/runner.js';
+import type {Timer, TimingOptions} from '../measure/timer.js';
+import type {CaseResult, LayerInfo} from '../report/schema.js';
+import {convCandidates, convVariant, fcCandidates, fcVariant, otherVariant, type KernelChoice} from './kernels.js';
+import type {NetDef} from './defs.js';
+import {planNet, type LayerPlan} from './shapes.js';
+import {inputImage, layerWeights, type LayerWeights} from './weights.js';
+
+export const DEFAULT_NET_TIMING: TimingOptions = {timeBudgetMs: 30, minSamples: 3, warmupMs: 10, warmupIterations: 1};
+
+export interface NetRunOptions {
+  seed: number;
+  caps: Caps;
+  choice: KernelChoice;
+  timing: TimingOptions;
+  timer: Timer;
+  best?: boolean;
+  signal?: AbortSignal;
+  /** Called before each timed case: the layer's index and a label. */
+  onStart?: (layerIndex: number, label: string) => void;
+  /** Weights by layer index, kept across batch sizes. */
+  weightCache?: Map<number, LayerWeights | undefined>;
+}
+
+interface LayerWork {
+  variants: KernelVariant[];
+  shape: unknown;
+  inputs: Record<string, Float32Array | undefined>;
+  fallback?: string;
+}
+
+function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined, choice: KernelChoice, caps: Caps, best: boolean): LayerWork | undefined {
+  const k = l.kernel;
+  if (!k) return undefined;
+  if (k.op === 'conv2d') {
+    const {variant, fallback} = convVariant(choice, k.shape);
+    const variants = best ? convCandidates(k.shape, caps) : [variant];
+    return {variants, shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, fallback: best ? undefined : fallback};
+  }
+  if (k.shape.kind === 'fc') return {variants: best ? fcCandidates(caps) : [fcVariant(choice.gemm)], shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}};
+  return {variants: [otherVariant()], shape: k.shape, inputs: {x}};
+}
+
+export function layerInfo(net: NetDef, l: LayerPlan): LayerInfo {
+  return {net: net.name, index: l.index, name: l.def.name, type: l.def.type, outputShape: l.outShape, params: l.params, activationBytes: l.activationBytes};
+}
+
+function identityRow(net: NetDef, l: LayerPlan, seed: number): CaseResult {
+  const len = l.activations;
+  return {
+    op: 'layer', variant: 'layer/identity', backend: 'js', params: {}, shape: {kind: 'identity', len}, shapeText: `identity:${len}`,
+    seed, inputDistribution: INPUT_DISTRIBUTION, flops: 0, macs: 0, bytes: 0, ai: 0, layer: layerInfo(net, l),
+    state: 'skipped', reason: `${l.def.type} is the identity at inference: no work`,
+  };
+}
+
+function weightsFor(l: LayerPlan, opts: NetRunOptions): LayerWeights | undefined {
+  const cache = opts.weightCache;
+  if (cache?.has(l.index)) return cache.get(l.index);
+  const w = layerWeights(l, opts.seed);
+  cache?.set(l.index, w);
+  return w;
+}
+
+/** Times every layer of `net` at one batch size; returns one result row per layer. */
+export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions): Promise<CaseResult[]> {
+  const plans = planNet(net, batch);
+  let x = inputImage(batch * net.input.reduce((a, b) => a * b, 1), opts.seed);
+  const rows: CaseResult[] = [];
+  for (const l of plans) {
+    if (opts.signal?.aborted) break;
+    const work = layerWork(l, x, weightsFor(l, opts), opts.choice, opts.caps, opts.best ?? false);
+    if (!work) {
+      rows.push(identityRow(net, l, opts.seed));
+      continue;
+    }
+    let next: Float32Array | undefined;
+    const tried: CaseResult[] = [];
+    for (const v of work.variants) {
+      opts.onStart?.(l.index, `${net.name} b${batch} ${l.def.name} ${v.id}`);
+      const r = await runCase(v, work.shape, {
+        seed: opts.seed, caps: opts.caps, timing: opts.timing, timer: opts.timer, inputs: work.inputs,
+        forced: new Set([v.id]),
+        onOutput: (out) => {
+          next ??= (out as Float32Array).slice();
+        },
+      });
+      tried.push(r);
+    }
+    const ok = tried.filter((r): r is Extract<CaseResult, {state: 'ok'}> => r.state === 'ok');
+    const pick = ok.length ? ok.reduce((a, b) => (b.stats.medianMs < a.stats.medianMs ? b : a)) : tried[0];
+    const metrics = {...(pick.metrics ?? {})};
+    if (work.fallback) metrics.fallback = work.fallback;
+    if (tried.length > 1) {
+      metrics.candidates = tried.map((r) => `${r.variant} ${r.state === 'ok' ? `${r.stats.medianMs.toFixed(3)} ms` : r.state}`).join('; ');
+    }
+    rows.push({...pick, layer: layerInfo(net, l), ...(Object.keys(metrics).length ? {metrics} : {})});
+    // A failed layer still feeds the next one something of the right size, so the table completes.
+    x = next ?? new Float32Array(l.activations);
+  }
+  return rows;
+}
+
+/** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities). */
+export async function forwardNet(net: NetDef, batch: number, choice: KernelChoice, seed: number, caps: Caps): Promise<Float32Array> {
+  let x = inputImage(batch * net.input.reduce((a, b) => a * b, 1), seed);
+  for (const l of planNet(net, batch)) {
+    const work = layerWork(l, x, layerWeights(l, seed), choice, caps, false);
+    if (!work) continue;
+    const v = work.variants[0];
+    const st = await v.prepare(work.shape, work.inputs, {threads: caps.threads});
+    try {
+      x = ((await v.run(st)) as Float32Array).slice();
+    } finally {
+      await v.dispose?.(st);
+    }
+  }
+  return x;
+}
+
+export interface NetTotals {
+  totalMs: number;
+  byFamily: Record<'conv' | 'fc' | 'other', number>;
+  flops: number;
+}
+
+export function netTotals(rows: CaseResult[]): NetTotals {
+  const byFamily = {conv: 0, fc: 0, other: 0};
+  let totalMs = 0, flops = 0;
+  for (const r of rows) {
+    if (r.state !== 'ok') continue;
+    const fam = r.layer?.type === 'conv' ? 'conv' : r.layer?.type === 'fc' ? 'fc' : 'other';
+    byFamily[fam] += r.stats.medianMs;
+    totalMs += r.stats.medianMs;
+    flops += r.flops;
+  }
+  return {totalMs, byFamily, flops};
+}

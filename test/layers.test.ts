@@ -1,0 +1,101 @@
+import {describe, expect, it} from 'vitest';
+import {UsageError} from '../src/core/errors.js';
+import {createRng, fillUniform} from '../src/core/rng.js';
+import type {KernelVariant} from '../src/core/types.js';
+import {blockedEngine, gemmEngines} from '../src/kernels/gemm/engines.js';
+import {fcForward} from '../src/kernels/layers/fc.js';
+import {layer} from '../src/kernels/layers/index.js';
+import {describeLayer, layerSpec, parseLayerShape, type LayerInputs, type LayerShape} from '../src/kernels/layers/spec.js';
+
+async function compute(v: KernelVariant, p: LayerShape, inputs: LayerInputs): Promise<Float32Array> {
+  const st = await v.prepare(p, inputs, {threads: 1});
+  try {
+    return ((await v.run(st)) as Float32Array).slice();
+  } finally {
+    await v.dispose?.(st);
+  }
+}
+
+describe('layer conformance (every registered variant × every edge shape it supports)', () => {
+  for (const v of layer.variants) {
+    for (const p of layer.edgeShapes) {
+      it(`${v.id} ${describeLayer(p)}`, async () => {
+        const sup = v.supports?.(p);
+        if (sup && !sup.ok) {
+          expect(v.id === 'layer/js' ? p.kind === 'fc' : p.kind !== 'fc').toBe(true);
+          return;
+        }
+        const inputs = layerSpec.makeInputs(p, 11);
+        const check = layerSpec.check(p, inputs, await compute(v, p, inputs));
+        expect(check.pass, `${check.error} > ${check.tolerance}`).toBe(true);
+      });
+    }
+  }
+
+  it('every kind is covered by some variant and by the edge shapes', () => {
+    const kinds = new Set(layer.edgeShapes.map((p) => p.kind));
+    expect([...kinds].sort()).toEqual(['bias', 'dot', 'fc', 'lrn', 'maxpool', 'relu', 'softmax', 'transpose']);
+    for (const p of layer.edgeShapes) expect(layer.variants.some((v) => v.supports?.(p).ok ?? true)).toBe(true);
+    for (const e of gemmEngines) expect(layer.variants.map((v) => v.id)).toContain(`layer/fc-${e.id.replace('gemm/', '')}`);
+  });
+
+  it('catches wrong outputs (exact kinds and rounded kinds alike)', async () => {
+    const js = layer.variants[0];
+    for (const tok of ['relu:1x2x3x3', 'maxpool3s2:1x2x7x7', 'softmax:2x9', 'lrn:1x6x2x2', 'transpose:5x3']) {
+      const p = parseLayerShape(tok);
+      const inputs = layerSpec.makeInputs(p, 4);
+      const out = await compute(js, p, inputs);
+      out[1] += 1e-3;
+      expect(layerSpec.check(p, inputs, out).pass, tok).toBe(false);
+    }
+  });
+
+  it('LRN matches the formula of the 2012 paper at one hand-computed point', async () => {
+    const p = parseLayerShape('lrn:1x3x1x1');
+    const x = Float32Array.of(1, 2, 3);
+    const out = await compute(layer.variants[0], p, {x});
+    // Channel 0 sees channels 0..2 (window 5 clipped): 1 / (2 + 1e-4/5·14)^0.75.
+    expect(out[0]).toBeCloseTo(1 / Math.pow(2 + (1e-4 / 5) * 14, 0.75), 6);
+  });
+});
+
+describe('FC layer: GEMM through an engine, dense or low-rank factors', () => {
+  it('computes (x·U)·V + b when the weights are given as factors', async () => {
+    const n = 3, inF = 20, outF = 7, rank = 4;
+    const rnd = (len: number, s: number) => {
+      const a = new Float32Array(len);
+      fillUniform(a, createRng(s));
+      return a;
+    };
+    const x = rnd(n * inF, 1), u = rnd(inF * rank, 2), v = rnd(rank * outF, 3), bias = rnd(outF, 4);
+    const w = new Float32Array(inF * outF);
+    for (let i = 0; i < inF; i++) for (let j = 0; j < outF; j++) for (let r = 0; r < rank; r++) w[i * outF + j] += u[i * rank + r] * v[r * outF + j];
+    const exec = await blockedEngine.create({threads: 1});
+    const dense = await fcForward(exec, {n, in: inF, out: outF, x, weights: {kind: 'dense', w}, bias, y: new Float32Array(n * outF)});
+    const low = await fcForward(exec, {n, in: inF, out: outF, x, weights: {kind: 'factors', u, v, rank}, bias, y: new Float32Array(n * outF)});
+    for (let i = 0; i < dense.length; i++) expect(low[i]).toBeCloseTo(dense[i], 4);
+    expect(layerSpec.check({kind: 'fc', n, in: inF, out: outF}, {x, w, bias}, low).pass).toBe(true);
+  });
+});
+
+describe('layer size syntax', () => {
+  it('round-trips every edge and preset shape', () => {
+    for (const p of [...layer.edgeShapes, ...Object.values(layer.presets).flat()]) expect(parseLayerShape(describeLayer(p))).toEqual(p);
+    expect(parseLayerShape('maxpool:1x2x4x4')).toMatchObject({size: 2, stride: 2});
+  });
+
+  it('refuses bad tokens with a UsageError naming --size', () => {
+    for (const bad of ['relu:1x2x3', 'gelu:1x1x1x1', 'maxpool5s2:1x1x3x3', 'relu2s2:1x1x1x1', 'fc:1x2', 'dot:0', 'relu']) {
+      expect(() => parseLayerShape(bad), bad).toThrow(UsageError);
+      expect(() => parseLayerShape(bad), bad).toThrow(/--size/);
+    }
+  });
+
+  it('counts bytes and FLOPs so the memory-bound kinds sit at low AI and FC at N·IN·OUT MACs', () => {
+    const relu = parseLayerShape('relu:1x64x112x112');
+    expect(layerSpec.flops(relu) / layerSpec.bytes(relu)).toBeCloseTo(1 / 8, 10);
+    const fc = parseLayerShape('fc:1x9216x4096');
+    expect(layerSpec.macs(fc)).toBe(9216 * 4096);
+    expect(layerSpec.bytes(fc)).toBe(4 * (9216 + 9216 * 4096 + 4096 + 4096));
+  });
+});

@@ -1,0 +1,108 @@
+import {mkdtempSync, readFileSync, readdirSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import type {Report} from '../src/report/schema.js';
+import {runCli} from './helpers/cli.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dlbench-net-'));
+
+describe('dlbench net (CLI)', () => {
+  it('--summary prints the VGG-16 table of the seeds with 138M parameters', async () => {
+    const r = await runCli(['net', 'vgg16', '--summary']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('224*224*64 = 3,211,264');
+    expect(r.stdout).toContain('(3*3*512)*512 = 2,359,296');
+    expect(r.stdout).toContain('7*7*512*4096 = 102,760,448');
+    expect(r.stdout).toMatch(/TOTAL: 138M parameters \(138,344,128 weights \+ 13,416 biases\)/);
+  });
+
+  it('--summary --json returns the layer plans', async () => {
+    const r = await runCli(['net', 'alexnet-2012', '--summary', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.net).toBe('alexnet-2012');
+    expect(j.layers.find((l: {def: {name: string}}) => l.def.name === 'conv2').kernel.shape.groups).toBe(2);
+  });
+
+  it('profiles AlexNet layer by layer and writes per-layer rows atomically', async () => {
+    const dir = tmp();
+    const out = path.join(dir, 'alex.json');
+    const r = await runCli(['net', 'alexnet', '--time', '1', '--min-samples', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/time shares: conv [\d.]+%, fc [\d.]+%, other [\d.]+%/);
+    expect(r.stdout).toContain('conv1');
+    expect(r.stdout).toContain('im2col-blocked');
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(rep.config.net).toMatchObject({name: 'alexnet', batches: [1], conv: 'im2col', gemm: 'gemm/blocked', best: false});
+    expect(rep.results.length).toBe(22);
+    expect(rep.results.every((x) => x.layer?.net === 'alexnet')).toBe(true);
+    expect(rep.results.filter((x) => x.state === 'ok').length).toBe(19);
+    const conv1 = rep.results[0];
+    expect(conv1).toMatchObject({op: 'conv2d', variant: 'conv2d/im2col-blocked', layer: {name: 'conv1', type: 'conv', outputShape: [1, 64, 55, 55], params: 23296}});
+    expect(conv1.metrics?.im2colExpansion).toBeGreaterThan(7);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.dlbench-tmp'))).toEqual([]);
+  });
+
+  it('refuses bad input with exit 2 and a one-line message naming the flag', async () => {
+    const cases: [string[], RegExp][] = [
+      [['net', 'resnet50', '--summary'], /unknown network 'resnet50'. Valid: alexnet, alexnet-2012, vgg11/],
+      [['net', 'alexnet', '--conv', 'fft', '--summary'], /--conv: unknown conv variant 'fft'/],
+      [['net', 'alexnet', '--gemm', 'cublas', '--summary'], /--gemm: unknown GEMM engine 'cublas'. Valid: blocked/],
+      [['net', 'alexnet', '--batch', '0', '--summary'], /--batch: '0' is not a positive integer/],
+      [['net', 'alexnet', '--batch', '1,,8', '--summary'], /--batch: empty entry/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      // oclif wraps long messages at the terminal width: compare with the wrapping undone.
+      expect(r.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ')).toMatch(msg);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('dlbench run with conv2d and layer ops (CLI)', () => {
+  it('runs every conv2d variant on a 3×3 shape, reporting im2col and Winograd metrics', async () => {
+    const out = path.join(tmp(), 'c.json');
+    const r = await runCli(['run', '--op', 'conv2d', '--size', '1x8x12x12k8r3p1,1x8x12x12k8r3p1-nhwc', '--time', '5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', 'conv2d/im2col-blocked', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'].flatMap((v) => [v]).concat(
+      ['conv2d/direct', 'conv2d/im2col-blocked', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3']));
+    expect(rep.results.every((x) => x.state === 'ok')).toBe(true);
+    expect(rep.results[1].metrics).toMatchObject({gemm: 'gemm/blocked', im2col: 'js', im2colBytes: 4 * 8 * 9 * 144});
+    expect(rep.results[2].metrics).toMatchObject({effectiveFlops: true, tileM: 2});
+    expect(rep.results[0].flops).toBe(2 * 8 * 144 * 8 * 9);
+  });
+
+  it('leaves Winograd out of shapes it cannot compute, unless named (then skipped with the reason)', async () => {
+    const dir = tmp();
+    let r = await runCli(['run', '--op', 'conv2d', '--size', '1x4x9x9k4r5s2', '--time', '5', '--out', path.join(dir, 'a.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    let rep = JSON.parse(readFileSync(path.join(dir, 'a.json'), 'utf8')) as Report;
+    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', 'conv2d/im2col-blocked']);
+    r = await runCli(['run', '--variant', 'conv2d/winograd-f2x3', '--size', '1x4x9x9k4r5s2', '--out', path.join(dir, 'b.json')]);
+    expect(r.code).toBe(0);
+    rep = JSON.parse(readFileSync(path.join(dir, 'b.json'), 'utf8')) as Report;
+    expect(rep.results[0]).toMatchObject({state: 'skipped'});
+    expect(rep.results[0].state === 'skipped' && rep.results[0].reason).toMatch(/needs a 3×3 filter/);
+  });
+
+  it('benchmarks memory-bound layers alone with --op layer', async () => {
+    const out = path.join(tmp(), 'l.json');
+    const r = await runCli(['run', '--op', 'layer', '--size', 'relu:1x8x16x16,maxpool3s2:1x4x9x9,fc:2x64x32', '--time', '5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual(['relu:1x8x16x16 layer/js', 'maxpool3s2:1x4x9x9 layer/js', 'fc:2x64x32 layer/fc-blocked']);
+    expect(rep.results[0].ai).toBeCloseTo(1 / 8, 10);
+  });
+
+  it('refuses malformed conv and layer sizes with exit 2', async () => {
+    for (const [op, size] of [['conv2d', '1x3x8x8'], ['conv2d', 'vgg16.conv9_9'], ['layer', 'gelu:1x1x1x1']]) {
+      const r = await runCli(['run', '--op', op, '--size', size]);
+      expect(r.code, size).toBe(2);
+      expect(r.stderr).toMatch(/--size/);
+    }
+  });
+});

@@ -1,0 +1,147 @@
+import {describe, expect, it} from 'vitest';
+import type {Timer} from '../src/measure/timer.js';
+import {nets, type NetDef} from '../src/nets/defs.js';
+import {resolveChoice} from '../src/nets/kernels.js';
+import {forwardNet, netTotals, profileNet} from '../src/nets/run-net.js';
+import {findNet, planNet} from '../src/nets/shapes.js';
+import {summaryRows} from '../src/report/net-table.js';
+import {UsageError} from '../src/core/errors.js';
+
+const caps = {threads: 1};
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Small enough for conv2d/direct, yet with every layer type: grouped conv, LRN, pools, FC, softmax. */
+const tiny: NetDef = {
+  name: 'tiny',
+  title: 'tiny',
+  input: [3, 20, 20],
+  layers: [
+    {type: 'conv', name: 'conv1', k: 8, r: 5, stride: 2, pad: 1}, {type: 'relu', name: 'relu1'}, {type: 'lrn', name: 'norm1'},
+    {type: 'maxpool', name: 'pool1', size: 3, stride: 2},
+    {type: 'conv', name: 'conv2', k: 8, r: 3, pad: 1, groups: 2}, {type: 'relu', name: 'relu2'},
+    {type: 'conv', name: 'conv3', k: 6, r: 3, pad: 1}, {type: 'relu', name: 'relu3'},
+    {type: 'maxpool', name: 'pool2', size: 2, stride: 2},
+    {type: 'flatten', name: 'flatten'}, {type: 'dropout', name: 'drop'},
+    {type: 'fc', name: 'fc1', out: 16}, {type: 'relu', name: 'relu4'}, {type: 'fc', name: 'fc2', out: 10}, {type: 'softmax', name: 'prob'},
+  ],
+};
+
+describe('network definitions', () => {
+  it('VGG-16 reproduces the seeds table: per-layer memory and weights, 138M parameters', () => {
+    const plans = planNet(findNet('vgg16'), 1);
+    const rows = summaryRows(plans, [1, 3, 224, 224]);
+    const want: [string, string, string][] = [
+      ['input', '[224x224x3]', '0'],
+      ['conv1_1', '[224x224x64]', '(3*3*3)*64 = 1,728'], ['conv1_2', '[224x224x64]', '(3*3*64)*64 = 36,864'], ['pool1', '[112x112x64]', '0'],
+      ['conv2_1', '[112x112x128]', '(3*3*64)*128 = 73,728'], ['conv2_2', '[112x112x128]', '(3*3*128)*128 = 147,456'], ['pool2', '[56x56x128]', '0'],
+      ['conv3_1', '[56x56x256]', '(3*3*128)*256 = 294,912'], ['conv3_2', '[56x56x256]', '(3*3*256)*256 = 589,824'],
+      ['conv3_3', '[56x56x256]', '(3*3*256)*256 = 589,824'], ['pool3', '[28x28x256]', '0'],
+      ['conv4_1', '[28x28x512]', '(3*3*256)*512 = 1,179,648'], ['conv4_2', '[28x28x512]', '(3*3*512)*512 = 2,359,296'],
+      ['conv4_3', '[28x28x512]', '(3*3*512)*512 = 2,359,296'], ['pool4', '[14x14x512]', '0'],
+      ['conv5_1', '[14x14x512]', '(3*3*512)*512 = 2,359,296'], ['conv5_2', '[14x14x512]', '(3*3*512)*512 = 2,359,296'],
+      ['conv5_3', '[14x14x512]', '(3*3*512)*512 = 2,359,296'], ['pool5', '[7x7x512]', '0'],
+      ['fc6', '[1x1x4096]', '7*7*512*4096 = 102,760,448'], ['fc7', '[1x1x4096]', '4096*4096 = 16,777,216'], ['fc8', '[1x1x1000]', '4096*1000 = 4,096,000'],
+      ['prob', '[1x1x1000]', '0'],
+    ];
+    expect(rows.map((r) => [r.name, r.output, r.weights])).toEqual(want);
+    expect(rows.find((r) => r.name === 'conv1_1')!.memory).toBe('224*224*64 = 3,211,264');
+    expect(rows.find((r) => r.name === 'input')!.memory).toBe('224*224*3 = 150,528');
+    expect(rows.find((r) => r.name === 'pool5')!.memory).toBe('7*7*512 = 25,088');
+    expect(sum(plans.map((l) => l.weights))).toBe(138_344_128);
+    expect(sum(plans.map((l) => l.params))).toBe(138_357_544);
+    expect(Math.round(sum(plans.map((l) => l.params)) / 1e6)).toBe(138);
+  });
+
+  it('matches the published parameter counts of every network', () => {
+    const want: Record<string, number> = {
+      alexnet: 61_100_840, 'alexnet-2012': 60_965_224, vgg11: 132_863_336, vgg13: 133_047_848, vgg16: 138_357_544, vgg19: 143_667_240,
+    };
+    for (const n of nets) expect(sum(planNet(n, 1).map((l) => l.params)), n.name).toBe(want[n.name]);
+  });
+
+  it('infers AlexNet-2012 shapes: 227 → 55 → 27 → 13 → 6, two groups in conv2/4/5', () => {
+    const plans = planNet(findNet('alexnet-2012'), 2);
+    const by = (name: string) => plans.find((l) => l.def.name === name)!;
+    expect(by('conv1').outShape).toEqual([2, 96, 55, 55]);
+    expect(by('pool1').outShape).toEqual([2, 96, 27, 27]);
+    expect(by('pool2').outShape).toEqual([2, 256, 13, 13]);
+    expect(by('pool5').outShape).toEqual([2, 256, 6, 6]);
+    expect(['conv2', 'conv3', 'conv4', 'conv5'].map((n) => (by(n).kernel as {shape: {groups: number}}).shape.groups)).toEqual([2, 1, 2, 2]);
+    expect(by('fc6').kernel!.shape).toMatchObject({kind: 'fc', n: 2, in: 9216, out: 4096});
+  });
+
+  it('counts conv FLOPs as 2·MACs plus the bias add', () => {
+    const l = planNet(findNet('vgg16'), 1).find((x) => x.def.name === 'conv1_2')!;
+    expect(l.macs).toBe(64 * 224 * 224 * 64 * 9);
+    expect(l.flops).toBe(2 * l.macs + 64 * 224 * 224);
+  });
+
+  it('refuses unknown networks and kernel choices with UsageError', () => {
+    expect(() => findNet('resnet50')).toThrow(UsageError);
+    expect(() => resolveChoice('fft', undefined, caps)).toThrow(/--conv: unknown conv variant 'fft'. Valid: direct, im2col/);
+    expect(() => resolveChoice(undefined, 'cublas', caps)).toThrow(/--gemm: unknown GEMM engine/);
+  });
+});
+
+describe('network forward pass: any kernel choice agrees with the reference choice', () => {
+  it('tiny net (grouped conv, LRN, pools, FC): direct = im2col = Winograd F(2x2) = F(4x4)', async () => {
+    const ref = await forwardNet(tiny, 2, resolveChoice('direct', undefined, caps), 5, caps);
+    expect(ref.length).toBe(2 * 10);
+    for (let r = 0; r < 2; r++) expect(sum(Array.from(ref.subarray(r * 10, r * 10 + 10)))).toBeCloseTo(1, 5);
+    for (const conv of ['im2col', 'im2col-blocked', 'winograd-f2x3', 'winograd-f4x3']) {
+      const out = await forwardNet(tiny, 2, resolveChoice(conv, undefined, caps), 5, caps);
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(out[i] - ref[i]), conv).toBeLessThan(1e-5);
+    }
+  });
+
+  it('AlexNet (torchvision): Winograd F(2x2) (im2col fallback on 11×11 and 5×5) agrees with im2col', async () => {
+    const net = findNet('alexnet');
+    const ref = await forwardNet(net, 1, resolveChoice('im2col', undefined, caps), 3, caps);
+    const out = await forwardNet(net, 1, resolveChoice('winograd-f2x3', undefined, caps), 3, caps);
+    let worst = 0;
+    for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(out[i] - ref[i]) / Math.max(ref[i], 1e-6));
+    expect(worst).toBeLessThan(1e-3);
+    expect(sum(Array.from(out))).toBeCloseTo(1, 4);
+  });
+});
+
+describe('per-layer profile', () => {
+  // A fake clock: every sample takes 2 ms, so totals and shares are exact.
+  const fakeTimer: Timer = {measure: async () => [2, 2, 2]};
+  const timing = {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0};
+
+  it('gives one checked row per layer, with layer info, totals and family shares', async () => {
+    const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing, timer: fakeTimer});
+    expect(rows.map((r) => r.layer!.name)).toEqual(tiny.layers.map((l) => l.name));
+    expect(rows.map((r) => r.layer!.index)).toEqual(tiny.layers.map((_, i) => i));
+    const timed = rows.filter((r) => r.state === 'ok');
+    expect(timed.length).toBe(tiny.layers.length - 2);
+    expect(rows.filter((r) => r.state === 'skipped').map((r) => r.layer!.type)).toEqual(['flatten', 'dropout']);
+    expect(rows.find((r) => r.layer!.name === 'conv2')!.variant).toBe('conv2d/im2col-blocked');
+    expect(rows.find((r) => r.layer!.name === 'fc1')!.variant).toBe('layer/fc-blocked');
+    const t = netTotals(rows);
+    expect(t.totalMs).toBe(2 * timed.length);
+    expect(t.byFamily).toEqual({conv: 6, fc: 4, other: 2 * (timed.length - 5)});
+    expect(rows.find((r) => r.layer!.name === 'fc1')!.layer).toMatchObject({type: 'fc', outputShape: [1, 16], params: 6 * 2 * 2 * 16 + 16, activationBytes: 64});
+  });
+
+  it('--best times every candidate per layer and keeps the fastest', async () => {
+    const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing: {...timing, timeBudgetMs: 5},
+      timer: (await import('../src/measure/timer.js')).tinybenchTimer, best: true});
+    const conv3 = rows.find((r) => r.layer!.name === 'conv3')!;
+    expect(conv3.state).toBe('ok');
+    const cands = String(conv3.metrics!.candidates).split('; ');
+    expect(cands.map((c) => c.split(' ')[0])).toEqual(['conv2d/direct', 'conv2d/im2col-blocked', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3']);
+    const times = Object.fromEntries(cands.map((c) => [c.split(' ')[0], Number(c.split(' ')[1])]));
+    if (conv3.state === 'ok') expect(conv3.stats.medianMs.toFixed(3)).toBe(Math.min(...Object.values(times)).toFixed(3));
+    // Winograd is no candidate for the 5×5 stride-2 conv1.
+    expect(String(rows[0].metrics!.candidates)).not.toMatch(/winograd/);
+  });
+
+  it('marks layers the chosen conv cannot run as an im2col fallback', async () => {
+    const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice('winograd-f2x3', undefined, caps), timing, timer: fakeTimer});
+    expect(rows[0].variant).toBe('conv2d/im2col-blocked');
+    expect(String(rows[0].metrics!.fallback)).toMatch(/needs a 3×3 filter/);
+    expect(rows.find((r) => r.layer!.name === 'conv3')!.variant).toBe('conv2d/winograd-f2x3');
+  });
+});
