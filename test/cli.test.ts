@@ -83,7 +83,7 @@ describe('dlbench run', () => {
     [['--preset', 'huge'], /^Error: --preset: unknown preset 'huge'. Valid: quick, /],
     [['--threads', '0'], /^Error: Parsing --threads Expected an integer greater than or equal to 1/],
     [['--time', 'soon'], /^Error: Parsing --time Expected an integer/],
-    [['--out', '/proc/no/such/r.json', '--size', '8'], /^Error: --out: cannot write '\/proc\/no\/such\/r.json'/],
+    [['--out', '/proc/no/such/r.json', '--op', 'gemm', '--size', '8'], /^Error: --out: cannot write '\/proc\/no\/such\/r.json'/],
     [['--bogus'], /^Error: Nonexistent flag: --bogus/],
   ];
   for (const [args, msg] of bad) {
@@ -101,7 +101,7 @@ describe('dlbench run', () => {
 
   it('--out naming a folder is refused', async () => {
     const dir = tmp();
-    const r = await runCli(['run', '--size', '8', '--out', dir]);
+    const r = await runCli(['run', '--op', 'gemm', '--size', '8', '--out', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^Error: --out: '.*' is a folder/);
   });

@@ -2,8 +2,14 @@ import {mkdtempSync, readFileSync, readdirSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
+// The default engine is the fastest available (native once the addon built); im2col and fc
+// variants exist once per engine, slowest first.
+const FAST = fastestEngine({threads: 1}).id.replace('gemm/', '');
+const IM2COL = [...engineNames()].reverse().map((e) => `conv2d/im2col-${e}`);
 import type {Report} from '../src/report/schema.js';
 import {runCli} from './helpers/cli.js';
+import {loadNative} from '../src/native/loader.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dlbench-net-'));
 
@@ -32,14 +38,14 @@ describe('dlbench net (CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/time shares: conv [\d.]+%, fc [\d.]+%, other [\d.]+%/);
     expect(r.stdout).toContain('conv1');
-    expect(r.stdout).toContain('im2col-blocked');
+    expect(r.stdout).toContain(`im2col-${FAST}`);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(rep.config.net).toMatchObject({name: 'alexnet', batches: [1], conv: 'im2col', gemm: 'gemm/blocked', best: false});
+    expect(rep.config.net).toMatchObject({name: 'alexnet', batches: [1], conv: 'im2col', gemm: `gemm/${FAST}`, best: false});
     expect(rep.results.length).toBe(22);
     expect(rep.results.every((x) => x.layer?.net === 'alexnet')).toBe(true);
     expect(rep.results.filter((x) => x.state === 'ok').length).toBe(19);
     const conv1 = rep.results[0];
-    expect(conv1).toMatchObject({op: 'conv2d', variant: 'conv2d/im2col-blocked', layer: {name: 'conv1', type: 'conv', outputShape: [1, 64, 55, 55], params: 23296}});
+    expect(conv1).toMatchObject({op: 'conv2d', variant: `conv2d/im2col-${FAST}`, layer: {name: 'conv1', type: 'conv', outputShape: [1, 64, 55, 55], params: 23296}});
     expect(conv1.metrics?.im2colExpansion).toBeGreaterThan(7);
     expect(readdirSync(dir).filter((f) => f.startsWith('.dlbench-tmp'))).toEqual([]);
   });
@@ -48,7 +54,7 @@ describe('dlbench net (CLI)', () => {
     const cases: [string[], RegExp][] = [
       [['net', 'resnet50', '--summary'], /unknown network 'resnet50'. Valid: alexnet, alexnet-2012, vgg11/],
       [['net', 'alexnet', '--conv', 'fft', '--summary'], /--conv: unknown conv variant 'fft'/],
-      [['net', 'alexnet', '--gemm', 'cublas', '--summary'], /--gemm: unknown GEMM engine 'cublas'. Valid: blocked/],
+      [['net', 'alexnet', '--gemm', 'cublas', '--summary'], /--gemm: unknown GEMM engine 'cublas'. Valid: .*blocked/],
       [['net', 'alexnet', '--batch', '0', '--summary'], /--batch: '0' is not a positive integer/],
       [['net', 'alexnet', '--batch', '1,,8', '--summary'], /--batch: empty entry/],
     ];
@@ -68,11 +74,11 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     const r = await runCli(['run', '--op', 'conv2d', '--size', '1x8x12x12k8r3p1,1x8x12x12k8r3p1-nhwc', '--time', '5', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', 'conv2d/im2col-blocked', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'].flatMap((v) => [v]).concat(
-      ['conv2d/direct', 'conv2d/im2col-blocked', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3']));
+    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', ...IM2COL, 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'].flatMap((v) => [v]).concat(
+      ['conv2d/direct', ...IM2COL, 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3']));
     expect(rep.results.every((x) => x.state === 'ok')).toBe(true);
-    expect(rep.results[1].metrics).toMatchObject({gemm: 'gemm/blocked', im2col: 'js', im2colBytes: 4 * 8 * 9 * 144});
-    expect(rep.results[2].metrics).toMatchObject({effectiveFlops: true, tileM: 2});
+    expect(rep.results[1].metrics).toMatchObject({gemm: 'gemm/blocked', im2col: loadNative().ok ? 'native' : 'js', im2colBytes: 4 * 8 * 9 * 144});
+    expect(rep.results.find((x) => x.variant === 'conv2d/winograd-f2x3')!.metrics).toMatchObject({effectiveFlops: true, tileM: 2});
     expect(rep.results[0].flops).toBe(2 * 8 * 144 * 8 * 9);
   });
 
@@ -81,7 +87,7 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     let r = await runCli(['run', '--op', 'conv2d', '--size', '1x4x9x9k4r5s2', '--time', '5', '--out', path.join(dir, 'a.json')]);
     expect(r.code, r.stderr).toBe(0);
     let rep = JSON.parse(readFileSync(path.join(dir, 'a.json'), 'utf8')) as Report;
-    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', 'conv2d/im2col-blocked']);
+    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', ...IM2COL]);
     r = await runCli(['run', '--variant', 'conv2d/winograd-f2x3', '--size', '1x4x9x9k4r5s2', '--out', path.join(dir, 'b.json')]);
     expect(r.code).toBe(0);
     rep = JSON.parse(readFileSync(path.join(dir, 'b.json'), 'utf8')) as Report;
@@ -94,7 +100,7 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     const r = await runCli(['run', '--op', 'layer', '--size', 'relu:1x8x16x16,maxpool3s2:1x4x9x9,fc:2x64x32', '--time', '5', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual(['relu:1x8x16x16 layer/js', 'maxpool3s2:1x4x9x9 layer/js', 'fc:2x64x32 layer/fc-blocked']);
+    expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual(['relu:1x8x16x16 layer/js', 'maxpool3s2:1x4x9x9 layer/js', ...[...engineNames()].reverse().map((e) => `fc:2x64x32 layer/fc-${e}`)]);
     expect(rep.results[0].ai).toBeCloseTo(1 / 8, 10);
   });
 

@@ -1,4 +1,9 @@
 import {describe, expect, it} from 'vitest';
+import {engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
+// The default engine is the fastest available (native once the addon built); im2col and fc
+// variants exist once per engine, slowest first.
+const FAST = fastestEngine({threads: 1}).id.replace('gemm/', '');
+const IM2COL = [...engineNames()].reverse().map((e) => `conv2d/im2col-${e}`);
 import type {Timer} from '../src/measure/timer.js';
 import {nets, type NetDef} from '../src/nets/defs.js';
 import {resolveChoice} from '../src/nets/kernels.js';
@@ -117,8 +122,8 @@ describe('per-layer profile', () => {
     const timed = rows.filter((r) => r.state === 'ok');
     expect(timed.length).toBe(tiny.layers.length - 2);
     expect(rows.filter((r) => r.state === 'skipped').map((r) => r.layer!.type)).toEqual(['flatten', 'dropout']);
-    expect(rows.find((r) => r.layer!.name === 'conv2')!.variant).toBe('conv2d/im2col-blocked');
-    expect(rows.find((r) => r.layer!.name === 'fc1')!.variant).toBe('layer/fc-blocked');
+    expect(rows.find((r) => r.layer!.name === 'conv2')!.variant).toBe(`conv2d/im2col-${FAST}`);
+    expect(rows.find((r) => r.layer!.name === 'fc1')!.variant).toBe(`layer/fc-${FAST}`);
     const t = netTotals(rows);
     expect(t.totalMs).toBe(2 * timed.length);
     expect(t.byFamily).toEqual({conv: 6, fc: 4, other: 2 * (timed.length - 5)});
@@ -131,7 +136,7 @@ describe('per-layer profile', () => {
     const conv3 = rows.find((r) => r.layer!.name === 'conv3')!;
     expect(conv3.state).toBe('ok');
     const cands = String(conv3.metrics!.candidates).split('; ');
-    expect(cands.map((c) => c.split(' ')[0])).toEqual(['conv2d/direct', 'conv2d/im2col-blocked', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3']);
+    expect(cands.map((c) => c.split(' ')[0]).sort()).toEqual(['conv2d/direct', ...IM2COL, 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'].sort());
     const times = Object.fromEntries(cands.map((c) => [c.split(' ')[0], Number(c.split(' ')[1])]));
     if (conv3.state === 'ok') expect(conv3.stats.medianMs.toFixed(3)).toBe(Math.min(...Object.values(times)).toFixed(3));
     // Winograd is no candidate for the 5×5 stride-2 conv1.
@@ -140,7 +145,7 @@ describe('per-layer profile', () => {
 
   it('marks layers the chosen conv cannot run as an im2col fallback', async () => {
     const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice('winograd-f2x3', undefined, caps), timing, timer: fakeTimer});
-    expect(rows[0].variant).toBe('conv2d/im2col-blocked');
+    expect(rows[0].variant).toBe(`conv2d/im2col-${FAST}`);
     expect(String(rows[0].metrics!.fallback)).toMatch(/needs a 3×3 filter/);
     expect(rows.find((r) => r.layer!.name === 'conv3')!.variant).toBe('conv2d/winograd-f2x3');
   });

@@ -43,6 +43,7 @@ describe('variant-supplied sample durations (sampleDurationMs) and measured metr
   it('keeps the wall time when the variant has no duration for a sample', async () => {
     const r = await runCase(sleepy(undefined), shape, opts);
     expect(r.state).toBe('ok');
-    if (r.state === 'ok') expect(r.stats.minMs).toBeGreaterThanOrEqual(3.5);
+    // setTimeout(4) may fire early by a timer tick; well above 0 means the wall clock was kept.
+    if (r.state === 'ok') expect(r.stats.minMs).toBeGreaterThanOrEqual(2);
   });
 });
