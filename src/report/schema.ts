@@ -103,6 +103,8 @@ export interface RunConfig {
   timeBudgetMs: number;
   minSamples: number;
   warmupMs: number;
+  /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */
+  repetitions?: number;
 }
 
 export interface Report {
