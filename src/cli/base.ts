@@ -17,6 +17,12 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    if (err instanceof UsageError && !this.jsonEnabled()) {
+      // One line, unwrapped (oclif wraps at 80 columns), so scripts and CI logs can grep it.
+      process.stderr.write(`Error: ${err.message}\n`);
+      process.exitCode = 2;
+      return undefined;
+    }
     if (err instanceof UsageError) {
       // Re-thrown as oclif's own error so --json gets {error} and the exit code is 2.
       return super.catch(new Errors.CLIError(err.message, {exit: 2}) as never);

@@ -20,7 +20,7 @@ function row(r: CaseResult): string[] {
   if (r.state === 'ok') {
     const spread = r.highSpread ? ' ⚠' : '';
     return [label, `\`${r.variant}\``, fmtMs(r.stats.medianMs), fmtPct(r.stats.rmePct ?? NaN) + spread, fmtNum(finite(r.gflops) ?? NaN),
-      r.roof ? fmtPct(r.roof.pctOfPeak) : '—', `✅ ${fmtNum(finite(r.check.error) ?? NaN)}`];
+      r.roof ? fmtPct(r.roof.pctOfPeak) : '—', `✅ ${(finite(r.check.error) ?? 0).toExponential(1)}`];
   }
   const why = r.state === 'skipped' ? `skipped: ${r.reason}` : r.state === 'errored' ? `❌ error (${r.phase}): ${r.error}` : `❌ check failed: ${r.check.detail ?? `error ${r.check.error} > ${r.check.tolerance}`}`;
   return [label, `\`${r.variant}\``, '—', '—', '—', '—', why];

@@ -15,7 +15,7 @@ export function gflopsChart(op: string, points: Point[], multiSource: boolean): 
     mark: {type: 'line', point: {filled: true, size: 50}, strokeWidth: 2},
     encoding: {
       x: {field: 'flops', type: 'quantitative', scale: {type: 'log'}, title: 'work per call (FLOPs, log)', axis: {format: '.1e'}},
-      y: {field: 'gflops', type: 'quantitative', title: 'GFLOP/s (median)'},
+      y: {field: 'gflops', type: 'quantitative', scale: {type: 'log'}, title: 'GFLOP/s (median, log)'},
       color: {field: 'variant', type: 'nominal', title: 'variant'},
       ...(multiSource ? {strokeDash: {field: 'source', type: 'nominal', title: 'file'}} : {}),
       detail: {field: 'series'},

@@ -20,6 +20,8 @@ export interface Point {
   ai: number;
   gflops: number;
   medianMs: number;
+  /** Set for a layer of a network run: drawn in the network section, not the op's size chart. */
+  net?: string;
 }
 
 export function okPoints(sources: Source[]): Point[] {
@@ -30,7 +32,7 @@ export function okPoints(sources: Source[]): Point[] {
       const medianMs = finite(r.stats.medianMs);
       if (gflops === undefined || medianMs === undefined) continue;
       out.push({source: s.label, op: r.op, variant: r.variant, backend: r.backend, key: caseKey(r), shapeText: r.shapeText,
-        flops: finite(r.flops) ?? NaN, ai: finite(r.ai) ?? NaN, gflops, medianMs});
+        flops: finite(r.flops) ?? NaN, ai: finite(r.ai) ?? NaN, gflops, medianMs, ...(r.layer ? {net: r.layer.net} : {})});
     }
   }
   return out;

@@ -25,9 +25,10 @@ function table(head: string[], rows: Cell[][], cls = ''): string {
   const th = head.map((h) => `<th tabindex="0" scope="col">${esc(h)}</th>`).join('');
   const tr = rows.map((r) => `<tr>${r.map((c) => {
     const v = c.sort === undefined || (typeof c.sort === 'number' && !Number.isFinite(c.sort)) ? '' : ` data-v="${esc(c.sort)}"`;
-    return `<td${v}${c.cls ? ` class="${c.cls}"` : ''}>${esc(c.text)}</td>`;
+    const cls = [c.cls, typeof c.sort === 'number' ? 'num' : ''].filter(Boolean).join(' ');
+    return `<td${v}${cls ? ` class="${cls}"` : ''}>${esc(c.text)}</td>`;
   }).join('')}</tr>`).join('\n');
-  return `<table class="sortable ${cls}"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
+  return `<div class="scroll"><table class="sortable ${cls}"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
 }
 
 async function figure(id: string, spec: Parameters<typeof renderSvg>[0]): Promise<string> {
@@ -119,8 +120,10 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
 
   const ops = [...new Set(sources.flatMap((s) => opsInOrder(s.report.results)))];
   for (const op of ops) {
-    const opPoints = points.filter((p) => p.op === op);
-    const chart = opPoints.length ? await figure(`gflops-${op}`, gflopsChart(op, opPoints, multi)) : '<p class="note">No measured cases.</p>';
+    const opPoints = points.filter((p) => p.op === op && p.net === undefined);
+    const onlyLayers = !opPoints.length && points.some((p) => p.op === op);
+    const chart = opPoints.length ? await figure(`gflops-${op}`, gflopsChart(op, opPoints, multi))
+      : `<p class="note">${onlyLayers ? 'Only network layers measured: see the network section.' : 'No measured cases.'}</p>`;
     const rows = sources.flatMap((s) => s.report.results.filter((r) => r.op === op).map((r) => resultRow(r, multi ? s.label : undefined)));
     const head = [...(multi ? ['file'] : []), 'shape / layer', 'variant', 'backend', 'median', '±rme', 'samples', 'GFLOP/s', 'AI', '% of peak', 'check'];
     section(`op-${op}`, `${op}`, chart + table(head, rows));
@@ -179,11 +182,11 @@ header{background:#1f2937;color:#fff;padding:16px 24px}header h1{margin:0 0 4px;
 main{padding:8px 24px;max-width:1200px}section{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:12px 16px;margin:16px 0}
 h2{font-size:17px;margin:4px 0 10px}figure.chart{margin:8px 0;overflow-x:auto}
 table{border-collapse:collapse;font-size:12.5px;margin:8px 0;width:100%}
-th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}
+th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:left;white-space:nowrap}td.num{text-align:right}
+.scroll{overflow-x:auto}
 th{background:#f3f4f6;cursor:pointer;user-select:none;position:sticky;top:0}
 th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
-td.bad{color:#b91c1c;font-weight:600;text-align:left;white-space:normal}td.ok{color:#15803d}td.skip{color:#6b7280;text-align:left;white-space:normal}
+td.bad{color:#b91c1c;font-weight:600;white-space:normal}td.ok{color:#15803d}td.skip{color:#6b7280;white-space:normal}
 .verdict{font-weight:700;font-size:15px}.verdict.bad{color:#b91c1c}.verdict.ok{color:#15803d}
 .note{color:#555;font-size:12.5px}.ctx{display:inline-block;vertical-align:top;min-width:340px;max-width:560px;margin-right:24px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:12.5px}dt{color:#555}dd{margin:0}
