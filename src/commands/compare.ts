@@ -13,6 +13,8 @@ export default class Compare extends BaseCommand {
   static override description = `A case is a regression only when the U test is significant (p < 0.01) AND the whole 95% bootstrap CI of
 current/baseline time lies above 1 + threshold; it is an improvement when significant and the CI lies below
 1/(1 + threshold); pass when the CI lies within both limits; inconclusive otherwise (too noisy, too few samples).
+--normalize divides every time by a calibration case of the same run, so a baseline from another machine can gate.
+--seed seeds the bootstrap: the same files and seed give the same intervals.
 Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or mismatched input.`;
 
   static override args = {
