@@ -14,6 +14,11 @@ export {UsageError} from './core/errors.js';
 export {summarize} from './measure/stats.js';
 export {collectContext} from './measure/environment.js';
 export {renderTables} from './report/table.js';
+export {readReport, parseReport, validateReport} from './report/validate.js';
+export {EXPORTERS, findExporter} from './report/export/index.js';
+export {compareReports, DEFAULT_COMPARE, type CompareOptions, type Comparison, type CaseComparison, type Verdict} from './report/compare/compare.js';
+export {mannWhitneyU, bootstrapRatio} from './report/compare/stats.js';
+export {renderHtml} from './report/html/page.js';
 export {allOps, allVariants, findVariant};
 
 export interface VariantSummary {

@@ -75,6 +75,15 @@ describe('dlbench compare', () => {
     expect(readFileSync(f('cmp.md'), 'utf8')).toMatch(/🔴 regression/);
   });
 
+  it('appends to the GitHub step summary instead of replacing it', async () => {
+    const summary = f('summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const res = await runCli(['compare', f('base.json'), f('same.json'), '--markdown', summary], {GITHUB_STEP_SUMMARY: summary});
+    expect(res.code, res.stderr).toBe(0);
+    const text = readFileSync(summary, 'utf8');
+    expect(text.startsWith('# earlier step\n## dlbench comparison')).toBe(true);
+  });
+
   it('--json gives the comparison object', async () => {
     const res = await runCli(['compare', f('base.json'), f('slow.json'), '--json']);
     const cmp = JSON.parse(res.stdout);
