@@ -12,6 +12,7 @@ import {ROOT, runCli} from './helpers/cli.js';
 const CHROMIUM = process.env.DLBENCH_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+if (!hasChromium) console.warn(`html-browser.test: SKIPPED, no browser at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
 describe.skipIf(!hasChromium)(`HTML report in headless Chromium${hasChromium ? '' : ` (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`}`, () => {
   let browser: Browser;

@@ -108,6 +108,9 @@ describe('dlbench compare', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no cases in common/);
     expect((await runCli(['compare', f('base.json'), f('truncated.json')])).code).toBe(2);
+    const asJson = await runCli(['compare', f('base.json'), f('truncated.json'), '--json']);
+    expect(asJson.code).toBe(2);
+    expect(JSON.parse(asJson.stdout).error.message).toMatch(/truncated\.json: not valid JSON/);
     const thr = await runCli(['compare', f('base.json'), f('same.json'), '--threshold', 'lots']);
     expect(thr.code).toBe(2);
     expect(thr.stderr).toMatch(/--threshold: invalid value 'lots'/);

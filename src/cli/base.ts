@@ -24,7 +24,9 @@ export abstract class BaseCommand extends Command {
       return undefined;
     }
     if (err instanceof UsageError) {
-      // Re-thrown as oclif's own error so --json gets {error} and the exit code is 2.
+      // Re-thrown as oclif's own error so --json gets {error}; oclif's catch sets exit code 1
+      // unless one is already set, so set 2 first.
+      process.exitCode = 2;
       return super.catch(new Errors.CLIError(err.message, {exit: 2}) as never);
     }
     return super.catch(err);
