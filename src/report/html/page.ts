@@ -115,7 +115,11 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
       })];
     });
     const head = ['case', ...sources.flatMap((s, i) => [`${s.label} median`, i === 0 ? `${s.label} GFLOP/s` : `speed vs ${sources[0].label}`])];
-    section('side-by-side', 'Files side by side', (points.length ? await figure('side-by-side', sideBySideChart(points)) : '') + table(head, rows));
+    // The chart shows the cases measured in at least two files: those are the comparison.
+    const shared = new Set(keys.filter((k) => new Set(points.filter((p) => p.key === k).map((p) => p.source)).size > 1));
+    const chartPoints = shared.size ? points.filter((p) => shared.has(p.key)) : points;
+    const note = shared.size && shared.size < keys.length ? `<p class="note">Chart: the ${shared.size} cases measured in more than one file; the table lists all ${keys.length}.</p>` : '';
+    section('side-by-side', 'Files side by side', (chartPoints.length ? await figure('side-by-side', sideBySideChart(chartPoints)) : '') + note + table(head, rows));
   }
 
   const ops = [...new Set(sources.flatMap((s) => opsInOrder(s.report.results)))];
