@@ -1,12 +1,15 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
 import {Progress} from '../cli/progress.js';
+import {compareFiles, exportFlags, loadBaseline, plannedExports, runGateFlags, writeExports} from '../cli/report-flags.js';
+import {renderComparisonTable} from '../report/compare/render.js';
 import {allOps} from '../core/registry.js';
 import {renderTables} from '../report/table.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
 import type {Report} from '../report/schema.js';
 import {buildPlan, DEFAULT_PRESET, presetNames} from '../suite/plan.js';
 import {DEFAULT_TIMING, emptyReport, failedCount, runSuite} from '../suite/run-suite.js';
+import {poolRepetition} from '../suite/repetitions.js';
 
 export default class Run extends BaseCommand {
   static override summary = 'Check, then time, a ladder of kernel variants; print a table and save JSON results.';
@@ -26,6 +29,9 @@ export default class Run extends BaseCommand {
     time: Flags.integer({description: 'measuring time budget per case, ms', default: DEFAULT_TIMING.timeBudgetMs, min: 1}),
     'min-samples': Flags.integer({description: 'minimum timed samples per case', default: DEFAULT_TIMING.minSamples, min: 1}),
     out: Flags.string({char: 'o', description: 'results file (default reports/run-<timestamp>.json)'}),
+    repetitions: Flags.integer({description: 'run the whole plan this many times and pool each case\'s samples (steadier medians on a shared machine)', default: 1, min: 1}),
+    ...exportFlags,
+    ...runGateFlags,
   };
 
   async run(): Promise<Report> {
@@ -34,6 +40,8 @@ export default class Run extends BaseCommand {
     const plan = buildPlan({ops: flags.op, variants: flags.variant, sizes: flags.size, preset: flags.preset});
     const out = flags.out ?? defaultOutPath();
     assertWritable(out, '--out');
+    const exports = plannedExports(flags);
+    const baseline = loadBaseline(flags, flags.seed);
 
     const controller = new AbortController();
     const opts = {
@@ -43,6 +51,7 @@ export default class Run extends BaseCommand {
       signal: controller.signal,
     };
     const report = emptyReport(plan, opts);
+    if (flags.repetitions > 1) report.config.repetitions = flags.repetitions;
     const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
     const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
     // First Ctrl-C: finish the case in hand, save, exit 130. A second one: save now and leave.
@@ -57,6 +66,10 @@ export default class Run extends BaseCommand {
     process.on('SIGINT', onSigint);
     try {
       await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report);
+      for (let rep = 1; rep < flags.repetitions && !controller.signal.aborted; rep++) {
+        const pass = await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, `[${rep + 1}/${flags.repetitions}] ${label}`)});
+        if (!pass.interrupted) poolRepetition(report.results, pass.results);
+      }
     } finally {
       process.off('SIGINT', onSigint);
       progress.clear();
@@ -66,11 +79,17 @@ export default class Run extends BaseCommand {
       this.log(renderTables(report, {color: Boolean(process.stdout.isTTY)}));
       this.log(`results: ${out}`);
     }
+    const comparison = baseline && !report.interrupted ? compareFiles(baseline, {file: out, report}, baseline.opts) : undefined;
+    await writeExports(report, exports, out, comparison);
+    if (comparison && !this.jsonEnabled()) this.log(renderComparisonTable(comparison, {color: Boolean(process.stdout.isTTY)}));
     if (report.interrupted) {
       this.logToStderr(`interrupted: ${report.results.length} finished case(s) saved to ${out}`);
       process.exitCode = 130;
     } else if (failedCount(report) > 0) {
       this.logToStderr(`${failedCount(report)} case(s) failed their check or errored`);
+      process.exitCode = 1;
+    } else if (comparison?.failed && flags['fail-on-regression']) {
+      this.logToStderr(`regression against ${baseline!.file}: see the comparison above`);
       process.exitCode = 1;
     }
     return report;

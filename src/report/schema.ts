@@ -124,6 +124,8 @@ export interface RunConfig {
   warmupMs: number;
   /** Set by `dlbench net`: the network, batch sizes and kernel choices. */
   net?: {name: string; batches: number[]; conv: string; gemm: string; best: boolean};
+  /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */
+  repetitions?: number;
 }
 
 export interface Report {

@@ -1,0 +1,55 @@
+import {appendFileSync} from 'node:fs';
+import {Args, Flags} from '@oclif/core';
+import {BaseCommand} from '../cli/base.js';
+import {compareFiles, compareOptions, gateFlags} from '../cli/report-flags.js';
+import type {Comparison} from '../report/compare/compare.js';
+import {renderComparisonMarkdown, renderComparisonTable} from '../report/compare/render.js';
+import {readReport} from '../report/validate.js';
+import {assertWritable, writeFileAtomic} from '../report/write.js';
+
+export default class Compare extends BaseCommand {
+  static override summary = 'Compare a run with a baseline case by case (ratio of medians, bootstrap CI, Mann–Whitney U); exit 1 on a regression.';
+
+  static override description = `A case is a regression only when the U test is significant (p < 0.01) AND the whole 95% bootstrap CI of
+current/baseline time lies above 1 + threshold; it is an improvement when significant and the CI lies below
+1/(1 + threshold); pass when the CI lies within both limits; inconclusive otherwise (too noisy, too few samples).
+--normalize divides every time by a calibration case of the same run, so a baseline from another machine can gate.
+--seed seeds the bootstrap: the same files and seed give the same intervals.
+Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or mismatched input.`;
+
+  static override args = {
+    baseline: Args.string({description: 'baseline results JSON', required: true}),
+    current: Args.string({description: 'current results JSON', required: true}),
+  };
+
+  static override examples = [
+    '<%= config.bin %> compare bench/baseline-ci.json reports/ci.json',
+    '<%= config.bin %> compare base.json cur.json --normalize gemm/naive-ijk --threshold 25',
+    '<%= config.bin %> compare base.json cur.json --thresholds bench/gate.json --markdown "$GITHUB_STEP_SUMMARY"',
+  ];
+
+  static override flags = {
+    ...gateFlags,
+    markdown: Flags.string({description: 'also write the comparison as markdown to this file (appends when it is $GITHUB_STEP_SUMMARY)'}),
+  };
+
+  async run(): Promise<Comparison> {
+    const {args, flags} = await this.parse(Compare);
+    if (flags.markdown && flags.markdown !== process.env.GITHUB_STEP_SUMMARY) assertWritable(flags.markdown, '--markdown');
+    const opts = compareOptions(flags, flags.seed);
+    const cmp = compareFiles({file: args.baseline, report: readReport(args.baseline)}, {file: args.current, report: readReport(args.current)}, opts);
+    if (!this.jsonEnabled()) this.log(renderComparisonTable(cmp, {color: Boolean(process.stdout.isTTY)}));
+    if (flags.markdown) writeMarkdown(flags.markdown, renderComparisonMarkdown(cmp));
+    if (cmp.failed) process.exitCode = 1;
+    return cmp;
+  }
+}
+
+/** The step summary file is shared by every step of a job: append to it, never replace it. */
+export function writeMarkdown(file: string, text: string): void {
+  if (file === process.env.GITHUB_STEP_SUMMARY) {
+    appendFileSync(file, text);
+  } else {
+    writeFileAtomic(file, text);
+  }
+}

@@ -1,0 +1,148 @@
+// The statistics behind `dlbench compare`, pure and seeded: the Mann–Whitney U test (exact null
+// distribution for small tie-free samples, normal approximation with tie and continuity
+// corrections otherwise, as R's wilcox.test does) and a percentile bootstrap of a ratio of medians.
+import normalCdfStd from '@stdlib/stats-base-dists-normal-cdf';
+import {wilcoxonRankSum} from 'simple-statistics';
+import {createRng, type Rng} from '../../core/rng.js';
+
+export interface UTest {
+  /** U of the first sample: the number of (a, b) pairs with a > b, ties counting one half. */
+  u: number;
+  /** Two-sided p-value. */
+  p: number;
+  method: 'exact' | 'normal';
+}
+
+/** Above this many observations in all, or with ties, the normal approximation is used. */
+export const EXACT_MAX_N = 40;
+
+/** Standard normal CDF, accurate in the tails (simple-statistics' erf stops at ~1e-7). */
+export function normalCdf(z: number): number {
+  return normalCdfStd(z, 0, 1);
+}
+
+/**
+ * Counts of U = 0..m·n under the null: the coefficients of the Gaussian binomial [m+n choose m]_q,
+ * built one factor (1 − q^(n+j)) / (1 − q^j) at a time; every partial product has integer
+ * coefficients, at most C(m+n, m) (< 2^53 for m + n ≤ 40, so exact in doubles).
+ */
+export function uNullCounts(m: number, n: number): number[] {
+  const size = m * n + 1;
+  let c = new Array<number>(size).fill(0);
+  c[0] = 1;
+  for (let j = 1; j <= m; j++) {
+    const next = c.slice();
+    const up = n + j;
+    for (let k = size - 1; k >= up; k--) next[k] -= c[k - up];
+    // Divide by (1 − q^j): a running sum with stride j.
+    for (let k = j; k < size; k++) next[k] += next[k - j];
+    c = next;
+  }
+  return c;
+}
+
+export function mannWhitneyU(a: readonly number[], b: readonly number[]): UTest {
+  const m = a.length;
+  const n = b.length;
+  if (m === 0 || n === 0) throw new Error('mannWhitneyU: both samples need at least one value');
+  const u = wilcoxonRankSum([...a], [...b]) - (m * (m + 1)) / 2;
+  const pooled = [...a, ...b].sort((x, y) => x - y);
+  let tieTerm = 0;
+  for (let i = 0; i < pooled.length;) {
+    let j = i;
+    while (j < pooled.length && pooled[j] === pooled[i]) j++;
+    const t = j - i;
+    tieTerm += t * t * t - t;
+    i = j;
+  }
+  const N = m + n;
+  if (tieTerm === 0 && N <= EXACT_MAX_N) {
+    const counts = uNullCounts(m, n);
+    const total = counts.reduce((s, x) => s + x, 0);
+    // Two-sided: twice the smaller tail, the way R reports it.
+    const lo = Math.min(u, m * n - u);
+    let tail = 0;
+    for (let k = 0; k <= Math.floor(lo); k++) tail += counts[k];
+    return {u, p: Math.min(1, (2 * tail) / total), method: 'exact'};
+  }
+  const mean = (m * n) / 2;
+  const variance = ((m * n) / 12) * (N + 1 - tieTerm / (N * (N - 1)));
+  if (variance <= 0) return {u, p: 1, method: 'normal'};
+  const d = u - mean;
+  const z = (d - Math.sign(d) * 0.5) / Math.sqrt(variance);
+  return {u, p: Math.min(1, 2 * normalCdf(-Math.abs(z))), method: 'normal'};
+}
+
+/** Median of a Float64Array by quickselect (reorders it): O(n) per bootstrap resample. */
+export function medianInPlace(x: Float64Array): number {
+  const n = x.length;
+  if (n === 0) return NaN;
+  const kth = (k: number, lo: number, hi: number): number => {
+    while (lo < hi) {
+      const pivot = x[(lo + hi) >>> 1];
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (x[i] < pivot) i++;
+        while (x[j] > pivot) j--;
+        if (i <= j) {
+          const t = x[i]; x[i] = x[j]; x[j] = t;
+          i++; j--;
+        }
+      }
+      if (k <= j) hi = j;
+      else if (k >= i) lo = i;
+      else return x[k];
+    }
+    return x[k];
+  };
+  const hiMid = kth(n >> 1, 0, n - 1);
+  if (n % 2 === 1) return hiMid;
+  // The lower middle is the largest value left of the upper middle after partitioning.
+  let loMid = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (x[i] > loMid) loMid = x[i];
+  return (loMid + hiMid) / 2;
+}
+
+export function median(xs: readonly number[]): number {
+  return medianInPlace(Float64Array.from(xs));
+}
+
+function resampleMedian(src: readonly number[], buf: Float64Array, rng: Rng): number {
+  const n = src.length;
+  for (let i = 0; i < n; i++) buf[i] = src[Math.floor(rng.next() * n)];
+  return medianInPlace(buf);
+}
+
+export interface RatioCi {
+  ratio: number;
+  lo: number;
+  hi: number;
+}
+
+export interface BootstrapOptions {
+  seed: number;
+  resamples: number;
+  /** Two-sided confidence level, e.g. 0.95. */
+  level: number;
+}
+
+/**
+ * Percentile bootstrap CI of a ratio of medians, each sample resampled independently.
+ * `num` and `den` are lists of samples multiplied (num) and divided (den):
+ * [[current], [baseline]] gives median(current)/median(baseline); with calibration cases,
+ * [[current, baselineCal], [baseline, currentCal]] gives the normalized ratio.
+ */
+export function bootstrapRatio(num: readonly (readonly number[])[], den: readonly (readonly number[])[], opts: BootstrapOptions): RatioCi {
+  const point = (f: (s: readonly number[]) => number): number => num.reduce((p, s) => p * f(s), 1) / den.reduce((p, s) => p * f(s), 1);
+  const ratio = point(median);
+  const rng = createRng(opts.seed);
+  const bufs = new Map<readonly number[], Float64Array>();
+  for (const s of [...num, ...den]) bufs.set(s, new Float64Array(s.length));
+  const draws = new Float64Array(opts.resamples);
+  for (let r = 0; r < opts.resamples; r++) draws[r] = point((s) => resampleMedian(s, bufs.get(s)!, rng));
+  draws.sort();
+  const alpha = (1 - opts.level) / 2;
+  const at = (q: number): number => draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))];
+  return {ratio, lo: at(alpha), hi: at(1 - alpha)};
+}

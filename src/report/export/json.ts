@@ -1,0 +1,6 @@
+// The results file itself: pretty-printed, newline-terminated (what `run --out` writes).
+import type {Report} from '../schema.js';
+
+export function toJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
