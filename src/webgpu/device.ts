@@ -73,7 +73,7 @@ function firstLine(err: unknown): string {
 
 /** Dawn lists its adapters in the error for an unknown adapter name: `* backend: 'vulkan', name: '…'`. */
 async function listAdapters(dawn: DawnModule, backend?: string): Promise<{backend: string; name: string}[]> {
-  const gpu = dawn.create([...(backend ? [`backend=${backend}`] : []), 'adapter=\u0001dlbench-list-adapters']);
+  const gpu = keepAlive(dawn.create([...(backend ? [`backend=${backend}`] : []), 'adapter=\u0001dlbench-list-adapters']));
   try {
     await gpu.requestAdapter();
     return [];
@@ -81,6 +81,18 @@ async function listAdapters(dawn: DawnModule, backend?: string): Promise<{backen
     const text = err instanceof Error ? err.message : String(err);
     return [...text.matchAll(/backend: '([^']*)', name: '([^']*)'/g)].map((m) => ({backend: m[1], name: m[2]}));
   }
+}
+
+/**
+ * Dawn instances are never freed. Its async runner keeps a scheduled ProcessEvents callback
+ * after an instance's last promise settles; if GC collects the instance first, that callback
+ * dereferences freed memory (SIGSEGV in CallbackTaskManager::Flush, seen at exit of `dlbench
+ * list`). One or two instances per process cost nothing to keep.
+ */
+const dawnInstances: GPU[] = [];
+function keepAlive(gpu: GPU): GPU {
+  dawnInstances.push(gpu);
+  return gpu;
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -101,7 +113,7 @@ async function acquire(): Promise<Acquisition> {
   }
   let adapter: GPUAdapter | null;
   try {
-    gpuObject = dawn.create(flags);
+    gpuObject = keepAlive(dawn.create(flags));
     adapter = await gpuObject.requestAdapter({powerPreference: 'high-performance'});
   } catch (err) {
     gpuObject = undefined;
