@@ -58,6 +58,8 @@ export interface KernelVariant<P = any, I = any, O = any, S = any> {
   dispose?(state: S): void | Promise<void>;
   /** Multiplier on the spec's tolerance for algorithms with a weaker error bound. */
   toleranceScale?(p: P): number;
+  /** Measured or derived quantities recorded with an ok result (pool start, recursion depth…). */
+  metrics?(state: S): Record<string, number | string | boolean>;
   /** Shapes this variant cannot handle quickly enough to be worth timing, with a reason. */
   limits?(p: P): Availability;
 }

@@ -82,8 +82,15 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
       return errored('measure', err);
     }
     const stats = summarize(samplesMs);
+    let metrics: Record<string, number | string | boolean> | undefined;
+    try {
+      metrics = v.metrics?.(state);
+    } catch (err) {
+      return errored('measure', err);
+    }
     return {
       ...base,
+      ...(metrics ? {metrics} : {}),
       state: 'ok',
       check,
       stats,

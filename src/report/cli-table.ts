@@ -4,7 +4,8 @@ import Table from 'cli-table3';
 export function makeTable(head: string[], opts: {color?: boolean; colAligns?: ('left' | 'right' | 'center')[]} = {}): Table.Table {
   return new Table({
     head,
-    colAligns: opts.colAligns,
+    // An explicit undefined would override cli-table3's default and crash its layout.
+    ...(opts.colAligns ? {colAligns: opts.colAligns} : {}),
     chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
     style: opts.color ? {} : {head: [], border: []},
   });

@@ -4,6 +4,7 @@ import {UsageError} from '../../core/errors.js';
 import type {Caps} from '../../core/types.js';
 import {blockedGemmCall, blockedWorkspace, DEFAULT_BLOCKS, type BlockedWorkspace} from './blocked.js';
 import type {GemmCall, GemmEngine} from './engine.js';
+import {workersEngine} from './workers.js';
 
 export const blockedEngine: GemmEngine = {
   id: 'gemm/blocked',
@@ -21,7 +22,7 @@ export const blockedEngine: GemmEngine = {
 };
 
 /** Fastest first. Later rungs (native, workers, webgpu) prepend themselves here. */
-export const gemmEngines: GemmEngine[] = [blockedEngine];
+export const gemmEngines: GemmEngine[] = [workersEngine, blockedEngine];
 
 export function engineNames(): string[] {
   return gemmEngines.map((e) => e.id.replace(/^gemm\//, ''));

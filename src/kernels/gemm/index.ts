@@ -5,6 +5,8 @@ import type {OpDefinition} from '../../core/types.js';
 import {blocked, DEFAULT_BLOCKS, MR, NR} from './blocked.js';
 import {naiveIjk} from './naive-ijk.js';
 import {reorderedIkj} from './reordered-ikj.js';
+import {strassen, strassenWorkers} from './strassen.js';
+import {workers} from './workers.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
 export const GEMM_SIZE_SYNTAX = "N (square) or MxNxK (A is M×K, B is K×N); lists '256,512'; ranges '64..1024*2'";
@@ -15,7 +17,7 @@ const mnk = (m: number, n: number, k: number): GemmShape => ({m, n, k});
 export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   name: 'gemm',
   spec: gemmSpec,
-  variants: [naiveIjk, reorderedIkj, blocked],
+  variants: [naiveIjk, reorderedIkj, blocked, strassen, workers, strassenWorkers],
   parseShape(token) {
     const [m, n, k] = parseDims(token, 3, '--size', GEMM_SIZE_SYNTAX);
     return {m, n, k};
