@@ -64,8 +64,8 @@ export class GemmPool {
 
   private constructor(private readonly pool: Piscina, readonly threads: number, readonly startMs: number) {}
 
-  /** Starts `threads` workers and returns once every one of them has loaded the kernel file. */
-  static async start(threads: number): Promise<GemmPool> {
+  /** Starts `threads` workers; returns once every one has loaded (and JIT-warmed) `base`. */
+  static async start(threads: number, base?: string): Promise<GemmPool> {
     const avail = workerFileAvailability();
     if (!avail.ok) throw new Error(avail.reason);
     const t0 = performance.now();
@@ -73,7 +73,7 @@ export class GemmPool {
       idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1});
     try {
       const counter = new Int32Array(new SharedArrayBuffer(4));
-      const task: RendezvousTask = {kind: 'rendezvous', counter, parties: threads, timeoutMs: START_TIMEOUT_MS};
+      const task: RendezvousTask = {kind: 'rendezvous', counter, parties: threads, timeoutMs: START_TIMEOUT_MS, ...(base ? {warm: base} : {})};
       await Promise.all(Array.from({length: threads}, () => pool.run(task)));
     } catch (err) {
       await pool.destroy();

@@ -45,7 +45,7 @@ export function makeWorkers(baseName = 'blocked', opts: {inject?: InjectedFailur
     available: () => baseAvailability(base, baseName),
     async prepare(p, {a, b}, {threads}) {
       // Copies into shared memory are set-up, like packing a weight matrix once: untimed.
-      const pool = await GemmPool.start(threads);
+      const pool = await GemmPool.start(threads, baseName);
       return {p, a: toShared(a), b: toShared(b), c: sharedF32(p.m * p.n), pool, inject: opts.inject ?? injectedFailure()};
     },
     async run(s) {
@@ -84,7 +84,7 @@ export function makeWorkersEngine(baseName = 'blocked'): GemmEngine {
       return baseAvailability(base, baseName);
     },
     async create({threads}): Promise<GemmExecutor> {
-      const pool = await GemmPool.start(threads);
+      const pool = await GemmPool.start(threads, baseName);
       const slots = {a: {}, b: {}, c: {}} as Record<'a' | 'b' | 'c', {buf?: Float32Array}>;
       return {
         async gemm(call: GemmCall) {
