@@ -184,15 +184,16 @@ export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = DEFAUL
         x.push(sharedF32(m2 * Math.max(k2, n2)));
         y.push(sharedF32(k2 * n2));
       }
-      const q = 2 ** depth;
-      const exec = await engine.create({threads, maxM: pp.m / q, maxN: pp.n / q, maxK: pp.k / q});
       const padded = pp.m !== p.m || pp.n !== p.n || pp.k !== p.k;
       // Shared memory throughout, so a worker-pool engine reads operands and workspace in place.
-      return {
-        p, pp, a: toShared(a), b: toShared(b), c: sharedF32(p.m * p.n),
+      const buffers = {
+        a: toShared(a), b: toShared(b), c: sharedF32(p.m * p.n),
         ...(padded ? {ap: sharedF32(pp.m * pp.k), bp: sharedF32(pp.k * pp.n), cp: sharedF32(pp.m * pp.n)} : {}),
-        ws: {depth, x, y, exec},
       };
+      // Last: an engine may hold a thread pool, which nothing after it may leak by throwing.
+      const q = 2 ** depth;
+      const exec = await engine.create({threads, maxM: pp.m / q, maxN: pp.n / q, maxK: pp.k / q});
+      return {p, pp, ...buffers, ws: {depth, x, y, exec}};
     },
     run: strassenRun,
     dispose: (s) => s.ws.exec.dispose?.(),

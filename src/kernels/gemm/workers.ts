@@ -45,8 +45,10 @@ export function makeWorkers(baseName = 'blocked', opts: {inject?: InjectedFailur
     available: () => baseAvailability(base, baseName),
     async prepare(p, {a, b}, {threads}) {
       // Copies into shared memory are set-up, like packing a weight matrix once: untimed.
+      // The pool starts last, so nothing that can throw runs after it (it must not leak).
+      const shared = {a: toShared(a), b: toShared(b), c: sharedF32(p.m * p.n)};
       const pool = await GemmPool.start(threads, baseName);
-      return {p, a: toShared(a), b: toShared(b), c: sharedF32(p.m * p.n), pool, inject: opts.inject ?? injectedFailure()};
+      return {p, ...shared, pool, inject: opts.inject ?? injectedFailure()};
     },
     async run(s) {
       s.lastPartition = await s.pool.gemm({m: s.p.m, n: s.p.n, k: s.p.k, a: s.a, b: s.b, c: s.c}, baseName, s.inject);
