@@ -3,7 +3,7 @@ import {BaseCommand} from '../cli/base.js';
 import {Progress} from '../cli/progress.js';
 import {allOps, findOp} from '../core/registry.js';
 import type {Report} from '../report/schema.js';
-import {renderSweep} from '../report/sweep.js';
+import {renderSweep, threadsOf} from '../report/sweep.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
 import {buildPlan} from '../suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, emptyReport, failedCount} from '../suite/run-suite.js';
@@ -62,11 +62,17 @@ export default class Sweep extends BaseCommand {
     if (!this.jsonEnabled()) {
       const parallel = new Set(plan.cases.flatMap((c) => c.variants).filter(isParallel).map((v) => v.id));
       this.log(renderSweep(report.sweep!, parallel, {color: Boolean(process.stdout.isTTY)}));
+      const skipped = new Map<string, string[]>();
       for (const r of report.results) {
         if (r.state === 'errored') this.log(`ERROR ${r.variant} ${r.shapeText} (${r.phase}): ${r.error}`);
         else if (r.state === 'check-failed') this.log(`FAIL ${r.variant} ${r.shapeText}: error ${r.check.error.toExponential(2)} > ${r.check.tolerance.toExponential(2)}`);
-        else if (r.state === 'skipped') this.log(`skipped ${r.variant} ${r.shapeText}: ${r.reason}`);
+        else if (r.state === 'skipped') {
+          const key = `${r.variant}${parallel.has(r.variant) ? ` ×${threadsOf(r)}` : ''}: ${r.reason}`;
+          skipped.set(key, [...(skipped.get(key) ?? []), r.shapeText]);
+        }
       }
+      // One line per variant and reason, not per size: a thread count a variant refuses is one fact.
+      for (const [key, sizes] of skipped) this.log(`skipped ${key} (${sizes.length === 1 ? sizes[0] : `${sizes.length} sizes`})`);
       this.log(`results: ${out}`);
     }
     if (report.interrupted) {
