@@ -60,7 +60,7 @@ export default class Sweep extends BaseCommand {
     }
     save();
     if (!this.jsonEnabled()) {
-      const parallel = new Set(plan.cases.flatMap((c) => c.variants).filter(isParallel).map((v) => v.id));
+      const parallel = new Set<string>(plan.cases.flatMap((c) => c.variants).filter(isParallel).map((v) => v.id));
       this.log(renderSweep(report.sweep!, parallel, {color: Boolean(process.stdout.isTTY)}));
       const skipped = new Map<string, string[]>();
       for (const r of report.results) {
