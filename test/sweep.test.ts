@@ -6,7 +6,7 @@ import {UsageError} from '../src/core/errors.js';
 import {summarize} from '../src/measure/stats.js';
 import type {CaseResult, OkCase, Report} from '../src/report/schema.js';
 import {analyzeSweep, crossoverPairs, renderSweep, type SweepVariantInfo} from '../src/report/sweep.js';
-import {parseThreadList} from '../src/suite/sweep.js';
+import {mergeRounds, parseThreadList} from '../src/suite/sweep.js';
 import {runCli} from './helpers/cli.js';
 
 function ok(variant: string, n: number, medianMs: number, threads = 1): OkCase {
@@ -85,12 +85,24 @@ describe('sweep analysis', () => {
   });
 });
 
+describe('rounds', () => {
+  it('pools the samples of every round and lets a failure in any round win', () => {
+    const merged = mergeRounds(ok('gemm/blocked', 64, 1), ok('gemm/blocked', 64, 3));
+    expect(merged.state === 'ok' && merged.samplesMs).toEqual([1, 3]);
+    expect(merged.state === 'ok' && merged.stats.medianMs).toBe(2);
+    expect(merged.metrics?.rounds).toBe(2);
+    const failed: CaseResult = {...ok('gemm/blocked', 64, 1), state: 'errored', phase: 'run', error: 'boom'} as CaseResult;
+    expect(mergeRounds(ok('gemm/blocked', 64, 1), failed)).toBe(failed);
+    expect(mergeRounds(failed, ok('gemm/blocked', 64, 1))).toBe(failed);
+  });
+});
+
 describe('dlbench sweep', () => {
   it('measures a range of sizes and thread counts and writes the analysis into the JSON', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dlbench-sweep-'));
     const out = path.join(dir, 'sweep.json');
     const r = await runCli(['sweep', '--size', '32,64', '--variant', 'gemm/blocked', '--variant', 'gemm/workers', '--threads', '1..2',
-      '--time', '10', '--min-samples', '2', '--out', out]);
+      '--time', '10', '--min-samples', '2', '--rounds', '2', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('best variant per size');
     expect(r.stdout).toMatch(/workers vs blocked/);
@@ -99,6 +111,14 @@ describe('dlbench sweep', () => {
     expect(report.sweep?.threads).toEqual([1, 2]);
     expect(report.sweep?.scaling.map((x) => [x.shapeText, x.threads])).toEqual([['32x32x32', 1], ['32x32x32', 2], ['64x64x64', 1], ['64x64x64', 2]]);
     for (const x of report.sweep!.scaling) expect(x.speedup).toBeGreaterThan(0);
+    for (const x of report.results) {
+      expect(x.state).toBe('ok');
+      if (x.state === 'ok') {
+        expect(x.metrics?.rounds).toBe(2);
+        expect(x.stats.samples).toBe(x.samplesMs.length);
+        expect(x.samplesMs.length).toBeGreaterThanOrEqual(4);
+      }
+    }
   });
 
   it('refuses a bad --threads with exit code 2 and one line', async () => {

@@ -5,7 +5,8 @@ import {UsageError} from '../core/errors.js';
 import type {KernelVariant} from '../core/types.js';
 import {runCase} from '../measure/runner.js';
 import {tinybenchTimer} from '../measure/timer.js';
-import type {Report} from '../report/schema.js';
+import {HIGH_SPREAD, summarize} from '../measure/stats.js';
+import type {CaseResult, Report} from '../report/schema.js';
 import {analyzeSweep, type SweepVariantInfo} from '../report/sweep.js';
 import type {Plan} from './plan.js';
 import type {SuiteOptions} from './run-suite.js';
@@ -41,28 +42,54 @@ export function sweepInfo(v: KernelVariant): SweepVariantInfo {
   return {id: v.id, parallel: isParallel(v), ...(typeof base === 'string' ? {base} : {})};
 }
 
-export async function runSweep(plan: Plan, threads: number[], opts: Omit<SuiteOptions, 'threads'>, report: Report): Promise<Report> {
+/**
+ * Folds a later round's result into the first: ok samples are pooled (the median then spans
+ * every round), and a failure in any round replaces the row, since a failure is never averaged away.
+ */
+export function mergeRounds(first: CaseResult, later: CaseResult): CaseResult {
+  if (first.state !== 'ok') return first;
+  if (later.state !== 'ok') return later;
+  const samplesMs = [...first.samplesMs, ...later.samplesMs];
+  const stats = summarize(samplesMs);
+  const rounds = (typeof first.metrics?.rounds === 'number' ? first.metrics.rounds : 1) + 1;
+  return {...first, samplesMs, stats, gflops: first.flops / (stats.medianMs * 1e6), highSpread: stats.relSpread > HIGH_SPREAD,
+    metrics: {...first.metrics, rounds}};
+}
+
+/**
+ * `rounds` > 1 repeats the whole sweep and pools each case's samples: on a shared machine a burst
+ * of load then hits every variant about equally instead of whichever case happened to be running.
+ */
+export async function runSweep(plan: Plan, threads: number[], opts: Omit<SuiteOptions, 'threads'> & {rounds?: number}, report: Report): Promise<Report> {
   const maxThreads = Math.max(...threads);
-  const total = plan.cases.reduce((n, c) => n + c.variants.reduce((k, v) => k + (isParallel(v) ? threads.length : 1), 0), 0);
+  const rounds = opts.rounds ?? 1;
+  const perRound = plan.cases.reduce((n, c) => n + c.variants.reduce((k, v) => k + (isParallel(v) ? threads.length : 1), 0), 0);
+  const total = perRound * rounds;
   let index = 0;
   const variants = new Map<string, KernelVariant>();
-  for (const c of plan.cases) {
-    if (opts.signal?.aborted) break;
-    const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
-    for (const v of c.variants) {
-      variants.set(v.id, v);
-      for (const t of isParallel(v) ? threads : [maxThreads]) {
-        if (opts.signal?.aborted) break;
-        opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)} ${v.id}${isParallel(v) ? ` ×${t}` : ''}`);
-        const result = await runCase(v, c.shape, {seed: opts.seed, caps: {threads: t}, timing: opts.timing,
-          timer: opts.timer ?? tinybenchTimer, forced: plan.forced, inputs});
-        // Record the threads each row used: one for single-threaded rungs whatever --threads says.
-        result.metrics = {...result.metrics, threads: isParallel(v) ? t : 1};
-        report.results.push(result);
-        opts.onResult?.(result, index, total);
-        index++;
+  for (let round = 0; round < rounds; round++) {
+    let slot = 0;
+    for (const c of plan.cases) {
+      if (opts.signal?.aborted) break;
+      const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
+      for (const v of c.variants) {
+        variants.set(v.id, v);
+        for (const t of isParallel(v) ? threads : [maxThreads]) {
+          if (opts.signal?.aborted) break;
+          opts.onStart?.(index, total, `${rounds > 1 ? `round ${round + 1}/${rounds} ` : ''}${c.op.spec.describe(c.shape)} ${v.id}${isParallel(v) ? ` ×${t}` : ''}`);
+          const result = await runCase(v, c.shape, {seed: opts.seed, caps: {threads: t}, timing: opts.timing,
+            timer: opts.timer ?? tinybenchTimer, forced: plan.forced, inputs});
+          // Record the threads each row used: one for single-threaded rungs whatever --threads says.
+          result.metrics = {...result.metrics, threads: isParallel(v) ? t : 1};
+          if (round === 0) report.results.push(result);
+          else report.results[slot] = mergeRounds(report.results[slot], result);
+          opts.onResult?.(report.results[slot], index, total);
+          slot++;
+          index++;
+        }
       }
     }
+    if (opts.signal?.aborted) break;
   }
   report.interrupted = opts.signal?.aborted ?? false;
   report.sweep = analyzeSweep(report.results, [...variants.values()].map(sweepInfo), threads);
