@@ -6,7 +6,11 @@ import {UsageError} from '../src/core/errors.js';
 import {summarize} from '../src/measure/stats.js';
 import type {CaseResult, OkCase, Report} from '../src/report/schema.js';
 import {analyzeSweep, crossoverPairs, renderSweep, type SweepVariantInfo} from '../src/report/sweep.js';
-import {mergeRounds, parseThreadList} from '../src/suite/sweep.js';
+import {parseThreadList} from '../src/suite/sweep.js';
+import {measureInterleaved} from '../src/suite/interleave.js';
+import type {KernelVariant} from '../src/core/types.js';
+import {gemmNaive} from '../src/kernels/gemm/naive-ijk.js';
+import {gemmSpec, type GemmShape} from '../src/kernels/gemm/spec.js';
 import {runCli} from './helpers/cli.js';
 
 function ok(variant: string, n: number, medianMs: number, threads = 1): OkCase {
@@ -85,15 +89,39 @@ describe('sweep analysis', () => {
   });
 });
 
-describe('rounds', () => {
-  it('pools the samples of every round and lets a failure in any round win', () => {
-    const merged = mergeRounds(ok('gemm/blocked', 64, 1), ok('gemm/blocked', 64, 3));
-    expect(merged.state === 'ok' && merged.samplesMs).toEqual([1, 3]);
-    expect(merged.state === 'ok' && merged.stats.medianMs).toBe(2);
-    expect(merged.metrics?.rounds).toBe(2);
-    const failed: CaseResult = {...ok('gemm/blocked', 64, 1), state: 'errored', phase: 'run', error: 'boom'} as CaseResult;
-    expect(mergeRounds(ok('gemm/blocked', 64, 1), failed)).toBe(failed);
-    expect(mergeRounds(failed, ok('gemm/blocked', 64, 1))).toBe(failed);
+describe('interleaved measurement', () => {
+  function fake(id: string, log: string[], opts: {wrong?: boolean; throwOnCall?: number; unavailable?: boolean} = {}): KernelVariant {
+    return {
+      id: `gemm/${id}`, op: 'gemm', backend: 'js', summary: id, spec: gemmSpec,
+      available: () => (opts.unavailable ? {ok: false, reason: 'not here'} : {ok: true}),
+      prepare: (p: GemmShape, {a, b}: {a: Float32Array; b: Float32Array}) => ({p, a, b, c: new Float32Array(p.m * p.n), calls: 0}),
+      run(st: {p: GemmShape; a: Float32Array; b: Float32Array; c: Float32Array; calls: number}) {
+        log.push(id);
+        if (++st.calls === opts.throwOnCall) throw new Error(`${id} broke`);
+        gemmNaive(st.p, st.a, st.b, st.c);
+        if (opts.wrong) st.c[0] += 1;
+        return st.c;
+      },
+      dispose: () => void log.push(`dispose ${id}`),
+    };
+  }
+
+  it('checks every case first, then times one call of each per round, and disposes all', async () => {
+    const log: string[] = [];
+    const p = {m: 3, n: 2, k: 4};
+    const cases = [fake('a', log), fake('b', log), fake('wrong', log, {wrong: true}), fake('thrower', log, {throwOnCall: 3}), fake('absent', log, {unavailable: true})]
+      .map((v) => ({v, threads: 1}));
+    let now = 0;
+    const results = await measureInterleaved(p, gemmSpec.makeInputs(p, 1), cases,
+      {seed: 1, timing: {timeBudgetMs: 0, minSamples: 3, warmupMs: 0, warmupIterations: 0}, clock: () => (now += 1)});
+    expect(log).toEqual(['a', 'b', 'wrong', 'thrower', 'a', 'b', 'thrower', 'a', 'b', 'thrower', 'a', 'b',
+      'dispose a', 'dispose b', 'dispose wrong', 'dispose thrower']);
+    expect(results.map((r) => r.state)).toEqual(['ok', 'ok', 'check-failed', 'errored', 'skipped']);
+    const a = results[0];
+    expect(a.state === 'ok' && a.samplesMs).toEqual([1, 1, 1]);
+    expect(a.metrics).toMatchObject({threads: 1, interleavedRounds: 3});
+    expect(results[3]).toMatchObject({phase: 'measure', error: 'thrower broke'});
+    expect(results[4]).toMatchObject({reason: 'not here'});
   });
 });
 
@@ -102,7 +130,7 @@ describe('dlbench sweep', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dlbench-sweep-'));
     const out = path.join(dir, 'sweep.json');
     const r = await runCli(['sweep', '--size', '32,64', '--variant', 'gemm/blocked', '--variant', 'gemm/workers', '--threads', '1..2',
-      '--time', '10', '--min-samples', '2', '--rounds', '2', '--out', out]);
+      '--time', '10', '--min-samples', '2', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('best variant per size');
     expect(r.stdout).toMatch(/workers vs blocked/);
@@ -114,9 +142,9 @@ describe('dlbench sweep', () => {
     for (const x of report.results) {
       expect(x.state).toBe('ok');
       if (x.state === 'ok') {
-        expect(x.metrics?.rounds).toBe(2);
-        expect(x.stats.samples).toBe(x.samplesMs.length);
-        expect(x.samplesMs.length).toBeGreaterThanOrEqual(4);
+        // Interleaved: every case at a size got the same number of timed calls.
+        expect(x.metrics?.interleavedRounds).toBe(x.samplesMs.length);
+        expect(x.samplesMs.length).toBeGreaterThanOrEqual(2);
       }
     }
   });

@@ -25,7 +25,6 @@ export default class Sweep extends BaseCommand {
     threads: Flags.string({description: `thread counts for parallel variants: ${THREADS_SYNTAX} (default: all cores)`, helpGroup: 'COMMON'}),
     time: Flags.integer({description: 'measuring time budget per case, ms', default: DEFAULT_TIMING.timeBudgetMs, min: 1}),
     'min-samples': Flags.integer({description: 'minimum timed samples per case', default: DEFAULT_TIMING.minSamples, min: 1}),
-    rounds: Flags.integer({description: 'repeat the whole sweep and pool samples (robust ratios on a busy machine)', default: 1, min: 1}),
     out: Flags.string({char: 'o', description: 'results file (default reports/run-<timestamp>.json)'}),
   };
 
@@ -54,7 +53,7 @@ export default class Sweep extends BaseCommand {
     };
     process.on('SIGINT', onSigint);
     try {
-      await runSweep(plan, threads, {...opts, rounds: flags.rounds, onStart: (i, n, label) => progress.update(i, n, label)}, report);
+      await runSweep(plan, threads, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report);
     } finally {
       process.off('SIGINT', onSigint);
       progress.clear();

@@ -1,13 +1,11 @@
 // Runs a sweep: every chosen variant at every size, parallel variants once per thread count,
-// interleaved size by size so the cases compared with each other ran close together in time.
+// timed interleaved call by call so that the cases compared with each other share the load.
 // The analysis (best per size, crossovers, scaling) is attached to the report.
 import {UsageError} from '../core/errors.js';
 import type {KernelVariant} from '../core/types.js';
-import {runCase} from '../measure/runner.js';
-import {tinybenchTimer} from '../measure/timer.js';
-import {HIGH_SPREAD, summarize} from '../measure/stats.js';
-import type {CaseResult, Report} from '../report/schema.js';
+import type {Report} from '../report/schema.js';
 import {analyzeSweep, type SweepVariantInfo} from '../report/sweep.js';
+import {measureInterleaved} from './interleave.js';
 import type {Plan} from './plan.js';
 import type {SuiteOptions} from './run-suite.js';
 
@@ -43,53 +41,25 @@ export function sweepInfo(v: KernelVariant): SweepVariantInfo {
 }
 
 /**
- * Folds a later round's result into the first: ok samples are pooled (the median then spans
- * every round), and a failure in any round replaces the row, since a failure is never averaged away.
+ * Sizes run one after another; at each size every variant (parallel ones once per thread
+ * count) is checked, then timed interleaved with the others (see interleave.ts).
  */
-export function mergeRounds(first: CaseResult, later: CaseResult): CaseResult {
-  if (first.state !== 'ok') return first;
-  if (later.state !== 'ok') return later;
-  const samplesMs = [...first.samplesMs, ...later.samplesMs];
-  const stats = summarize(samplesMs);
-  const rounds = (typeof first.metrics?.rounds === 'number' ? first.metrics.rounds : 1) + 1;
-  return {...first, samplesMs, stats, gflops: first.flops / (stats.medianMs * 1e6), highSpread: stats.relSpread > HIGH_SPREAD,
-    metrics: {...first.metrics, rounds}};
-}
-
-/**
- * `rounds` > 1 repeats the whole sweep and pools each case's samples: on a shared machine a burst
- * of load then hits every variant about equally instead of whichever case happened to be running.
- */
-export async function runSweep(plan: Plan, threads: number[], opts: Omit<SuiteOptions, 'threads'> & {rounds?: number}, report: Report): Promise<Report> {
+export async function runSweep(plan: Plan, threads: number[], opts: Omit<SuiteOptions, 'threads' | 'timer'> & {clock?: () => number}, report: Report): Promise<Report> {
   const maxThreads = Math.max(...threads);
-  const rounds = opts.rounds ?? 1;
-  const perRound = plan.cases.reduce((n, c) => n + c.variants.reduce((k, v) => k + (isParallel(v) ? threads.length : 1), 0), 0);
-  const total = perRound * rounds;
-  let index = 0;
+  const total = plan.cases.length;
   const variants = new Map<string, KernelVariant>();
-  for (let round = 0; round < rounds; round++) {
-    let slot = 0;
-    for (const c of plan.cases) {
-      if (opts.signal?.aborted) break;
-      const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
-      for (const v of c.variants) {
-        variants.set(v.id, v);
-        for (const t of isParallel(v) ? threads : [maxThreads]) {
-          if (opts.signal?.aborted) break;
-          opts.onStart?.(index, total, `${rounds > 1 ? `round ${round + 1}/${rounds} ` : ''}${c.op.spec.describe(c.shape)} ${v.id}${isParallel(v) ? ` ×${t}` : ''}`);
-          const result = await runCase(v, c.shape, {seed: opts.seed, caps: {threads: t}, timing: opts.timing,
-            timer: opts.timer ?? tinybenchTimer, forced: plan.forced, inputs});
-          // Record the threads each row used: one for single-threaded rungs whatever --threads says.
-          result.metrics = {...result.metrics, threads: isParallel(v) ? t : 1};
-          if (round === 0) report.results.push(result);
-          else report.results[slot] = mergeRounds(report.results[slot], result);
-          opts.onResult?.(report.results[slot], index, total);
-          slot++;
-          index++;
-        }
-      }
-    }
+  for (const [index, c] of plan.cases.entries()) {
     if (opts.signal?.aborted) break;
+    const cases = c.variants.flatMap((v) => (isParallel(v) ? threads : [maxThreads]).map((t) => ({v, threads: t})));
+    for (const v of c.variants) variants.set(v.id, v);
+    opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)}: ${cases.length} cases interleaved`);
+    const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
+    const results = await measureInterleaved(c.shape, inputs, cases.map((x) => ({v: x.v, threads: isParallel(x.v) ? x.threads : 1})),
+      {seed: opts.seed, timing: opts.timing, forced: plan.forced, clock: opts.clock});
+    for (const r of results) {
+      report.results.push(r);
+      opts.onResult?.(r, index, total);
+    }
   }
   report.interrupted = opts.signal?.aborted ?? false;
   report.sweep = analyzeSweep(report.results, [...variants.values()].map(sweepInfo), threads);
