@@ -3,7 +3,7 @@ import {gemm} from '../src/kernels/gemm/index.js';
 import {blocked} from '../src/kernels/gemm/blocked.js';
 import {blockedEngine} from '../src/kernels/gemm/engines.js';
 import {gemmSpec, gemmTolerance, type GemmShape} from '../src/kernels/gemm/spec.js';
-import {DEFAULT_CUTOFF, makeStrassen, paddedShape, strassen, strassenDepth, strassenOn, strassenToleranceScale, strassenWorkers}
+import {DEFAULT_CUTOFF, PARALLEL_CUTOFF, makeStrassen, paddedShape, strassen, strassenDepth, strassenOn, strassenToleranceScale, strassenWorkers}
   from '../src/kernels/gemm/strassen.js';
 import {makeWorkersEngine} from '../src/kernels/gemm/workers.js';
 import {verifyVariant} from '../src/suite/verify.js';
@@ -113,6 +113,8 @@ describe('gemm/strassen correctness', () => {
     expect(strassen.params).toEqual({base: 'gemm/blocked', cutoff: DEFAULT_CUTOFF});
     expect(strassenWorkers.id).toBe('gemm/strassen-workers');
     expect(strassenWorkers.backend).toBe('workers');
+    expect(strassenWorkers.params).toEqual({base: 'gemm/workers', cutoff: PARALLEL_CUTOFF});
+    expect(strassenOn('workers', 64).id).toBe('gemm/strassen-workers-c64');
     expect(strassenWorkers.available({threads: 1}).ok).toBe(false);
     expect(() => makeStrassen(blockedEngine, 0)).toThrow(/cutoff/);
     expect(() => strassenOn('nope')).toThrow(/--gemm: unknown GEMM engine 'nope'/);

@@ -12,6 +12,16 @@ import {workersEngine} from './workers.js';
 
 /** Leaves of at most this size go to the base engine (measured crossover, see README). */
 export const DEFAULT_CUTOFF = 256;
+/**
+ * On the worker pool a leaf is split among the threads and the additions stay serial on the
+ * main thread (Amdahl), so recursion pays off later: 512 measured 1.14× over gemm/workers at
+ * 2048 on 2 threads where 256 lost (0.87×).
+ */
+export const PARALLEL_CUTOFF = 512;
+
+export function defaultCutoff(engine: GemmEngine): number {
+  return engineBackend(engine.id) === 'workers' ? PARALLEL_CUTOFF : DEFAULT_CUTOFF;
+}
 const MAX_DEPTH = 12;
 
 /** Levels of recursion: halve while the smallest dimension exceeds the cutoff. */
@@ -175,10 +185,10 @@ function engineBackend(id: string): Backend {
 export function strassenId(engine: GemmEngine, cutoff: number): `gemm/${string}` {
   const base = engine.id.replace(/^gemm\//, '');
   const name: `gemm/${string}` = base === 'blocked' ? 'gemm/strassen' : `gemm/strassen-${base}`;
-  return cutoff === DEFAULT_CUTOFF ? name : `${name}-c${cutoff}` as const;
+  return cutoff === defaultCutoff(engine) ? name : `${name}-c${cutoff}` as const;
 }
 
-export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = DEFAULT_CUTOFF): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
+export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = defaultCutoff(engine)): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
   if (!Number.isInteger(cutoff) || cutoff < 1) throw new RangeError(`Strassen cutoff must be a positive integer, got ${cutoff}`);
   return {
     id: strassenId(engine, cutoff),
@@ -225,6 +235,7 @@ export const strassen = makeStrassen(blockedEngine);
 export const strassenWorkers = makeStrassen(workersEngine);
 
 /** Strassen on a `--gemm` engine name (`blocked`, `workers`, …). */
-export function strassenOn(name: string, cutoff = DEFAULT_CUTOFF): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
-  return makeStrassen(findEngine(name, '--gemm'), cutoff);
+export function strassenOn(name: string, cutoff?: number): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
+  const engine = findEngine(name, '--gemm');
+  return makeStrassen(engine, cutoff ?? defaultCutoff(engine));
 }
