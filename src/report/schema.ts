@@ -2,6 +2,7 @@
 // Bump SCHEMA_VERSION on any incompatible change (readers refuse or migrate older files).
 import type {Backend, CheckResult, OpName} from '../core/types.js';
 import type {Stats} from '../measure/stats.js';
+import type {SweepSummary} from './sweep.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -137,4 +138,6 @@ export interface Report {
   context: Context;
   config: RunConfig;
   results: CaseResult[];
+  /** `dlbench sweep`: best variant per size, crossovers and thread scaling, from `results`. */
+  sweep?: SweepSummary;
 }

@@ -5,6 +5,7 @@ import type {Caps} from '../../core/types.js';
 import {blockedGemmCall, blockedWorkspace, DEFAULT_BLOCKS, type BlockedWorkspace} from './blocked.js';
 import type {GemmCall, GemmEngine} from './engine.js';
 import {nativeEngine, openblasEngine} from './native-engine.js';
+import {workersEngine} from './workers.js';
 
 export const blockedEngine: GemmEngine = {
   id: 'gemm/blocked',
@@ -22,7 +23,8 @@ export const blockedEngine: GemmEngine = {
 };
 
 /** Fastest first. Later rungs (native, workers, webgpu) prepend themselves here. */
-export const gemmEngines: GemmEngine[] = [nativeEngine, openblasEngine, blockedEngine];
+// workers-on-blocked sits below native: it is the fastest engine only where the addon is missing.
+export const gemmEngines: GemmEngine[] = [nativeEngine, openblasEngine, workersEngine, blockedEngine];
 
 export function engineNames(): string[] {
   return gemmEngines.map((e) => e.id.replace(/^gemm\//, ''));

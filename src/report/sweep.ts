@@ -1,0 +1,172 @@
+// Pure analysis of a sweep (`dlbench sweep`): the best variant per size, where each faster rung
+// overtakes the one it builds on, and how parallel variants scale with threads. Everything is
+// computed from medians of the same run, so ratios compare cases measured under the same load.
+import {fmtMs, fmtNum} from './format.js';
+import {makeTable} from './cli-table.js';
+import type {CaseResult, OkCase} from './schema.js';
+
+export interface SweepVariantInfo {
+  id: string;
+  /** The variant this one builds on (params.base): Strassen's leaves, the workers' kernel. */
+  base?: string;
+  parallel: boolean;
+}
+
+export interface BestRow {
+  shapeText: string;
+  variant: string;
+  threads: number;
+  medianMs: number;
+  gflops: number;
+  /** The second fastest variant and how many times slower it is. */
+  runnerUp?: {variant: string; threads: number; slowdown: number};
+}
+
+export interface Crossover {
+  challenger: string;
+  incumbent: string;
+  /** incumbent median / challenger median per size (> 1: the challenger is faster). */
+  ratios: {shapeText: string; ratio: number}[];
+  /** The first size from which the challenger stays faster to the end of the range. */
+  from?: string;
+  verdict: 'always' | 'from' | 'never' | 'not measured';
+}
+
+export interface ScalingRow {
+  variant: string;
+  shapeText: string;
+  threads: number;
+  medianMs: number;
+  gflops: number;
+  /** Same variant's median on one thread / on `threads` (absent without a one-thread run). */
+  speedup?: number;
+  /** speedup / threads. */
+  efficiency?: number;
+  gflopsPerCore: number;
+  /** The single-threaded base variant's median / this median. */
+  vsBase?: number;
+  base?: string;
+}
+
+export interface SweepSummary {
+  sizes: string[];
+  threads: number[];
+  best: BestRow[];
+  crossovers: Crossover[];
+  scaling: ScalingRow[];
+}
+
+export function threadsOf(r: CaseResult): number {
+  const t = r.metrics?.threads;
+  return typeof t === 'number' ? t : 1;
+}
+
+/**
+ * Pairs to compare: each classical rung against the rung before it (variants without a base,
+ * in ladder order), and each composed variant against its base.
+ */
+export function crossoverPairs(variants: SweepVariantInfo[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  const classical = variants.filter((v) => !v.base);
+  for (let i = 1; i < classical.length; i++) {
+    if (!classical[i].parallel && !classical[i - 1].parallel) pairs.push([classical[i].id, classical[i - 1].id]);
+  }
+  for (const v of variants) if (v.base && variants.some((w) => w.id === v.base)) pairs.push([v.id, v.base]);
+  return pairs;
+}
+
+export function analyzeSweep(results: CaseResult[], variants: SweepVariantInfo[], threads: number[]): SweepSummary {
+  const ok = results.filter((r): r is OkCase => r.state === 'ok');
+  const sizes = [...new Set(results.map((r) => r.shapeText))];
+  const maxThreads = Math.max(...threads);
+  const parallel = new Set(variants.filter((v) => v.parallel).map((v) => v.id));
+  // Crossovers and "best" compare each variant at its full thread count.
+  const atMax = ok.filter((r) => !parallel.has(r.variant) || threadsOf(r) === maxThreads);
+  const median = (variant: string, size: string, t?: number): number | undefined =>
+    ok.find((r) => r.variant === variant && r.shapeText === size && (t === undefined || threadsOf(r) === t))?.stats.medianMs;
+
+  const best: BestRow[] = [];
+  for (const size of sizes) {
+    const here = atMax.filter((r) => r.shapeText === size).sort((x, y) => x.stats.medianMs - y.stats.medianMs);
+    if (here.length === 0) continue;
+    const [w, second] = here;
+    best.push({shapeText: size, variant: w.variant, threads: threadsOf(w), medianMs: w.stats.medianMs, gflops: w.gflops,
+      ...(second ? {runnerUp: {variant: second.variant, threads: threadsOf(second), slowdown: second.stats.medianMs / w.stats.medianMs}} : {})});
+  }
+
+  const crossovers: Crossover[] = crossoverPairs(variants).map(([challenger, incumbent]) => {
+    const tc = parallel.has(challenger) ? maxThreads : undefined;
+    const ti = parallel.has(incumbent) ? maxThreads : undefined;
+    const ratios: Crossover['ratios'] = [];
+    for (const size of sizes) {
+      const c = median(challenger, size, tc), i = median(incumbent, size, ti);
+      if (c !== undefined && i !== undefined) ratios.push({shapeText: size, ratio: i / c});
+    }
+    if (ratios.length === 0) return {challenger, incumbent, ratios, verdict: 'not measured'};
+    let start = ratios.length;
+    while (start > 0 && ratios[start - 1].ratio > 1) start--;
+    if (start === ratios.length) return {challenger, incumbent, ratios, verdict: 'never'};
+    if (start === 0) return {challenger, incumbent, ratios, verdict: 'always', from: ratios[0].shapeText};
+    return {challenger, incumbent, ratios, verdict: 'from', from: ratios[start].shapeText};
+  });
+
+  const scaling: ScalingRow[] = [];
+  for (const v of variants.filter((x) => x.parallel)) {
+    for (const size of sizes) {
+      const one = median(v.id, size, 1);
+      const baseMs = v.base && !parallel.has(v.base) ? median(v.base, size) : undefined;
+      for (const t of threads) {
+        const r = ok.find((x) => x.variant === v.id && x.shapeText === size && threadsOf(x) === t);
+        if (!r) continue;
+        const speedup = one === undefined ? undefined : one / r.stats.medianMs;
+        scaling.push({variant: v.id, shapeText: size, threads: t, medianMs: r.stats.medianMs, gflops: r.gflops,
+          ...(speedup === undefined ? {} : {speedup, efficiency: speedup / t}),
+          gflopsPerCore: r.gflops / t,
+          ...(baseMs === undefined ? {} : {vsBase: baseMs / r.stats.medianMs, base: v.base})});
+      }
+    }
+  }
+  return {sizes, threads, best, crossovers, scaling};
+}
+
+const short = (id: string): string => id.replace(/^[a-z0-9]+\//, '');
+const withThreads = (id: string, t: number, parallel: boolean): string => (parallel ? `${short(id)} ×${t}` : short(id));
+
+export function renderSweep(s: SweepSummary, parallelIds: ReadonlySet<string>, opts: {color?: boolean} = {}): string {
+  const out: string[] = [];
+  const maxT = Math.max(...s.threads);
+  const best = makeTable(['size', 'best', 'median', 'GFLOP/s', 'runner-up', 'its slowdown'],
+    {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'left', 'right']});
+  for (const b of s.best) {
+    best.push([b.shapeText, withThreads(b.variant, b.threads, parallelIds.has(b.variant)), fmtMs(b.medianMs), fmtNum(b.gflops),
+      b.runnerUp ? withThreads(b.runnerUp.variant, b.runnerUp.threads, parallelIds.has(b.runnerUp.variant)) : '—',
+      b.runnerUp ? `${fmtNum(b.runnerUp.slowdown)}×` : '—']);
+  }
+  out.push(`best variant per size (parallel variants on ${maxT} thread${maxT > 1 ? 's' : ''})`, best.toString());
+
+  if (s.crossovers.length) {
+    const cross = makeTable(['challenger vs incumbent', ...s.sizes, 'crossover'],
+      {color: opts.color, colAligns: ['left', ...s.sizes.map(() => 'right' as const), 'left']});
+    for (const c of s.crossovers) {
+      const cells = s.sizes.map((size) => {
+        const r = c.ratios.find((x) => x.shapeText === size);
+        return r ? `${fmtNum(r.ratio)}×` : '—';
+      });
+      const verdict = c.verdict === 'from' ? `from ${c.from}` : c.verdict === 'always' ? `always (from ${c.from})` : c.verdict;
+      cross.push([`${short(c.challenger)} vs ${short(c.incumbent)}`, ...cells, verdict]);
+    }
+    out.push('crossovers: incumbent median / challenger median (> 1: challenger faster); crossover = first size from which it stays faster', cross.toString());
+  }
+
+  if (s.scaling.length) {
+    const sc = makeTable(['variant', 'size', 'threads', 'median', 'GFLOP/s', 'speedup', 'efficiency', 'GFLOP/s/core', '× base'],
+      {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']});
+    for (const r of s.scaling) {
+      sc.push([short(r.variant), r.shapeText, r.threads, fmtMs(r.medianMs), fmtNum(r.gflops),
+        r.speedup === undefined ? '—' : `${fmtNum(r.speedup)}×`, r.efficiency === undefined ? '—' : `${(r.efficiency * 100).toFixed(0)}%`,
+        fmtNum(r.gflopsPerCore), r.vsBase === undefined ? '—' : `${fmtNum(r.vsBase)}× ${short(r.base!)}`]);
+    }
+    out.push('scaling: speedup = same variant on 1 thread / on N; efficiency = speedup / N; × base = single-threaded base / this', sc.toString());
+  }
+  return out.join('\n');
+}
