@@ -1,9 +1,17 @@
-import {describe, expect, it} from 'vitest';
-import {svd64} from '../src/kernels/svd/golub-kahan.js';
+import {beforeEach, describe, expect, it} from 'vitest';
+import {jsSvdKernels, svd64, type Svd64Kernels} from '../src/kernels/svd/golub-kahan.js';
+import {nativeSvdKernels} from '../src/kernels/svd/native64.js';
+import type {Isa} from '../src/native/loader.js';
+import {kernelFor} from '../src/native/loader.js';
+
+// The JS loops always; the addon's float64 kernels for every ISA this CPU runs when it is built.
+const kernelSets: Svd64Kernels[] = [jsSvdKernels, ...(['avx512', 'avx2', 'scalar'] as Isa[])
+  .filter((isa) => kernelFor(isa).ok).map((isa) => nativeSvdKernels(isa)!)];
+let kernels: Svd64Kernels = jsSvdKernels;
 
 /** max |A − UΣVᵀ| and max |UᵀU − I|, |VᵀV − I|. */
 function errors(a: Float64Array, m: number, n: number): {res: number; orth: number; s: Float64Array} {
-  const {u, s, v, r} = svd64(a, m, n);
+  const {u, s, v, r} = svd64(a, m, n, kernels);
   let res = 0, orth = 0;
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
     let x = a[i * n + j];
@@ -20,7 +28,10 @@ function errors(a: Float64Array, m: number, n: number): {res: number; orth: numb
   return {res, orth, s};
 }
 
-describe('svd/full on matrices that exercise the special paths of the bidiagonal QR', () => {
+describe.each(kernelSets.map((k) => [k.name, k] as const))('svd/full (%s kernels) on matrices that exercise the special paths of the bidiagonal QR', (_name, k) => {
+  beforeEach(() => {
+    kernels = k;
+  });
   it('the zero matrix', () => {
     const e = errors(new Float64Array(12), 4, 3);
     expect([...e.s]).toEqual([0, 0, 0]);

@@ -11,19 +11,19 @@
     {
       "target_name": "dlb_avx512",
       "type": "static_library",
-      "sources": ["kernels/sgemm_avx512.c", "roofs/peak_avx512.c"],
+      "sources": ["kernels/sgemm_avx512.c", "kernels/dsvd_avx512.c", "roofs/peak_avx512.c"],
       "cflags": ["-mavx512f", "-mfma"]
     },
     {
       "target_name": "dlb_avx2",
       "type": "static_library",
-      "sources": ["kernels/sgemm_avx2.c", "roofs/peak_avx2.c"],
+      "sources": ["kernels/sgemm_avx2.c", "kernels/dsvd_avx2.c", "roofs/peak_avx2.c"],
       "cflags": ["-mavx2", "-mfma"]
     },
     {
       "target_name": "dlb_scalar",
       "type": "static_library",
-      "sources": ["kernels/sgemm_scalar.c", "roofs/peak_scalar.c"],
+      "sources": ["kernels/sgemm_scalar.c", "kernels/dsvd_scalar.c", "roofs/peak_scalar.c"],
       "cflags": ["-fno-tree-vectorize"]
     },
     {

@@ -32,3 +32,19 @@ const dlb_kernel_desc *dlb_kernel_for(int isa) {
   if (isa == DLB_ISA_SCALAR) return &dlb_sgemm_scalar_desc;
   return NULL;
 }
+
+static const dlb_dsvd_kernels dsvd_scalar = {dlb_dreflect_left_scalar, dlb_dreflect_right_scalar, dlb_drot_sweeps_scalar};
+#if defined(__x86_64__) || defined(__i386__)
+static const dlb_dsvd_kernels dsvd_avx2 = {dlb_dreflect_left_avx2, dlb_dreflect_right_avx2, dlb_drot_sweeps_avx2};
+static const dlb_dsvd_kernels dsvd_avx512 = {dlb_dreflect_left_avx512, dlb_dreflect_right_avx512, dlb_drot_sweeps_avx512};
+#endif
+
+/* The float64 SVD kernels of an ISA, or NULL when this CPU cannot run them. */
+const dlb_dsvd_kernels *dlb_dsvd_for(int isa) {
+  if (!dlb_isa_supported(isa)) return NULL;
+#if defined(__x86_64__) || defined(__i386__)
+  if (isa == DLB_ISA_AVX512) return &dsvd_avx512;
+  if (isa == DLB_ISA_AVX2) return &dsvd_avx2;
+#endif
+  return isa == DLB_ISA_SCALAR ? &dsvd_scalar : NULL;
+}

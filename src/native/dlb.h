@@ -76,4 +76,21 @@ const char *dlb_blas_path(void);
 const char *dlb_blas_config(void);
 int dlb_blas_sgemm(int transA, int transB, long m, long n, long k, const float *a, long lda,
                    const float *b, long ldb, float *c, long ldc, int beta, int threads);
+/* Float64 SVD kernels (kernels/dsvd_impl.h), one set per ISA; dlb_dsvd_for picks a supported set. */
+typedef void (*dlb_dreflect_left_fn)(double *x, long ld, long r0, long len, long c0, long cols, const double *v, double beta, double *acc);
+typedef void (*dlb_dreflect_right_fn)(double *x, long ld, long r0, long r1, long c0, long len, const double *v, double beta);
+typedef void (*dlb_drot_sweeps_fn)(double *x, long ld, long cols, long count, const long *lo, const long *hi, const double *cs, const double *sn, long stride);
+typedef struct {
+  dlb_dreflect_left_fn reflect_left;
+  dlb_dreflect_right_fn reflect_right;
+  dlb_drot_sweeps_fn rot_sweeps;
+} dlb_dsvd_kernels;
+#define DLB_DSVD_DECL(isa)                                                                              \
+  void dlb_dreflect_left_##isa(double *x, long ld, long r0, long len, long c0, long cols, const double *v, double beta, double *acc); \
+  void dlb_dreflect_right_##isa(double *x, long ld, long r0, long r1, long c0, long len, const double *v, double beta); \
+  void dlb_drot_sweeps_##isa(double *x, long ld, long cols, long count, const long *lo, const long *hi, const double *cs, const double *sn, long stride);
+DLB_DSVD_DECL(avx512)
+DLB_DSVD_DECL(avx2)
+DLB_DSVD_DECL(scalar)
+const dlb_dsvd_kernels *dlb_dsvd_for(int isa);
 #endif

@@ -50,6 +50,12 @@ export interface NativeAddon {
   readBandwidth(isa: Isa, bytesPerThread: number, threads: number, ms: number): number;
   /** STREAM copy or triad over double arrays of `elements`, best of reps, GB/s. */
   stream(kind: 'copy' | 'triad', elements: number, threads: number, reps: number): number;
+  /** Float64 SVD kernels (kernels/dsvd_impl.h); same arguments as golub-kahan.ts's Svd64Kernels. */
+  dreflectLeft(isa: Isa, x: Float64Array, ld: number, r0: number, len: number, c0: number, cols: number,
+    v: Float64Array, beta: number, acc: Float64Array): void;
+  dreflectRight(isa: Isa, x: Float64Array, ld: number, r0: number, r1: number, c0: number, len: number, v: Float64Array, beta: number): void;
+  drotSweeps(isa: Isa, x: Float64Array, ld: number, cols: number, count: number, lo: Float64Array, hi: Float64Array,
+    cs: Float64Array, sn: Float64Array, stride: number): void;
 }
 
 export type NativeLoad = {ok: true; addon: NativeAddon; path: string} | {ok: false; reason: string};

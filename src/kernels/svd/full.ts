@@ -1,9 +1,11 @@
 // Rung 1: the full thin SVD (Golub–Kahan–Reinsch, golub-kahan.ts) in float64 whatever the input
-// dtype; an f32 input is widened once and U, V narrowed back. Cost ≈ 14·M·N² + 8·N³ (M ≥ N);
-// expected bottleneck: the QR sweeps' rotations on U and V (≈ 6(M+N)N² flops, a serial chain per
-// row) and the row-by-row Householder updates, all scalar V8 code.
+// dtype; an f32 input is widened once and U, V narrowed back. Cost ≈ 14·M·N² + 8·N³ (M ≥ N).
+// Its hot loops run on the addon's float64 kernels when it is built (native64.ts: reflectors, and
+// QR sweeps batched 32 at a time on Uᵀ/Vᵀ), else in JS. Expected bottleneck: the sweeps' rotations
+// (≈ 6(M+N)N² flops, FMA-latency bound natively), then the memory-bound Householder updates.
 import type {KernelVariant} from '../../core/types.js';
 import {svd64} from './golub-kahan.js';
+import {defaultSvdKernels} from './native64.js';
 import {fullFlops, specWithFlops, type SvdInputs, type SvdOutput, type SvdShape} from './spec.js';
 
 /** Above this many FLOPs a JS full SVD takes minutes: skipped unless named with --variant. */
@@ -18,8 +20,8 @@ export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
   id: 'svd/full',
   op: 'svd',
   backend: 'js',
-  summary: 'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64',
-  params: {algorithm: 'golub-kahan-reinsch', precision: 'f64'},
+  summary: 'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; hot loops on the addon\'s f64 kernels when built',
+  params: {algorithm: 'golub-kahan-reinsch', precision: 'f64', kernels: defaultSvdKernels().name},
   spec: specWithFlops(fullFlops),
   available: () => ({ok: true}),
   limits(p) {

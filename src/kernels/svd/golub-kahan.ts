@@ -3,6 +3,10 @@
 // Row-major throughout: reflectors are applied row by row (contiguous dot/axpy), and each QR sweep's
 // rotations are recorded and then applied to one row of U (and V) at a time, the chain of
 // rotations carried in a register. Expected bottleneck: applying the rotations, ≈ 6(m+n)n² flops.
+// The three hot loops are swappable (Svd64Kernels): JS here, or the addon's float64 kernels
+// (native64.ts), which apply each sweep to the rows of Uᵀ and Vᵀ so the rotations vectorize.
+import {transpose} from './dense64.js';
+import {defaultSvdKernels, registerJsKernels} from './native64.js';
 
 export interface Svd64 {
   /** m×r row-major, r = min(m, n). */
@@ -14,29 +18,55 @@ export interface Svd64 {
   r: number;
 }
 
+/** The loops that dominate the cost; rotSweep, when given, works on transposed U and V. */
+export interface Svd64Kernels {
+  /** 'js', or 'native-<isa>'. */
+  name: string;
+  reflectLeft(x: Float64Array, ld: number, r0: number, len: number, c0: number, cols: number, v: Float64Array, beta: number, acc: Float64Array): void;
+  reflectRight(x: Float64Array, ld: number, r0: number, r1: number, c0: number, len: number, v: Float64Array, beta: number): void;
+  /**
+   * `count` QR sweeps on the rows of the row-major xt (row length cols, stride ld): sweep q rotates
+   * rows (k, k+1), k = lo[q]..hi[q]−1 in order, by (cs, sn)[q·stride + k]. Batching sweeps lets a
+   * column block of xt stay in cache through all of them.
+   */
+  rotSweeps?(xt: Float64Array, ld: number, cols: number, count: number, lo: Float64Array, hi: Float64Array,
+    cs: Float64Array, sn: Float64Array, stride: number): void;
+}
+
+export const jsSvdKernels: Svd64Kernels = {name: 'js', reflectLeft, reflectRight};
+registerJsKernels(jsSvdKernels);
+
 const EPS = 2 ** -52;
 const MAX_SWEEPS_PER_VALUE = 75;
 
 /** Thin SVD of the m×n row-major matrix a (not modified): a = U·diag(s)·Vᵀ. */
-export function svd64(a: ArrayLike<number>, m: number, n: number): Svd64 {
-  if (m >= n) return svdTall(Float64Array.from(a as ArrayLike<number>), m, n);
+export function svd64(a: ArrayLike<number>, m: number, n: number, kernels: Svd64Kernels = defaultSvdKernels()): Svd64 {
+  if (m >= n) return svdTall(Float64Array.from(a as ArrayLike<number>), m, n, kernels);
   // Wide: the SVD of Aᵀ with the roles of U and V swapped.
   const at = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) at[j * m + i] = a[i * n + j];
-  const t = svdTall(at, n, m);
+  const t = svdTall(at, n, m, kernels);
   return {u: t.v, s: t.s, v: t.u, r: t.r};
 }
 
 /** m ≥ n; w is overwritten. */
-function svdTall(w: Float64Array, m: number, n: number): Svd64 {
+function svdTall(w: Float64Array, m: number, n: number, k: Svd64Kernels): Svd64 {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(n - 1, 0));
   const leftBeta = new Float64Array(n);
   const rightBeta = new Float64Array(n);
-  bidiagonalize(w, m, n, d, e, leftBeta, rightBeta);
-  const u = formU(w, m, n, leftBeta);
-  const v = formV(w, n, rightBeta);
-  bidiagonalQr(d, e, u, m, v, n);
+  bidiagonalize(w, m, n, d, e, leftBeta, rightBeta, k);
+  const u = formU(w, m, n, leftBeta, k);
+  const v = formV(w, n, rightBeta, k);
+  if (k.rotSweeps) {
+    // Uᵀ and Vᵀ: a rotation of two columns becomes one of two contiguous rows.
+    const ut = transpose(u, m, n), vt = transpose(v, n, n);
+    bidiagonalQr(d, e, rowRotations(ut, m, n, k.rotSweeps), rowRotations(vt, n, n, k.rotSweeps));
+    transpose(ut, n, m, u);
+    transpose(vt, n, n, v);
+  } else {
+    bidiagonalQr(d, e, columnRotations(u, m, n), columnRotations(v, n, n));
+  }
   sortDescending(d, u, m, v, n);
   return {u, s: d, v, r: n};
 }
@@ -75,7 +105,7 @@ function house(x: Float64Array, off: number, stride: number, len: number, out: F
  * (column j, rows j+1..), the right vectors right of the superdiagonal (row j, cols j+2..).
  */
 function bidiagonalize(w: Float64Array, m: number, n: number, d: Float64Array, e: Float64Array,
-  leftBeta: Float64Array, rightBeta: Float64Array): void {
+  leftBeta: Float64Array, rightBeta: Float64Array, k: Svd64Kernels): void {
   const v = new Float64Array(Math.max(m, n));
   const acc = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -83,7 +113,7 @@ function bidiagonalize(w: Float64Array, m: number, n: number, d: Float64Array, e
     const [bl, al] = house(w, j * n + j, n, m - j, v);
     leftBeta[j] = bl;
     d[j] = al;
-    if (bl !== 0 && j + 1 < n) reflectLeft(w, n, j, m - j, j + 1, n - j - 1, v, bl, acc);
+    if (bl !== 0 && j + 1 < n) k.reflectLeft(w, n, j, m - j, j + 1, n - j - 1, v, bl, acc);
     for (let i = j + 1; i < m; i++) w[i * n + j] = v[i - j];
     if (j + 1 >= n) continue;
     // Right reflector: zero row j right of the superdiagonal.
@@ -91,13 +121,13 @@ function bidiagonalize(w: Float64Array, m: number, n: number, d: Float64Array, e
     const [br, ar] = house(w, j * n + j + 1, 1, len, v);
     rightBeta[j] = br;
     e[j] = ar;
-    if (br !== 0) reflectRight(w, n, j + 1, m, j + 1, len, v, br);
+    if (br !== 0) k.reflectRight(w, n, j + 1, m, j + 1, len, v, br);
     for (let c = 1; c < len; c++) w[j * n + j + 1 + c] = v[c];
   }
 }
 
 /** U = H₀·H₁·…·H_{n−1}·[I; 0] (m×n), accumulated backwards so each step touches a shrinking block. */
-function formU(w: Float64Array, m: number, n: number, beta: Float64Array): Float64Array {
+function formU(w: Float64Array, m: number, n: number, beta: Float64Array, k: Svd64Kernels): Float64Array {
   const u = new Float64Array(m * n);
   for (let i = 0; i < n; i++) u[i * n + i] = 1;
   const acc = new Float64Array(n);
@@ -107,13 +137,13 @@ function formU(w: Float64Array, m: number, n: number, beta: Float64Array): Float
     if (b === 0) continue;
     v[0] = 1;
     for (let i = jj + 1; i < m; i++) v[i - jj] = w[i * n + jj];
-    reflectLeft(u, n, jj, m - jj, jj, n - jj, v, b, acc);
+    k.reflectLeft(u, n, jj, m - jj, jj, n - jj, v, b, acc);
   }
   return u;
 }
 
 /** V = G₀·…·G_{n−3} (n×n); G_j acts on coordinates j+1.. . */
-function formV(w: Float64Array, n: number, beta: Float64Array): Float64Array {
+function formV(w: Float64Array, n: number, beta: Float64Array, k: Svd64Kernels): Float64Array {
   const vm = new Float64Array(n * n);
   for (let i = 0; i < n; i++) vm[i * n + i] = 1;
   const acc = new Float64Array(n);
@@ -125,7 +155,7 @@ function formV(w: Float64Array, n: number, beta: Float64Array): Float64Array {
     const len = n - lo;
     v[0] = 1;
     for (let c = 1; c < len; c++) v[c] = w[jj * n + lo + c];
-    reflectLeft(vm, n, lo, len, lo, len, v, b, acc);
+    k.reflectLeft(vm, n, lo, len, lo, len, v, b, acc);
   }
   return vm;
 }
@@ -253,8 +283,60 @@ function rotateColumns(x: Float64Array, rows: number, ld: number, i: number, jco
   }
 }
 
-/** Diagonalizes B = bidiag(d, e) in place, folding the rotations into U (m×n) and V (n×n). */
-function bidiagonalQr(d: Float64Array, e: Float64Array, u: Float64Array, m: number, v: Float64Array, n: number): void {
+/** Where a factor's rotations go: U or V itself (columns rotate) or its transpose (rows rotate). */
+interface RotationTarget {
+  /** Rotations lo..hi−1 of a sweep, on (k, k+1). */
+  sweep(lo: number, hi: number, cs: Float64Array, sn: Float64Array): void;
+  /** One rotation of the non-adjacent pair (i, j): x_i ← c·x_i + s·x_j, x_j ← c·x_j − s·x_i. */
+  rotate(i: number, j: number, c: number, s: number): void;
+  /** Applies whatever sweeps are still pending. */
+  flush(): void;
+}
+
+/** Sweeps recorded before the batched kernel runs them in one pass over the factor. */
+const SWEEP_BATCH = 32;
+
+function columnRotations(x: Float64Array, rows: number, n: number): RotationTarget {
+  return {
+    sweep: (lo, hi, cs, sn) => applySweep(x, rows, n, lo, hi, cs, sn),
+    rotate: (i, j, c, s) => rotateColumns(x, rows, n, i, j, c, s),
+    flush: () => {},
+  };
+}
+
+/** xt is n×len (row t = column t of the factor); sweeps are batched, SWEEP_BATCH at a time. */
+function rowRotations(xt: Float64Array, len: number, n: number, sweeps: NonNullable<Svd64Kernels['rotSweeps']>): RotationTarget {
+  const lo = new Float64Array(SWEEP_BATCH), hi = new Float64Array(SWEEP_BATCH);
+  const cs = new Float64Array(SWEEP_BATCH * n), sn = new Float64Array(SWEEP_BATCH * n);
+  let count = 0;
+  const flush = (): void => {
+    if (count > 0) sweeps(xt, len, len, count, lo, hi, cs, sn, n);
+    count = 0;
+  };
+  return {
+    sweep(l, h, c, s) {
+      lo[count] = l;
+      hi[count] = h;
+      cs.set(c.subarray(l, h), count * n + l);
+      sn.set(s.subarray(l, h), count * n + l);
+      if (++count === SWEEP_BATCH) flush();
+    },
+    rotate(i, j, c, s) {
+      flush();
+      const bi = i * len, bj = j * len;
+      for (let r = 0; r < len; r++) {
+        const a = xt[bi + r], b = xt[bj + r];
+        xt[bi + r] = c * a + s * b;
+        xt[bj + r] = c * b - s * a;
+      }
+    },
+    flush,
+  };
+}
+
+/** Diagonalizes B = bidiag(d, e) (n values) in place, folding the rotations into U and V. */
+function bidiagonalQr(d: Float64Array, e: Float64Array, u: RotationTarget, v: RotationTarget): void {
+  const n = d.length;
   let anorm = 0;
   for (let i = 0; i < n; i++) anorm = Math.max(anorm, Math.abs(d[i]) + (i < n - 1 ? Math.abs(e[i]) : 0));
   const tiny = EPS * anorm;
@@ -283,18 +365,20 @@ function bidiagonalQr(d: Float64Array, e: Float64Array, u: Float64Array, m: numb
     }
     if (zeroAt >= 0) {
       d[zeroAt] = 0;
-      if (zeroAt < hi) chaseRow(d, e, zeroAt, hi, u, m, n);
-      else chaseColumn(d, e, lo, hi, v, n);
+      if (zeroAt < hi) chaseRow(d, e, zeroAt, hi, u);
+      else chaseColumn(d, e, lo, hi, v);
       continue;
     }
     qrSweep(d, e, lo, hi, cu, su, cv, sv);
-    applySweep(u, m, n, lo, hi, cu, su);
-    applySweep(v, n, n, lo, hi, cv, sv);
+    u.sweep(lo, hi, cu, su);
+    v.sweep(lo, hi, cv, sv);
   }
+  u.flush();
+  v.flush();
 }
 
 /** d[i] = 0 with i < hi: left rotations of rows (j, i), j = i+1..hi, move e[i] off the band. */
-function chaseRow(d: Float64Array, e: Float64Array, i: number, hi: number, u: Float64Array, m: number, n: number): void {
+function chaseRow(d: Float64Array, e: Float64Array, i: number, hi: number, u: RotationTarget): void {
   let f = e[i];
   e[i] = 0;
   for (let jj = i + 1; jj <= hi && f !== 0; jj++) {
@@ -304,12 +388,12 @@ function chaseRow(d: Float64Array, e: Float64Array, i: number, hi: number, u: Fl
       f = -s * e[jj];
       e[jj] = c * e[jj];
     }
-    rotateColumns(u, m, n, jj, i, c, s);
+    u.rotate(jj, i, c, s);
   }
 }
 
 /** d[hi] = 0: right rotations of columns (j, hi), j = hi−1..lo, move e[hi−1] off the band. */
-function chaseColumn(d: Float64Array, e: Float64Array, lo: number, hi: number, v: Float64Array, n: number): void {
+function chaseColumn(d: Float64Array, e: Float64Array, lo: number, hi: number, v: RotationTarget): void {
   let f = e[hi - 1];
   e[hi - 1] = 0;
   for (let jj = hi - 1; jj >= lo && f !== 0; jj--) {
@@ -319,7 +403,7 @@ function chaseColumn(d: Float64Array, e: Float64Array, lo: number, hi: number, v
       f = -s * e[jj - 1];
       e[jj - 1] = c * e[jj - 1];
     }
-    rotateColumns(v, n, n, jj, hi, c, s);
+    v.rotate(jj, hi, c, s);
   }
 }
 

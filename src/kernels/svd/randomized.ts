@@ -1,14 +1,15 @@
 // Rung 2: randomized SVD (Halko, Martinsson & Tropp 2011, Alg. 4.4 + 5.1): Gaussian Ω (n×l,
 // l = k + p), Y = AΩ, q power iterations Z = AᵀQ, Y = AZ each re-orthonormalized, Q = orth(Y),
-// B = QᵀA, SVD of the small l×n B, U = Q·Û. Every product with A goes through a GemmEngine
-// (f32; the fastest available unless --gemm names one) or the f64 helper: 2q + 2 passes over A
-// dominate, so the GEMM is the bottleneck and a faster engine speeds the whole variant up.
+// B = QᵀA, SVD of the small l×n B, U = Q·Û. f32 runs the planned path (randomized-f32.ts: all
+// products, CholeskyQR included, on a GemmEngine — the fastest available unless --gemm names one);
+// f64 runs this generic one (Gram–Schmidt, f64 JS products). 2q + 2 passes over A dominate.
 import {createRng, deriveSeed} from '../../core/rng.js';
 import type {Caps, KernelVariant} from '../../core/types.js';
 import type {GemmEngine, GemmExecutor} from '../gemm/engine.js';
 import {fastestEngine} from '../gemm/engines.js';
 import {gemm64, orthonormalizeColumns, type Real} from './dense64.js';
 import {svd64} from './golub-kahan.js';
+import {hmtF32, planHmtF32, type HmtF32Plan} from './randomized-f32.js';
 import {randomizedFlops, sketchColumns, specWithFlops, type SvdInputs, type SvdOutput, type SvdShape} from './spec.js';
 
 /** C = op(A)·op(B) on row-major operands of the problem's dtype. */
@@ -65,6 +66,7 @@ interface State {
   p: SvdShape;
   a: Real;
   exec?: GemmExecutor;
+  plan?: HmtF32Plan;
   engineId: string;
   seed: number;
 }
@@ -86,9 +88,10 @@ export function makeRandomized(engine?: GemmEngine): KernelVariant<SvdShape, Svd
       const e = pick({threads: opts.threads});
       const l = sketchColumns(p);
       const exec = await e.create({threads: opts.threads, maxM: Math.max(p.m, p.n), maxN: Math.max(p.n, l), maxK: Math.max(p.m, p.n)});
-      return {p, a, exec, engineId: e.id, seed};
+      return {p, a, exec, plan: planHmtF32(p.m, p.n, p.rank, p.oversample, p.power), engineId: e.id, seed};
     },
     async run(s) {
+      if (s.exec && s.plan) return {...await hmtF32(s.exec, s.plan, s.a as Float32Array, s.seed), gemm: s.engineId};
       const gemm = s.exec ? engineGemm(s.exec) : gemmF64;
       const out = await randomizedSvd(s.a, s.p.m, s.p.n, {rank: s.p.rank, oversample: s.p.oversample, power: s.p.power, seed: s.seed}, gemm);
       return {...out, gemm: s.engineId};
