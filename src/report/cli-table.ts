@@ -5,7 +5,6 @@ export function makeTable(head: string[], opts: {color?: boolean; colAligns?: ('
   return new Table({
     head,
     // cli-table3 indexes colAligns for every cell: an explicit undefined crashes it.
-    // An explicit undefined would override cli-table3's default and crash its layout.
     ...(opts.colAligns ? {colAligns: opts.colAligns} : {}),
     chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
     style: opts.color ? {} : {head: [], border: []},
