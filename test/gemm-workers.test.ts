@@ -23,7 +23,7 @@ async function compute(v: typeof workers, p: GemmShape, threads: number) {
   const s = await v.prepare(p, inputs, {threads});
   try {
     const c = await v.run(s);
-    return {check: gemmSpec.check(p, inputs, c), metrics: v.metrics!(s), shared: c.buffer instanceof SharedArrayBuffer};
+    return {check: gemmSpec.check(p, inputs, c), metrics: v.measuredMetrics!(s), shared: c.buffer instanceof SharedArrayBuffer};
   } finally {
     await v.dispose!(s);
   }

@@ -38,10 +38,12 @@ describe('fallback without the native addon', () => {
       const {im2colNchw} = await import('./dist/native/loader.js');
       let msg = '';
       try { im2colNchw(new Float32Array(4), 1, 2, 2, 1, 1, 1, 1, 0, 0, 1, 1, new Float32Array(4)); } catch (e) { msg = e.message; }
-      console.log(JSON.stringify({engine: fastestEngine({threads: 2}).id, msg}));`;
+      console.log(JSON.stringify({engine: fastestEngine({threads: 1}).id, engine2: fastestEngine({threads: 2}).id, msg}));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {cwd: ROOT, env: {...process.env, ...NO_NATIVE}}).toString();
     const r = JSON.parse(out);
     expect(r.engine).toBe('gemm/blocked');
+    // With two threads the JS pool beats one JS thread: composition picks it when native is gone.
+    expect(r.engine2).toBe('gemm/workers');
     expect(r.msg).toMatch(/DLBENCH_NO_NATIVE=1/);
   });
 
