@@ -184,6 +184,7 @@ describe('im2col: the seam and the engine-generated variants', () => {
     let calls = 0;
     const fake: GemmEngine = {
       id: 'gemm/fake',
+      backend: 'js',
       available: (c) => (c.threads > 0 ? {ok: true} : {ok: false, reason: 'never'}),
       create: async (o) => {
         const inner = await blockedEngine.create(o);

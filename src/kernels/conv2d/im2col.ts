@@ -69,7 +69,7 @@ export function makeIm2col(engine: GemmEngine): KernelVariant<ConvShape, ConvInp
   return {
     id: `conv2d/im2col-${engineShortName(engine)}`,
     op: 'conv2d',
-    backend: engine.id.includes('native') ? 'native' : 'js',
+    backend: engine.backend,
     summary: `im2col unfolding (NCHW: (C·R·S)×(P·Q); NHWC: (P·Q)×(R·S·C)), then ${engine.id} per image and group`,
     params: {gemm: engine.id},
     spec: convSpec,

@@ -1,7 +1,7 @@
 // GEMM as a building block: Strassen, im2col convolution, FC layers and randomized SVD take a
 // GemmEngine as a parameter (`--gemm <name>`), so one faster GEMM speeds up all of them.
 // A call is BLAS-like: strided sub-matrices, optional transposes, overwrite or accumulate.
-import type {Availability, Caps} from '../../core/types.js';
+import type {Availability, Backend, Caps} from '../../core/types.js';
 
 export interface GemmCall {
   m: number;
@@ -37,6 +37,8 @@ export interface GemmExecutor {
 export interface GemmEngine {
   /** The GEMM variant this engine runs, e.g. 'gemm/blocked'. */
   id: string;
+  /** Where the arithmetic happens; ops composed on this engine report the same backend. */
+  backend: Backend;
   available(caps: Caps): Availability;
   /** Untimed set-up. Sizes are hints for preallocation; larger calls still work. */
   create(opts: {threads: number; maxM?: number; maxN?: number; maxK?: number}): GemmExecutor | Promise<GemmExecutor>;

@@ -9,6 +9,7 @@ import {workersEngine} from './workers.js';
 
 export const blockedEngine: GemmEngine = {
   id: 'gemm/blocked',
+  backend: 'js',
   available: () => ({ok: true}),
   create({maxM = 1, maxN = 1, maxK = 1}) {
     let ws: BlockedWorkspace = blockedWorkspace({m: maxM, n: maxN, k: maxK}, DEFAULT_BLOCKS);

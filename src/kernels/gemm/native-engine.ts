@@ -17,6 +17,7 @@ export function makeNativeEngine(which: Isa | 'best'): GemmEngine {
   const resolve = (): Isa => (which === 'best' ? bestIsa() ?? 'scalar' : which);
   return {
     id: which === 'best' ? 'gemm/native' : `gemm/native-${which}`,
+    backend: 'native',
     available() {
       const k = kernelFor(resolve());
       return k.ok ? {ok: true} : {ok: false, reason: k.reason};
@@ -34,6 +35,7 @@ export const nativeEngine = makeNativeEngine('best');
 
 export const openblasEngine: GemmEngine = {
   id: 'gemm/openblas',
+  backend: 'native',
   available() {
     const b = blasAvailability();
     return b.ok ? {ok: true} : {ok: false, reason: b.reason};

@@ -81,6 +81,7 @@ export function makeWorkersEngine(baseName = 'blocked'): GemmEngine {
   const base = findWorkerBase(baseName);
   return {
     id: workersId(baseName),
+    backend: 'workers',
     available(caps: Caps): Availability {
       if (caps.threads < 2) return {ok: false, reason: `${workersId(baseName)} as a GEMM engine needs --threads ≥ 2 (on one thread use ${base?.singleThreadId ?? 'its base'})`};
       return baseAvailability(base, baseName);

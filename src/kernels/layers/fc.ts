@@ -52,7 +52,7 @@ export function makeFc(engine: GemmEngine): KernelVariant<LayerShape, LayerInput
   return {
     id: `layer/fc-${engine.id.replace(/^gemm\//, '')}`,
     op: 'layer',
-    backend: engine.id.includes('native') ? 'native' : 'js',
+    backend: engine.backend,
     summary: `fully-connected y = x·W + b as one ${engine.id} call (N×IN · IN×OUT), bias in the epilogue`,
     params: {gemm: engine.id},
     spec: layerSpec,
