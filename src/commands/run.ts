@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
+import {Interrupt} from '../cli/interrupt.js';
 import {Progress} from '../cli/progress.js';
 import {compareFiles, exportFlags, loadBaseline, plannedExports, runGateFlags, writeExports} from '../cli/report-flags.js';
 import {renderComparisonTable} from '../report/compare/render.js';
@@ -43,35 +44,26 @@ export default class Run extends BaseCommand {
     const exports = plannedExports(flags);
     const baseline = loadBaseline(flags, flags.seed);
 
-    const controller = new AbortController();
-    const opts = {
-      seed: flags.seed,
-      threads: this.threadsOrDefault(flags.threads),
-      timing: {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']},
-      signal: controller.signal,
-    };
-    const report = emptyReport(plan, opts);
+    const threads = this.threadsOrDefault(flags.threads);
+    const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
+    const report = emptyReport(plan, {seed: flags.seed, threads, timing});
     if (flags.repetitions > 1) report.config.repetitions = flags.repetitions;
     const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
+    const interrupt = new Interrupt(() => {
+      report.interrupted = true;
+      save();
+    });
+    const opts = {seed: flags.seed, threads, timing, signal: interrupt.signal};
     const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
-    // First Ctrl-C: finish the case in hand, save, exit 130. A second one: save now and leave.
-    const onSigint = (): void => {
-      if (controller.signal.aborted) {
-        report.interrupted = true;
-        save();
-        process.exit(130);
-      }
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
     try {
-      await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report);
-      for (let rep = 1; rep < flags.repetitions && !controller.signal.aborted; rep++) {
-        const pass = await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, `[${rep + 1}/${flags.repetitions}] ${label}`)});
-        if (!pass.interrupted) poolRepetition(report.results, pass.results);
-      }
+      await interrupt.guard(async () => {
+        await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report);
+        for (let rep = 1; rep < flags.repetitions && !interrupt.aborted; rep++) {
+          const pass = await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, `[${rep + 1}/${flags.repetitions}] ${label}`)});
+          if (!pass.interrupted) poolRepetition(report.results, pass.results);
+        }
+      });
     } finally {
-      process.off('SIGINT', onSigint);
       progress.clear();
     }
     save();

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
+import {Interrupt} from '../cli/interrupt.js';
 import {Progress} from '../cli/progress.js';
 import {allOps, findOp} from '../core/registry.js';
 import type {Report} from '../report/schema.js';
@@ -38,24 +39,18 @@ export default class Sweep extends BaseCommand {
     const out = flags.out ?? defaultOutPath();
     assertWritable(out, '--out');
 
-    const controller = new AbortController();
-    const opts = {seed: flags.seed, timing: {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']}, signal: controller.signal};
-    const report = emptyReport(plan, {...opts, threads: Math.max(...threads)});
+    const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
+    const report = emptyReport(plan, {seed: flags.seed, timing, threads: Math.max(...threads)});
     const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
+    const interrupt = new Interrupt(() => {
+      report.interrupted = true;
+      save();
+    });
+    const opts = {seed: flags.seed, timing, signal: interrupt.signal};
     const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
-    const onSigint = (): void => {
-      if (controller.signal.aborted) {
-        report.interrupted = true;
-        save();
-        process.exit(130);
-      }
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
     try {
-      await runSweep(plan, threads, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report);
+      await interrupt.guard(() => runSweep(plan, threads, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report));
     } finally {
-      process.off('SIGINT', onSigint);
       progress.clear();
     }
     save();
