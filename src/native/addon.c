@@ -396,6 +396,54 @@ static napi_value js_drot_sweeps(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* One f32 view argument triple (array, offset, ld) of a rows×cols matrix, bounds-checked. */
+static int get_view(napi_env env, napi_value *v, long rows, long cols, float **p, long *ld, const char *name) {
+  float *a;
+  size_t len;
+  long off;
+  char msg[96];
+  if (!get_f32(env, v[0], &a, &len) || !get_long(env, v[1], &off) || !get_long(env, v[2], ld)) return 0;
+  if ((rows > 1 && *ld < cols) || !view_fits(off, rows, cols, *ld, 1, len)) {
+    snprintf(msg, sizeof msg, "dlbench native: %s (offset, ld, shape) runs past its array", name);
+    return fail(env, msg), 0;
+  }
+  *p = a + off;
+  return 1;
+}
+
+/* strassenAdd(threads, rows, cols, x, xOff, ldx, y, yOff, ldy, sign, z, zOff, ldz): z = x + sign·y */
+static napi_value js_strassen_add(napi_env env, napi_callback_info info) {
+  napi_value v[13];
+  long nt, r, c, ldx, ldy, ldz;
+  double sign;
+  float *x, *y, *z;
+  if (!get_args(env, info, 13, v) || !get_long(env, v[0], &nt) || !get_long(env, v[1], &r) || !get_long(env, v[2], &c)) return NULL;
+  if (r < 0 || c < 0) return fail(env, "dlbench native: rows, cols must be >= 0");
+  if (!get_view(env, v + 3, r, c, &x, &ldx, "x") || !get_view(env, v + 6, r, c, &y, &ldy, "y") || !get_dbl(env, v[9], &sign) ||
+      !get_view(env, v + 10, r, c, &z, &ldz, "z"))
+    return NULL;
+  dlb_strassen_add((int)nt, r, c, x, ldx, y, ldy, (float)sign, z, ldz);
+  return NULL;
+}
+
+/* strassenCombine(threads, rows, cols, p1, p1Off, ldp1, c, c11Off, c12Off, c21Off, c22Off, ldc) */
+static napi_value js_strassen_combine(napi_env env, napi_callback_info info) {
+  napi_value v[12];
+  long nt, r, c, ldp, ldc, off[4];
+  float *p1, *cq[4], *ca;
+  size_t clen;
+  if (!get_args(env, info, 12, v) || !get_long(env, v[0], &nt) || !get_long(env, v[1], &r) || !get_long(env, v[2], &c)) return NULL;
+  if (r < 0 || c < 0) return fail(env, "dlbench native: rows, cols must be >= 0");
+  if (!get_view(env, v + 3, r, c, &p1, &ldp, "p1") || !get_f32(env, v[6], &ca, &clen) || !get_long(env, v[11], &ldc)) return NULL;
+  for (int q = 0; q < 4; q++) {
+    if (!get_long(env, v[7 + q], &off[q])) return NULL;
+    if ((r > 1 && ldc < c) || !view_fits(off[q], r, c, ldc, 1, clen)) return fail(env, "dlbench native: a C quadrant runs past its array");
+    cq[q] = ca + off[q];
+  }
+  dlb_strassen_combine((int)nt, r, c, p1, ldp, cq[0], cq[1], cq[2], cq[3], ldc);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
     {"kernels", NULL, js_kernels, NULL, NULL, NULL, napi_default, NULL},
@@ -411,6 +459,8 @@ NAPI_MODULE_INIT() {
     {"dreflectLeft", NULL, js_dreflect_left, NULL, NULL, NULL, napi_default, NULL},
     {"dreflectRight", NULL, js_dreflect_right, NULL, NULL, NULL, napi_default, NULL},
     {"drotSweeps", NULL, js_drot_sweeps, NULL, NULL, NULL, napi_default, NULL},
+    {"strassenAdd", NULL, js_strassen_add, NULL, NULL, NULL, napi_default, NULL},
+    {"strassenCombine", NULL, js_strassen_combine, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -28,9 +28,13 @@
     },
     {
       "target_name": "dlbench_native",
-      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "pool.c", "im2col.c", "openblas.c", "roofs/bandwidth.c"],
+      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "roofs/bandwidth.c"],
       "dependencies": ["dlb_avx512", "dlb_avx2", "dlb_scalar"],
-      "libraries": ["-ldl", "-lpthread"]
+      "libraries": ["-ldl", "-lpthread"],
+      # Never unmapped: Node dlcloses an addon when the last worker_thread that loaded it ends,
+      # yet that thread's exit still runs the addon's thread-local scratch destructor, and the
+      # pool's sleeping pthreads live in its code (a segfault at exit without this).
+      "conditions": [["OS=='linux'", {"ldflags": ["-Wl,-z,nodelete"]}]]
     }
   ]
 }

@@ -50,6 +50,8 @@ void dlb_pool_lock(void);
 void dlb_pool_unlock(void);
 /* Per-thread scratch owned by the pool, 64-byte aligned, grown on demand (slot < 2 per thread). */
 float *dlb_scratch(int t, int slot, size_t floats);
+/* The calling OS thread's own scratch (slot < 2), for single-threaded calls made without the lock. */
+float *dlb_tls_scratch(int slot, size_t floats);
 
 /* Roofs. Peak: GFLOP/s of independent FMA chains for ms milliseconds on nt threads. */
 double dlb_peak_fma(int isa, int f64, int nt, double ms);
@@ -93,4 +95,9 @@ DLB_DSVD_DECL(avx512)
 DLB_DSVD_DECL(avx2)
 DLB_DSVD_DECL(scalar)
 const dlb_dsvd_kernels *dlb_dsvd_for(int isa);
+
+/* Strassen–Winograd's additions (strassen_ops.c): z = x + sign·y, and the fused five-way output
+ * combine; rows×cols views with row strides, split into row bands over `threads`. */
+void dlb_strassen_add(int threads, long rows, long cols, const float *x, long ldx, const float *y, long ldy, float sign, float *z, long ldz);
+void dlb_strassen_combine(int threads, long rows, long cols, const float *p1, long ldp1, float *c11, float *c12, float *c21, float *c22, long ldc);
 #endif

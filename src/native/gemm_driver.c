@@ -151,20 +151,30 @@ int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
   int nt = threads < 1 ? 1 : threads > 256 ? 256 : threads;
   if (flops < 4e6) nt = 1;
   static band_job job; /* only touched under the pool lock */
-  job.kd = kd;
-  job.g = g;
   const long col_units = (g->n + kd->nr - 1) / kd->nr, row_units = (g->m + kd->mr - 1) / kd->mr;
-  job.by_columns = col_units >= 2L * nt || col_units >= row_units;
-  const long units = job.by_columns ? col_units : row_units;
+  const int by_columns = col_units >= 2L * nt || col_units >= row_units;
+  const long units = by_columns ? col_units : row_units;
   if (nt > units) nt = (int)units;
   /* Every buffer exists before any thread starts, so a failure can't strand one at a barrier. */
   const long kcap = g->k < kd->kc ? g->k : kd->kc;
-  const long mband = job.by_columns ? g->m : round_up((g->m + nt - 1) / nt, kd->mr) + kd->mr;
-  const long nband = job.by_columns ? round_up((g->n + nt - 1) / nt, kd->nr) + kd->nr : g->n;
+  const long mband = by_columns ? g->m : round_up((g->m + nt - 1) / nt, kd->mr) + kd->mr;
+  const long nband = by_columns ? round_up((g->n + nt - 1) / nt, kd->nr) + kd->nr : g->n;
   const size_t a_floats = (size_t)round_up(mband < kd->mc ? mband : kd->mc, kd->mr) * kcap;
   const size_t b_floats = (size_t)round_up(nband < kd->nc ? nband : kd->nc, kd->nr) * kcap;
+  if (nt == 1) {
+    /* On the caller's thread with its own buffers, no lock: concurrent one-thread calls from
+     * several worker_threads (gemm/workers-native) run in parallel instead of queueing. */
+    float *ap = dlb_tls_scratch(0, a_floats), *bp = dlb_tls_scratch(1, b_floats);
+    if (!ap || !bp) return -1;
+    band_ctx bc = {ap, bp, 0, 1, NULL};
+    gemm_band(kd, g, 0, g->m, 0, g->n, &bc);
+    return 0;
+  }
   int rc = 0;
   dlb_pool_lock();
+  job.kd = kd;
+  job.g = g;
+  job.by_columns = by_columns;
   for (int t = 0; t < nt; t++) {
     job.ap[t] = (t == 0 || !job.by_columns) ? dlb_scratch(t, 0, a_floats) : NULL;
     job.bp[t] = dlb_scratch(t, 1, b_floats);

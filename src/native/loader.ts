@@ -56,6 +56,12 @@ export interface NativeAddon {
   dreflectRight(isa: Isa, x: Float64Array, ld: number, r0: number, r1: number, c0: number, len: number, v: Float64Array, beta: number): void;
   drotSweeps(isa: Isa, x: Float64Array, ld: number, cols: number, count: number, lo: Float64Array, hi: Float64Array,
     cs: Float64Array, sn: Float64Array, stride: number): void;
+  /** Strassen's additions: z = x + sign·y on rows×cols views (array, offset, row stride); may alias. */
+  strassenAdd(threads: number, rows: number, cols: number, x: Float32Array, xOff: number, ldx: number,
+    y: Float32Array, yOff: number, ldy: number, sign: number, z: Float32Array, zOff: number, ldz: number): void;
+  /** Strassen–Winograd's fused output pass: C12 = P1+C12+C22+C11, C21 = P1+C12+C21, C22 = that + C22 (old values). */
+  strassenCombine(threads: number, rows: number, cols: number, p1: Float32Array, p1Off: number, ldp1: number,
+    c: Float32Array, c11Off: number, c12Off: number, c21Off: number, c22Off: number, ldc: number): void;
 }
 
 export type NativeLoad = {ok: true; addon: NativeAddon; path: string} | {ok: false; reason: string};

@@ -1,7 +1,8 @@
 /* A persistent pthread pool for the native kernels. Workers sleep on a condition variable
  * between calls (a wake-up costs tens of µs, negligible beside a GEMM worth threading).
- * One call at a time: a mutex serializes callers (e.g. several worker_threads using the
- * addon), which also makes the per-thread scratch buffers safe to reuse without locks. */
+ * One multi-threaded call at a time: a mutex serializes callers, which also makes the
+ * per-thread scratch buffers safe to reuse without locks. Single-threaded calls bypass both
+ * (dlb_tls_scratch): worker_threads each running a one-thread GEMM must not queue on a lock. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,4 +114,40 @@ float *dlb_scratch(int t, int slot, size_t floats) {
     scratch_cap[t][slot] = scratch[t][slot] ? bytes / sizeof(float) : 0;
   }
   return scratch[t][slot];
+}
+
+/* The calling thread's own scratch, freed when the thread exits (a Node worker thread is an OS
+ * thread: a pool that is destroyed and restarted must not leak its packing buffers). */
+typedef struct {
+  float *buf[2];
+  size_t cap[2];
+} tls_scratch;
+
+static pthread_key_t tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+
+static void tls_free(void *p) {
+  tls_scratch *s = p;
+  free(s->buf[0]);
+  free(s->buf[1]);
+  free(s);
+}
+
+static void tls_init(void) { pthread_key_create(&tls_key, tls_free); }
+
+float *dlb_tls_scratch(int slot, size_t floats) {
+  if (slot < 0 || slot > 1) return NULL;
+  pthread_once(&tls_once, tls_init);
+  tls_scratch *s = pthread_getspecific(tls_key);
+  if (!s) {
+    s = calloc(1, sizeof *s);
+    if (!s || pthread_setspecific(tls_key, s)) return free(s), NULL;
+  }
+  if (s->cap[slot] < floats) {
+    free(s->buf[slot]);
+    size_t bytes = (floats * sizeof(float) + 4095) & ~(size_t)4095;
+    s->buf[slot] = aligned_alloc(64, bytes);
+    s->cap[slot] = s->buf[slot] ? bytes / sizeof(float) : 0;
+  }
+  return s->buf[slot];
 }

@@ -13,8 +13,11 @@ describe('fallback without the native addon', () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as {id: string; backend: string; available: boolean; reason?: string}[];
     const native = rows.filter((x) => x.backend === 'native');
-    expect(native.map((x) => x.id)).toEqual(['gemm/native', 'gemm/native-avx512', 'gemm/native-avx2', 'gemm/native-scalar', 'gemm/openblas']);
-    for (const x of native) {
+    expect(native.map((x) => x.id)).toEqual(['gemm/native', 'gemm/native-avx512', 'gemm/native-avx2', 'gemm/native-scalar', 'gemm/strassen-native', 'gemm/openblas']);
+    // The pool on the native base is a workers row, unavailable for the same reason.
+    const workersNative = rows.find((x) => x.id === 'gemm/workers-native');
+    expect(workersNative?.available).toBe(false);
+    for (const x of [...native, workersNative!]) {
       expect(x.available).toBe(false);
       expect(x.reason).toMatch(/DLBENCH_NO_NATIVE=1.*npm run build:native/);
     }
@@ -22,12 +25,16 @@ describe('fallback without the native addon', () => {
   });
 
   it('run: native rows are skipped with the reason, the JS rung still runs, exit 0', async () => {
-    const r = await runCli(['run', '--variant', 'gemm/native', '--variant', 'gemm/blocked', '--size', '48', '--time', '5', '--min-samples', '2', '--json', '--out', 'test-artifacts/no-native.json'], NO_NATIVE);
+    const r = await runCli(['run', '--variant', 'gemm/native', '--variant', 'gemm/strassen-native', '--variant', 'gemm/workers-native', '--variant', 'gemm/blocked', '--size', '48', '--time', '5', '--min-samples', '2', '--json', '--out', 'test-artifacts/no-native.json'], NO_NATIVE);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     const byId = Object.fromEntries(report.results.map((x: {variant: string}) => [x.variant, x]));
     expect(byId['gemm/native'].state).toBe('skipped');
     expect(byId['gemm/native'].reason).toMatch(/DLBENCH_NO_NATIVE/);
+    for (const id of ['gemm/strassen-native', 'gemm/workers-native']) {
+      expect(byId[id].state).toBe('skipped');
+      expect(byId[id].reason).toMatch(/DLBENCH_NO_NATIVE/);
+    }
     expect(byId['gemm/blocked'].state).toBe('ok');
     expect(report.context.native).toMatchObject({ok: false});
   });

@@ -7,8 +7,8 @@ import {native, nativeAvx2, nativeAvx512, nativeEdgeShapes, nativeScalar} from '
 import {naiveIjk} from './naive-ijk.js';
 import {openblas} from './openblas.js';
 import {reorderedIkj} from './reordered-ikj.js';
-import {strassen, strassenWorkers} from './strassen.js';
-import {workers} from './workers.js';
+import {strassen, strassenNative, strassenWorkers} from './strassen.js';
+import {workers, workersNative} from './workers.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 import {webgpuNaive} from './webgpu-naive.js';
 import {webgpuRegblocked} from './webgpu-regblocked.js';
@@ -22,7 +22,7 @@ const mnk = (m: number, n: number, k: number): GemmShape => ({m, n, k});
 export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   name: 'gemm',
   spec: gemmSpec,
-  variants: [naiveIjk, reorderedIkj, blocked, strassen, workers, strassenWorkers, native, nativeAvx512, nativeAvx2, nativeScalar, openblas, webgpuNaive, webgpuTiled, webgpuRegblocked],
+  variants: [naiveIjk, reorderedIkj, blocked, strassen, workers, strassenWorkers, native, nativeAvx512, nativeAvx2, nativeScalar, strassenNative, workersNative, openblas, webgpuNaive, webgpuTiled, webgpuRegblocked],
   parseShape(token) {
     const [m, n, k] = parseDims(token, 3, '--size', GEMM_SIZE_SYNTAX);
     return {m, n, k};

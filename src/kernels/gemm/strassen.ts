@@ -2,10 +2,13 @@
 // Over the classical rungs it trades 1/8 of the multiplications per level for O(n²) additions,
 // recursing while min(M, N, K) > cutoff; operands padded with zeros to multiples of 2^depth.
 // Schedule: Boyer–Dumas–Pernet–Zhou's two-temporary order (products land in C's quadrants).
-// Expected bottleneck: the base engine at the leaves; the additions are memory-bound streams.
+// Expected bottleneck: the base engine at the leaves; the additions are memory-bound streams
+// (in C, on the pool's threads, when the leaves are native: JS loops ate the 1/8 saved).
 import type {Backend, KernelVariant} from '../../core/types.js';
+import {loadNative} from '../../native/loader.js';
 import type {GemmEngine, GemmExecutor} from './engine.js';
 import {blockedEngine, findEngine} from './engines.js';
+import {nativeEngine} from './native-engine.js';
 import {sharedF32, toShared} from './shared.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 import {workersEngine} from './workers.js';
@@ -19,8 +22,16 @@ export const DEFAULT_CUTOFF = 256;
  */
 export const PARALLEL_CUTOFF = 512;
 
+/**
+ * The native kernel runs ~30× faster than blocked, so a level's additions weigh ~30× more
+ * against the 1/8 of a product it saves: measured in the README, one level pays off only
+ * from about 4096 (leaves of 2048), as Huang et al. (SC16) found over a BLIS-class base.
+ */
+export const NATIVE_CUTOFF = 2048;
+
 export function defaultCutoff(engine: GemmEngine): number {
-  return engineBackend(engine.id) === 'workers' ? PARALLEL_CUTOFF : DEFAULT_CUTOFF;
+  const b = engineBackend(engine.id);
+  return b === 'workers' ? PARALLEL_CUTOFF : b === 'native' ? NATIVE_CUTOFF : DEFAULT_CUTOFF;
 }
 const MAX_DEPTH = 12;
 
@@ -98,6 +109,28 @@ function combine(r: number, c: number, p1: View, c11: View, c12: View, c21: View
   }
 }
 
+/** The O(n²) passes: JS loops, or the addon's when the leaves are native (see strassen_ops.c). */
+interface AddOps {
+  add(r: number, c: number, x: View, y: View, z: View): void;
+  sub(r: number, c: number, x: View, y: View, z: View): void;
+  /** c11..c22 are quadrants of one array with one row stride. */
+  combine(r: number, c: number, p1: View, c11: View, c12: View, c21: View, c22: View): void;
+}
+
+const jsOps: AddOps = {add, sub, combine};
+
+function nativeOps(threads: number): AddOps {
+  const n = loadNative();
+  if (!n.ok) throw new Error(n.reason);
+  const addon = n.addon;
+  return {
+    add: (r, c, x, y, z) => addon.strassenAdd(threads, r, c, x.a, x.o, x.ld, y.a, y.o, y.ld, 1, z.a, z.o, z.ld),
+    sub: (r, c, x, y, z) => addon.strassenAdd(threads, r, c, x.a, x.o, x.ld, y.a, y.o, y.ld, -1, z.a, z.o, z.ld),
+    combine: (r, c, p1, c11, c12, c21, c22) =>
+      addon.strassenCombine(threads, r, c, p1.a, p1.o, p1.ld, c11.a, c11.o, c12.o, c21.o, c22.o, c11.ld),
+  };
+}
+
 /** Quadrant (qi, qj) of a view whose full extent is 2h × 2w. */
 function quad(v: View, h: number, w: number, qi: number, qj: number): View {
   return {a: v.a, o: v.o + qi * h * v.ld + qj * w, ld: v.ld};
@@ -109,6 +142,7 @@ interface Workspace {
   x: Float32Array[];
   y: Float32Array[];
   exec: GemmExecutor;
+  ops: AddOps;
 }
 
 /** C = A·B on views whose dimensions are divisible by 2^(depth − level). */
@@ -125,24 +159,24 @@ async function multiply(ws: Workspace, level: number, m: number, n: number, k: n
   const P1: View = {a: ws.x[level], o: 0, ld: n2};
   const T: View = {a: ws.y[level], o: 0, ld: n2};
   const next = level + 1;
-  sub(m2, k2, A11, A21, S); //                         S3 = A11 − A21
-  sub(k2, n2, B22, B12, T); //                         T3 = B22 − B12
+  ws.ops.sub(m2, k2, A11, A21, S); //                         S3 = A11 − A21
+  ws.ops.sub(k2, n2, B22, B12, T); //                         T3 = B22 − B12
   await multiply(ws, next, m2, n2, k2, S, T, C21); //  P7 = S3·T3
-  add(m2, k2, A21, A22, S); //                         S1 = A21 + A22
-  sub(k2, n2, B12, B11, T); //                         T1 = B12 − B11
+  ws.ops.add(m2, k2, A21, A22, S); //                         S1 = A21 + A22
+  ws.ops.sub(k2, n2, B12, B11, T); //                         T1 = B12 − B11
   await multiply(ws, next, m2, n2, k2, S, T, C22); //  P5 = S1·T1
-  sub(m2, k2, S, A11, S); //                           S2 = S1 − A11
-  sub(k2, n2, B22, T, T); //                           T2 = B22 − T1
+  ws.ops.sub(m2, k2, S, A11, S); //                           S2 = S1 − A11
+  ws.ops.sub(k2, n2, B22, T, T); //                           T2 = B22 − T1
   await multiply(ws, next, m2, n2, k2, S, T, C12); //  P6 = S2·T2
-  sub(m2, k2, A12, S, S); //                           S4 = A12 − S2
+  ws.ops.sub(m2, k2, A12, S, S); //                           S4 = A12 − S2
   await multiply(ws, next, m2, n2, k2, S, B22, C11); // P3 = S4·B22
   await multiply(ws, next, m2, n2, k2, A11, B11, P1); // P1 = A11·B11
-  combine(m2, n2, P1, C11, C12, C21, C22); //         U2..U5, U7: C12 = U5, C21 = U3, C22 = U7
-  sub(k2, n2, T, B21, T); //                           T4 = T2 − B21
+  ws.ops.combine(m2, n2, P1, C11, C12, C21, C22); //         U2..U5, U7: C12 = U5, C21 = U3, C22 = U7
+  ws.ops.sub(k2, n2, T, B21, T); //                           T4 = T2 − B21
   await multiply(ws, next, m2, n2, k2, A22, T, C11); // P4 = A22·T4
-  sub(m2, n2, C21, C11, C21); //                       U6 = U3 − P4   → C21
+  ws.ops.sub(m2, n2, C21, C11, C21); //                       U6 = U3 − P4   → C21
   await multiply(ws, next, m2, n2, k2, A12, B21, C11); // P2 = A12·B21
-  add(m2, n2, P1, C11, C11); //                        U1 = P1 + P2   → C11
+  ws.ops.add(m2, n2, P1, C11, C11); //                        U1 = P1 + P2   → C11
 }
 
 interface State {
@@ -215,10 +249,11 @@ export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = defaul
         a: toShared(a), b: toShared(b), c: sharedF32(p.m * p.n),
         ...(padded ? {ap: sharedF32(pp.m * pp.k), bp: sharedF32(pp.k * pp.n), cp: sharedF32(pp.m * pp.n)} : {}),
       };
+      const ops = engineBackend(engine.id) === 'native' ? nativeOps(threads) : jsOps;
       // Last: an engine may hold a thread pool, which nothing after it may leak by throwing.
       const q = 2 ** depth;
       const exec = await engine.create({threads, maxM: pp.m / q, maxN: pp.n / q, maxK: pp.k / q});
-      return {p, pp, ...buffers, ws: {depth, x, y, exec}};
+      return {p, pp, ...buffers, ws: {depth, x, y, exec, ops}};
     },
     run: strassenRun,
     dispose: (s) => s.ws.exec.dispose?.(),
@@ -233,6 +268,7 @@ export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = defaul
 
 export const strassen = makeStrassen(blockedEngine);
 export const strassenWorkers = makeStrassen(workersEngine);
+export const strassenNative = makeStrassen(nativeEngine);
 
 /** Strassen on a `--gemm` engine name (`blocked`, `workers`, …). */
 export function strassenOn(name: string, cutoff?: number): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {

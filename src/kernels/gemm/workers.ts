@@ -64,6 +64,7 @@ export function makeWorkers(baseName = 'blocked', opts: {inject?: InjectedFailur
 }
 
 export const workers = makeWorkers('blocked');
+export const workersNative = makeWorkers('native');
 
 /** Grows a shared staging buffer and copies x in: for callers whose arrays are not shared. */
 function stage(x: Float32Array, slot: {buf?: Float32Array}): Float32Array {
