@@ -30,9 +30,13 @@ function baselines(results: CaseResult[], baselineId: string | undefined): Map<s
 /** GPU rows time the kernel alone; the tag says by which clock (see README "WebGPU rung"). */
 const TIMING_TAGS: Record<string, string> = {'timestamp-query': 'gpu-ts', 'submit-to-done': 'gpu-wall'};
 
-function gpuFootnote(rows: OkCase[]): string {
+/** The GPU split per variant at its largest measured shape; every row's split is in the JSON. */
+function gpuFootnote(all: OkCase[]): string {
+  const largest = new Map<string, OkCase>();
+  for (const r of all) if (!largest.has(r.variant) || r.flops > largest.get(r.variant)!.flops) largest.set(r.variant, r);
+  const rows = [...largest.values()];
   const m = (r: OkCase, k: string): string => (typeof r.metrics?.[k] === 'number' ? fmtMs(r.metrics[k] as number) : '—');
-  return ['[gpu-ts] median = GPU kernel time from timestamp-query; [gpu-wall] = submit → onSubmittedWorkDone. Per call (medians):',
+  return ['[gpu-ts] median = GPU kernel time from timestamp-query; [gpu-wall] = submit → onSubmittedWorkDone. Per call (medians, largest shape; all shapes in the JSON metrics):',
     ...rows.map((r) => `  ${r.shapeText} ${r.variant}: upload ${m(r, 'uploadMs')}, kernel ${m(r, 'kernelMs')}, readback ${m(r, 'readbackMs')}, ` +
       `end-to-end ${m(r, 'endToEndMs')}; pipeline compile ${r.metrics?.compileMs === 0 ? 'cached' : m(r, 'compileMs')}`)].join('\n');
 }

@@ -39,7 +39,7 @@ export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
     ...nativeEdgeShapes,
   ],
   presets: {
-    quick: [sq(64), sq(128), sq(256), sq(512), mnk(256, 1024, 128)],
+    quick: [sq(128), sq(256), sq(512), mnk(256, 1024, 128)],
     // The CI regression gate (bench/baseline-ci.json): a few seconds. Every rung's call stays
     // under ~1 ms, shorter than a scheduler slice, so most samples run uncontended and the
     // medians hold still on a loaded shared runner (at 160³ they jumped 2× between runs).
