@@ -4,6 +4,7 @@ import {BaseCommand} from '../cli/base.js';
 import {Progress} from '../cli/progress.js';
 import {UsageError} from '../core/errors.js';
 import {parsePositiveInt} from '../core/sizes.js';
+import {conv2dWebgpu} from '../kernels/conv2d/webgpu.js';
 import {engineNames} from '../kernels/gemm/engines.js';
 import {netNames} from '../nets/defs.js';
 import {CONV_CHOICES, resolveChoice} from '../nets/kernels.js';
@@ -14,6 +15,7 @@ import {renderBatchSweep, renderNetProfile, renderSummary, type BatchRow} from '
 import type {CaseResult, Report} from '../report/schema.js';
 import {assertWritable, writeFileAtomic} from '../report/write.js';
 import {emptyReport} from '../suite/run-suite.js';
+import {releaseWebGpu} from '../webgpu/device.js';
 
 export function parseBatches(text: string): number[] {
   const parts = text.split(',').map((t) => t.trim());
@@ -33,6 +35,7 @@ export default class Net extends BaseCommand {
     '<%= config.bin %> net vgg16 --summary',
     '<%= config.bin %> net vgg16 --conv winograd-f2x3',
     '<%= config.bin %> net alexnet --best',
+    '<%= config.bin %> net alexnet --conv webgpu',
     '<%= config.bin %> net alexnet --batch 1,8,32',
   ];
 
@@ -86,6 +89,9 @@ export default class Net extends BaseCommand {
     const sweep: BatchRow[] = [];
     const perBatch: CaseResult[][] = [];
     const weightCache = new Map();
+    // The GPU conv's availability (and its binding limit) is known only once the device was probed.
+    const gpu = choice.conv === 'webgpu';
+    if (gpu) await conv2dWebgpu.init?.();
     try {
       for (const [bi, batch] of batches.entries()) {
         if (controller.signal.aborted) break;
@@ -100,6 +106,7 @@ export default class Net extends BaseCommand {
     } finally {
       process.off('SIGINT', onSigint);
       progress.clear();
+      if (gpu) releaseWebGpu();
     }
     report.interrupted = controller.signal.aborted;
     save();

@@ -37,7 +37,7 @@ function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined,
   const k = l.kernel;
   if (!k) return undefined;
   if (k.op === 'conv2d') {
-    const {variant, fallback} = convVariant(choice, k.shape);
+    const {variant, fallback} = convVariant(choice, k.shape, caps);
     const variants = best ? convCandidates(k.shape, caps) : [variant];
     return {variants, shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, fallback: best ? undefined : fallback};
   }
