@@ -12,6 +12,7 @@ import {conv2dWebgpu} from '../kernels/conv2d/webgpu.js';
 import type {GemmEngine} from '../kernels/gemm/engine.js';
 import {engineNames, fastestEngine, findEngine, gemmEngines} from '../kernels/gemm/engines.js';
 import {makeFc} from '../kernels/layers/fc.js';
+import {makeFcLowRank} from '../kernels/layers/fc-lowrank.js';
 import {layerJs} from '../kernels/layers/js.js';
 
 export const CONV_CHOICES = ['direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3', 'webgpu'];
@@ -66,6 +67,7 @@ export function convVariant(choice: KernelChoice, p: ConvShape, caps: Caps): {va
 }
 
 export const fcVariant = (engine: GemmEngine): KernelVariant => cached(`fc:${engine.id}`, () => makeFc(engine));
+export const fcLowRankVariant = (engine: GemmEngine): KernelVariant => cached(`fc-lowrank:${engine.id}`, () => makeFcLowRank(engine));
 export const otherVariant = (): KernelVariant => layerJs;
 
 /** Every conv variant worth timing on this layer (`--best`): direct only when it takes under a second or so. */
