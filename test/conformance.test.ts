@@ -1,8 +1,13 @@
 // Generated from the registry: every variant of every op, on that op's edge shapes, against
 // the op's reference check. A new variant is covered by adding it to its op's array.
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {allOps} from '../src/core/registry.js';
 import {defaultThreads} from '../src/suite/run-suite.js';
+import {releaseWebGpu} from '../src/webgpu/device.js';
+// Probes the GPU once, so WebGPU variants are available (run through lavapipe) rather than "not probed".
+import './helpers/webgpu.js';
+
+afterAll(() => releaseWebGpu());
 
 const caps = {threads: defaultThreads()};
 

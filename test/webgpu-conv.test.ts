@@ -1,8 +1,13 @@
 import {afterAll, describe, expect, it} from 'vitest';
 import {createRng, fillUniform} from '../src/core/rng.js';
 import {U32} from '../src/kernels/gemm/spec.js';
-import {releaseWebGpu} from '../src/webgpu/device.js';
-import {convOutDims, disposeConv2dWebGpu, gpuConvSupports, prepareConv2dWebGpu, runConv2dWebGpu, type GpuConvShape} from '../src/webgpu/conv2d.js';
+import {conv2d} from '../src/kernels/conv2d/index.js';
+import {conv, convSpec} from '../src/kernels/conv2d/spec.js';
+import {conv2dWebgpu} from '../src/kernels/conv2d/webgpu.js';
+import {runCase} from '../src/measure/runner.js';
+import {convVariant, resolveChoice} from '../src/nets/kernels.js';
+import {releaseWebGpu, webGpuLimit} from '../src/webgpu/device.js';
+import {convOutDims, disposeConv2dWebGpu, gpuConvColFloats, gpuConvSupports, prepareConv2dWebGpu, runConv2dWebGpu, type GpuConvShape} from '../src/webgpu/conv2d.js';
 import {NAIVE, TILED_16} from '../src/webgpu/gemm-gpu.js';
 import {gpuOk, needsGpu} from './helpers/webgpu.js';
 
@@ -91,6 +96,49 @@ describe('conv2d on WebGPU (im2col + GPU GEMM)', () => {
       const y = await runConv2dWebGpu(s);
       for (let i = 0; i < y.length; i++) expect(Math.abs(y[i] - ref.y[i])).toBeLessThanOrEqual(30 * U32 * ref.abs[i] + 1e-30);
       disposeConv2dWebGpu(s);
+    }
+  });
+});
+
+describe('conv2d/webgpu on the conv2d ladder', () => {
+  it('is a conv2d variant built on the op\'s own spec', () => {
+    const v = conv2d.variants.find((x) => x.id === 'conv2d/webgpu');
+    expect(v?.spec).toBe(convSpec);
+    expect(v?.backend).toBe('webgpu');
+  });
+
+  it.skipIf(!gpuOk)(`skips (with the reason) a shape whose im2col buffer exceeds the storage binding limit${needsGpu}`, async () => {
+    await conv2dWebgpu.init!();
+    const max = webGpuLimit('maxStorageBufferBindingSize')!;
+    expect(max).toBeGreaterThan(0);
+    // 5×5 filter, 64 channels, 27×27 output: 1600 × 729 floats per image; enough images to pass the limit.
+    const base = conv({c: 64, h: 27, w: 27, k: 8, r: 5, pad: 2});
+    const n = Math.ceil(max / (4 * 1600 * 729)) + 1;
+    const big = {...base, n};
+    expect(4 * gpuConvColFloats(big)).toBeGreaterThan(max);
+    expect(conv2dWebgpu.supports!(base)).toEqual({ok: true});
+    const r = await runCase(conv2dWebgpu, big, {seed: 1, caps: {threads: 1}, timing: {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0},
+      timer: {measure: async () => [1]}, forced: new Set(['conv2d/webgpu'])});
+    expect(r.state).toBe('skipped');
+    expect(r.state === 'skipped' && r.reason).toMatch(/im2col buffer of \d+ MiB exceeds this adapter's \d+ MiB storage binding limit/);
+    // The network runner falls back to im2col on such a layer instead of leaving a hole.
+    const choice = resolveChoice('webgpu', undefined, {threads: 1});
+    const pick = convVariant(choice, big, {threads: 1});
+    expect(pick.variant.id).toMatch(/^conv2d\/im2col-/);
+    expect(pick.fallback).toMatch(/conv2d\/webgpu cannot run this layer: im2col buffer/);
+    expect(convVariant(choice, base, {threads: 1}).variant.id).toBe('conv2d/webgpu');
+  });
+
+  it('without an adapter a network falls back to im2col and says why', () => {
+    const saved = process.env.DLBENCH_NO_WEBGPU;
+    process.env.DLBENCH_NO_WEBGPU = '1';
+    try {
+      const pick = convVariant(resolveChoice('webgpu', undefined, {threads: 1}), conv({c: 3, h: 8, w: 8, k: 4, r: 3}), {threads: 1});
+      expect(pick.variant.id).toMatch(/^conv2d\/im2col-/);
+      expect(pick.fallback).toBe('conv2d/webgpu is unavailable: WebGPU disabled by DLBENCH_NO_WEBGPU');
+    } finally {
+      if (saved === undefined) delete process.env.DLBENCH_NO_WEBGPU;
+      else process.env.DLBENCH_NO_WEBGPU = saved;
     }
   });
 });

@@ -4,16 +4,19 @@ import {BaseCommand} from '../cli/base.js';
 import {Progress} from '../cli/progress.js';
 import {UsageError} from '../core/errors.js';
 import {parsePositiveInt} from '../core/sizes.js';
+import {conv2dWebgpu} from '../kernels/conv2d/webgpu.js';
 import {engineNames} from '../kernels/gemm/engines.js';
 import {netNames} from '../nets/defs.js';
 import {CONV_CHOICES, resolveChoice} from '../nets/kernels.js';
-import {DEFAULT_NET_TIMING, netTotals, profileNet} from '../nets/run-net.js';
+import {compressNetFc, outputChange, parseLowrank, type OutputChange} from '../nets/lowrank.js';
+import {DEFAULT_NET_TIMING, forwardNet, netTotals, profileNet} from '../nets/run-net.js';
 import {findNet, planNet} from '../nets/shapes.js';
 import {tinybenchTimer} from '../measure/timer.js';
-import {renderBatchSweep, renderNetProfile, renderSummary, type BatchRow} from '../report/net-table.js';
+import {renderBatchSweep, renderLowRank, renderNetProfile, renderSummary, type BatchRow} from '../report/net-table.js';
 import type {CaseResult, Report} from '../report/schema.js';
 import {assertWritable, writeFileAtomic} from '../report/write.js';
 import {emptyReport} from '../suite/run-suite.js';
+import {releaseWebGpu} from '../webgpu/device.js';
 
 export function parseBatches(text: string): number[] {
   const parts = text.split(',').map((t) => t.trim());
@@ -33,6 +36,8 @@ export default class Net extends BaseCommand {
     '<%= config.bin %> net vgg16 --summary',
     '<%= config.bin %> net vgg16 --conv winograd-f2x3',
     '<%= config.bin %> net alexnet --best',
+    '<%= config.bin %> net alexnet --conv webgpu',
+    '<%= config.bin %> net alexnet --lowrank 256',
     '<%= config.bin %> net alexnet --batch 1,8,32',
   ];
 
@@ -49,6 +54,7 @@ export default class Net extends BaseCommand {
     time: Flags.integer({description: 'measuring time budget per layer, ms', default: DEFAULT_NET_TIMING.timeBudgetMs, min: 1}),
     'min-samples': Flags.integer({description: 'minimum timed samples per layer', default: DEFAULT_NET_TIMING.minSamples, min: 1}),
     out: Flags.string({char: 'o', description: 'results file (default reports/net-<name>-<timestamp>.json)'}),
+    lowrank: Flags.string({description: 'replace each fc layer\'s weights by a truncated SVD: a rank (integer ≥ 1) or an energy fraction in (0, 1)'}),
   };
 
   async run(): Promise<Report | {net: string; batch: number; layers: ReturnType<typeof planNet>}> {
@@ -58,6 +64,7 @@ export default class Net extends BaseCommand {
     const threads = this.threadsOrDefault(flags.threads);
     const caps = {threads};
     const choice = resolveChoice(flags.conv, flags.gemm, caps);
+    const lowrankValue = flags.lowrank === undefined ? undefined : parseLowrank(flags.lowrank);
     const color = Boolean(process.stdout.isTTY);
     if (flags.summary) {
       const plans = planNet(net, batches[0]);
@@ -86,13 +93,30 @@ export default class Net extends BaseCommand {
     const sweep: BatchRow[] = [];
     const perBatch: CaseResult[][] = [];
     const weightCache = new Map();
+    // Compression is set-up: the SVDs run once here, before any layer is timed.
+    const lowrank = lowrankValue === undefined ? undefined
+      : await compressNetFc(net, lowrankValue, {seed: flags.seed, engine: choice.gemm, threads, weightCache});
+    const outputs: (OutputChange & {batch: number})[] = [];
+    // The GPU conv's availability (and its binding limit) is known only once the device was probed.
+    const gpu = choice.conv === 'webgpu';
+    if (gpu) await conv2dWebgpu.init?.();
     try {
       for (const [bi, batch] of batches.entries()) {
         if (controller.signal.aborted) break;
+        let y: Float32Array | undefined;
         const rows = await profileNet(net, batch, {
-          seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: controller.signal, weightCache,
+          seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: controller.signal, weightCache, lowrank,
           onStart: (li, label) => progress.update(bi * net.layers.length + li, batches.length * net.layers.length, label),
+          onNetOutput: (out) => {
+            y = out;
+          },
         });
+        if (lowrank && y) {
+          // The same seeded input through the dense weights (untimed): how far the compression moved the output.
+          progress.update((bi + 1) * net.layers.length - 1, batches.length * net.layers.length, `${net.name} b${batch} dense forward`);
+          const y0 = await forwardNet(net, batch, choice, flags.seed, caps);
+          outputs.push({...outputChange(y, y0, y0.length / batch), batch});
+        }
         report.results.push(...rows);
         perBatch.push(rows);
         sweep.push({batch, totals: netTotals(rows)});
@@ -100,8 +124,14 @@ export default class Net extends BaseCommand {
     } finally {
       process.off('SIGINT', onSigint);
       progress.clear();
+      if (gpu) releaseWebGpu();
     }
     report.interrupted = controller.signal.aborted;
+    if (lowrank && lowrankValue !== undefined) {
+      const before = [...lowrank.values()].reduce((a, c) => a + c.paramsBefore, 0);
+      const after = [...lowrank.values()].reduce((a, c) => a + c.paramsAfter, 0);
+      report.config.net.lowrank = {value: lowrankValue, paramsBefore: before, paramsAfter: after, paramsSaved: before - after, output: outputs};
+    }
     save();
     if (!this.jsonEnabled()) {
       const kernels = flags.best ? 'best kernel per layer (cherry-picked)' : `conv ${choice.conv}, gemm ${choice.gemm.id}`;
@@ -109,6 +139,7 @@ export default class Net extends BaseCommand {
         this.log(renderNetProfile(`${net.title}, batch ${batches[i]}, ${kernels}, ${threads} thread(s)`, rows, sweep[i].totals, {color}));
       });
       if (sweep.length > 1) this.log(renderBatchSweep(sweep, {color}));
+      if (lowrank && report.config.net.lowrank) this.log(renderLowRank(report.results, report.config.net.lowrank, {color}));
       this.log(`results: ${out}`);
     }
     const failed = report.results.filter((r) => r.state === 'check-failed' || r.state === 'errored').length;

@@ -8,15 +8,17 @@ import {engineShortName, makeIm2col} from '../kernels/conv2d/im2col.js';
 import {convSpec, type ConvShape} from '../kernels/conv2d/spec.js';
 import {makeWinogradF2x3} from '../kernels/conv2d/winograd-f2x3.js';
 import {makeWinogradF4x3} from '../kernels/conv2d/winograd-f4x3.js';
+import {conv2dWebgpu} from '../kernels/conv2d/webgpu.js';
 import type {GemmEngine} from '../kernels/gemm/engine.js';
 import {engineNames, fastestEngine, findEngine, gemmEngines} from '../kernels/gemm/engines.js';
 import {makeFc} from '../kernels/layers/fc.js';
+import {makeFcLowRank} from '../kernels/layers/fc-lowrank.js';
 import {layerJs} from '../kernels/layers/js.js';
 
-export const CONV_CHOICES = ['direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3'];
+export const CONV_CHOICES = ['direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3', 'webgpu'];
 
 export interface KernelChoice {
-  /** 'direct', 'im2col' (with the chosen engine), 'im2col-<engine>', 'winograd-f2x3', 'winograd-f4x3'. */
+  /** 'direct', 'im2col' (with the chosen engine), 'im2col-<engine>', 'winograd-f2x3', 'winograd-f4x3', 'webgpu'. */
   conv: string;
   gemm: GemmEngine;
 }
@@ -48,19 +50,24 @@ function convByName(name: string, engine: GemmEngine): KernelVariant {
     case 'direct': return direct;
     case 'winograd-f2x3': return cached(`f2:${engine.id}`, () => makeWinogradF2x3(engine));
     case 'winograd-f4x3': return cached(`f4:${engine.id}`, () => makeWinogradF4x3(engine));
+    case 'webgpu': return conv2dWebgpu;
     default: return cached(`im2col:${engine.id}`, () => makeIm2col(engine));
   }
 }
 
 /** The conv variant for one layer, and a note when the choice could not run it. */
-export function convVariant(choice: KernelChoice, p: ConvShape): {variant: KernelVariant; fallback?: string} {
+export function convVariant(choice: KernelChoice, p: ConvShape, caps: Caps): {variant: KernelVariant; fallback?: string} {
   const v = convByName(choice.conv, choice.gemm);
+  // An unavailable backend (no GPU adapter) would leave a hole in the forward pass: fall back, say why.
+  const a = v.available(caps);
+  if (!a.ok) return {variant: convByName('im2col', choice.gemm), fallback: `${v.id} is unavailable: ${a.reason}`};
   const s = v.supports?.(p);
   if (s && !s.ok) return {variant: convByName('im2col', choice.gemm), fallback: `${v.id} cannot run this layer: ${s.reason}`};
   return {variant: v};
 }
 
 export const fcVariant = (engine: GemmEngine): KernelVariant => cached(`fc:${engine.id}`, () => makeFc(engine));
+export const fcLowRankVariant = (engine: GemmEngine): KernelVariant => cached(`fc-lowrank:${engine.id}`, () => makeFcLowRank(engine));
 export const otherVariant = (): KernelVariant => layerJs;
 
 /** Every conv variant worth timing on this layer (`--best`): direct only when it takes under a second or so. */

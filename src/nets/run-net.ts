@@ -5,7 +5,9 @@ import type {Caps, KernelVariant} from '../core/types.js';
 import {INPUT_DISTRIBUTION, runCase} from '../measure/runner.js';
 import type {Timer, TimingOptions} from '../measure/timer.js';
 import type {CaseResult, LayerInfo} from '../report/schema.js';
-import {convCandidates, convVariant, fcCandidates, fcVariant, otherVariant, type KernelChoice} from './kernels.js';
+import type {FcLowRankShape} from '../kernels/layers/fc-lowrank.js';
+import {convCandidates, convVariant, fcCandidates, fcLowRankVariant, fcVariant, otherVariant, type KernelChoice} from './kernels.js';
+import {lowRankMetrics, type LowRankFc} from './lowrank.js';
 import type {NetDef} from './defs.js';
 import {planNet, type LayerPlan} from './shapes.js';
 import {inputImage, layerWeights, type LayerWeights} from './weights.js';
@@ -24,6 +26,10 @@ export interface NetRunOptions {
   onStart?: (layerIndex: number, label: string) => void;
   /** Weights by layer index, kept across batch sizes. */
   weightCache?: Map<number, LayerWeights | undefined>;
+  /** Truncated-SVD factors replacing fc layers' weights (`--lowrank`), by layer index. */
+  lowrank?: Map<number, LowRankFc>;
+  /** Receives the network's final output (the last layer's checked output). */
+  onNetOutput?: (y: Float32Array) => void;
 }
 
 interface LayerWork {
@@ -31,13 +37,22 @@ interface LayerWork {
   shape: unknown;
   inputs: Record<string, Float32Array | undefined>;
   fallback?: string;
+  metrics?: Record<string, number | string>;
 }
 
-function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined, choice: KernelChoice, caps: Caps, best: boolean): LayerWork | undefined {
+function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined, choice: KernelChoice, caps: Caps, best: boolean,
+  lowrank?: LowRankFc): LayerWork | undefined {
   const k = l.kernel;
   if (!k) return undefined;
+  if (lowrank?.keptDense && k.op === 'layer' && k.shape.kind === 'fc') {
+    return {variants: [fcVariant(choice.gemm)], shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, metrics: lowRankMetrics(lowrank)};
+  }
+  if (lowrank && k.op === 'layer' && k.shape.kind === 'fc') {
+    const shape: FcLowRankShape = {...k.shape, rank: lowrank.rank};
+    return {variants: [fcLowRankVariant(choice.gemm)], shape, inputs: {x, u: lowrank.u, v: lowrank.v, bias: wts!.bias}, metrics: lowRankMetrics(lowrank)};
+  }
   if (k.op === 'conv2d') {
-    const {variant, fallback} = convVariant(choice, k.shape);
+    const {variant, fallback} = convVariant(choice, k.shape, caps);
     const variants = best ? convCandidates(k.shape, caps) : [variant];
     return {variants, shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, fallback: best ? undefined : fallback};
   }
@@ -73,7 +88,7 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
   const rows: CaseResult[] = [];
   for (const l of plans) {
     if (opts.signal?.aborted) break;
-    const work = layerWork(l, x, weightsFor(l, opts), opts.choice, opts.caps, opts.best ?? false);
+    const work = layerWork(l, x, weightsFor(l, opts), opts.choice, opts.caps, opts.best ?? false, opts.lowrank?.get(l.index));
     if (!work) {
       rows.push(identityRow(net, l, opts.seed));
       continue;
@@ -95,6 +110,7 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
     const pick = ok.length ? ok.reduce((a, b) => (b.stats.medianMs < a.stats.medianMs ? b : a)) : tried[0];
     const metrics = {...(pick.metrics ?? {})};
     if (work.fallback) metrics.fallback = work.fallback;
+    Object.assign(metrics, work.metrics ?? {});
     if (tried.length > 1) {
       metrics.candidates = tried.map((r) => `${r.variant} ${r.state === 'ok' ? `${r.stats.medianMs.toFixed(3)} ms` : r.state}`).join('; ');
     }
@@ -102,14 +118,16 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
     // A failed layer still feeds the next one something of the right size, so the table completes.
     x = next ?? new Float32Array(l.activations);
   }
+  if (!opts.signal?.aborted) opts.onNetOutput?.(x);
   return rows;
 }
 
 /** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities). */
-export async function forwardNet(net: NetDef, batch: number, choice: KernelChoice, seed: number, caps: Caps): Promise<Float32Array> {
+export async function forwardNet(net: NetDef, batch: number, choice: KernelChoice, seed: number, caps: Caps,
+  lowrank?: Map<number, LowRankFc>): Promise<Float32Array> {
   let x = inputImage(batch * net.input.reduce((a, b) => a * b, 1), seed);
   for (const l of planNet(net, batch)) {
-    const work = layerWork(l, x, layerWeights(l, seed), choice, caps, false);
+    const work = layerWork(l, x, layerWeights(l, seed), choice, caps, false, lowrank?.get(l.index));
     if (!work) continue;
     const v = work.variants[0];
     const st = await v.prepare(work.shape, work.inputs, {threads: caps.threads});

@@ -5,7 +5,7 @@ import type {LayerPlan} from '../nets/shapes.js';
 import type {NetTotals} from '../nets/run-net.js';
 import {makeTable} from './cli-table.js';
 import {fmtMs, fmtNum, fmtPct} from './format.js';
-import type {CaseResult} from './schema.js';
+import type {CaseResult, Report} from './schema.js';
 
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
@@ -46,6 +46,28 @@ export function renderNetProfile(title: string, rows: CaseResult[], t: NetTotals
     `time shares: conv ${pct(t.byFamily.conv)}, fc ${pct(t.byFamily.fc)}, other ${pct(t.byFamily.other)} ` +
     `(conv + fc = ${pct(t.byFamily.conv + t.byFamily.fc)}; the seeds quote 89% on CPU, 95% on GPU)`,
     'total = sum of per-layer medians; each layer was checked against its float64 reference before timing'].join('\n');
+}
+
+type LowRankSummary = NonNullable<NonNullable<Report['config']['net']>['lowrank']>;
+
+/** `--lowrank`: per compressed fc layer, its rank, parameters, truncation error and time; totals and the output's change. */
+export function renderLowRank(rows: CaseResult[], s: LowRankSummary, opts: {color?: boolean} = {}): string {
+  const table = makeTable(['layer', 'batch', 'W (in×out)', 'rank', 'params before', 'after', 'saved', 'rel. error', 'energy', 'SVD', 'SVD time', 'median', 'GFLOP/s'],
+    {color: opts.color, colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right']});
+  for (const r of rows) {
+    const m = r.metrics;
+    if (m?.lowrankRank === undefined) continue;
+    const before = Number(m.paramsBefore), after = Number(m.paramsAfter);
+    const shape = r.shape as {n: number; in: number; out: number};
+    table.push([r.layer?.name ?? '', shape.n, `${shape.in}×${shape.out}`, String(m.lowrankRank), int(before), int(after),
+      fmtPct((100 * (before - after)) / before), Number(m.lowrankRelError).toExponential(2), fmtPct(100 * Number(m.lowrankEnergy)),
+      String(m.lowrankMethod), fmtMs(Number(m.compressMs)), r.state === 'ok' ? fmtMs(r.stats.medianMs) : r.state, r.state === 'ok' ? fmtNum(r.gflops) : '']);
+  }
+  const mode = s.value < 1 ? `energy fraction ${s.value}` : `rank ${s.value}`;
+  return [`low-rank fc layers (--lowrank ${s.value}: ${mode}; SVD time is set-up, not in the layer's median)`, table.toString(),
+    `fc weights: ${int(s.paramsBefore)} → ${int(s.paramsAfter)} parameters (saved ${int(s.paramsSaved)}, ${fmtPct((100 * s.paramsSaved) / s.paramsBefore)})`,
+    ...s.output.map((o) => `output vs the dense network, batch ${o.batch}: relative L2 ${o.relL2.toExponential(2)}, ` +
+      `top-1 class agrees on ${o.top1Agree}/${o.images} image(s)`)].join('\n');
 }
 
 export interface BatchRow {

@@ -124,7 +124,10 @@ export interface RunConfig {
   minSamples: number;
   warmupMs: number;
   /** Set by `dlbench net`: the network, batch sizes and kernel choices. */
-  net?: {name: string; batches: number[]; conv: string; gemm: string; best: boolean};
+  net?: {name: string; batches: number[]; conv: string; gemm: string; best: boolean;
+    /** `--lowrank`: fc weights replaced by truncated SVDs; params saved and the output's change per batch. */
+    lowrank?: {value: number; paramsBefore: number; paramsAfter: number; paramsSaved: number;
+      output: {batch: number; relL2: number; top1Agree: number; images: number}[]}};
   /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */
   repetitions?: number;
 }

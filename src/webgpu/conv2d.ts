@@ -5,7 +5,7 @@
 // GEMM's K loop never branches. Expected bottleneck: the GEMM; im2col is one read per element.
 import type {Availability, KernelVariant, OpSpec} from '../core/types.js';
 import {timedCall} from './call.js';
-import {acquireWebGpu, requireGpu, webGpuAvailability, type GpuHandle} from './device.js';
+import {acquireWebGpu, requireGpu, webGpuAvailability, webGpuLimit, type GpuHandle} from './device.js';
 import {deviceLayout, gemmBindGroup, gemmParams, gemmPipeline, padInto, REGBLOCKED_DEFAULT, workgroupCounts, type GemmDims, type GpuGemmKernel} from './gemm-gpu.js';
 import {getPipeline} from './pipelines.js';
 import {KernelClock, PhaseRecorder} from './timing.js';
@@ -112,10 +112,33 @@ export interface GpuConvState {
 
 const up = (x: number, q: number): number => Math.ceil(x / q) * q;
 
-/** Why this kernel cannot compute the shape, or ok. */
+/** Floats of the im2col buffer for all images and groups, in the GEMM's padded layout. */
+export function gpuConvColFloats(p: GpuConvShape, kern: GpuGemmKernel = REGBLOCKED_DEFAULT): number {
+  const G = p.groups ?? 1;
+  const {P, Q} = convOutDims(p);
+  const lay = deviceLayout(kern, {m: p.k / G, n: P * Q, k: (p.c / G) * p.r * p.s, batch: p.n});
+  return lay.bRows * lay.ldb * p.n * G;
+}
+
+/** The first buffer (im2col, input, output) larger than one storage binding may be, said in words. */
+function bindingTooSmall(p: GpuConvShape, maxBinding: number, kern: GpuGemmKernel): string | undefined {
+  const {P, Q} = convOutDims(p);
+  const sizes: [string, number][] = [['im2col', gpuConvColFloats(p, kern)], ['input', p.n * p.c * p.h * p.w], ['output', p.n * p.k * P * Q]];
+  const over = sizes.find(([, floats]) => 4 * floats > maxBinding);
+  if (!over) return undefined;
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+  return `${over[0]} buffer of ${mib(4 * over[1])} MiB exceeds this adapter's ${mib(maxBinding)} MiB storage binding limit`;
+}
+
+/**
+ * Why this kernel cannot compute the shape, or ok. The adapter's binding limit is only known once
+ * the device was acquired (the runner calls this again after init): before that it passes.
+ */
 export function gpuConvSupports(p: GpuConvShape): Availability {
   if (p.layout !== undefined && p.layout !== 'nchw') return {ok: false, reason: `conv2d/webgpu computes NCHW with KCRS weights, not ${p.layout}`};
-  return {ok: true};
+  const maxBinding = webGpuLimit('maxStorageBufferBindingSize');
+  const tooBig = maxBinding === undefined ? undefined : bindingTooSmall(p, maxBinding, REGBLOCKED_DEFAULT);
+  return tooBig ? {ok: false, reason: tooBig} : {ok: true};
 }
 
 export async function prepareConv2dWebGpu(p: GpuConvShape, inputs: GpuConvInputs, kern: GpuGemmKernel = REGBLOCKED_DEFAULT): Promise<GpuConvState> {
@@ -131,10 +154,8 @@ export async function prepareConv2dWebGpu(p: GpuConvShape, inputs: GpuConvInputs
   const lay = deviceLayout(kern, dims);
   const colSize = lay.bRows * lay.ldb;
   const colFloats = colSize * p.n * G;
-  const maxBinding = device.limits.maxStorageBufferBindingSize;
-  if (4 * colFloats > maxBinding) {
-    throw new Error(`im2col buffer of ${(4 * colFloats / 2 ** 20).toFixed(0)} MiB exceeds this adapter's ${(maxBinding / 2 ** 20).toFixed(0)} MiB storage binding limit`);
-  }
+  const tooBig = bindingTooSmall(p, device.limits.maxStorageBufferBindingSize, kern);
+  if (tooBig) throw new Error(tooBig);
   const gemm = await gemmPipeline(device, kern);
   const im2col = await getPipeline(device, 'conv-im2col', () => IM2COL_WGSL);
   const bias = inputs.bias ? await getPipeline(device, 'conv-bias', () => BIAS_WGSL) : undefined;
@@ -243,7 +264,7 @@ export function disposeConv2dWebGpu(s: GpuConvState): void {
 
 /**
  * The `conv2d/webgpu` variant for an op whose shape and inputs carry the fields above
- * (the conv2d op's ConvShape/ConvInputs do): the lead wires it into the conv2d ladder.
+ * (the conv2d op's ConvShape/ConvInputs do): src/kernels/conv2d/webgpu.ts puts it on the conv2d ladder.
  */
 export function makeConv2dWebGpuVariant<P extends GpuConvShape, I extends GpuConvInputs>(spec: OpSpec<P, I, Float32Array>): KernelVariant<P, I, Float32Array, GpuConvState> {
   return {

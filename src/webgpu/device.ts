@@ -38,7 +38,7 @@ let options: WebGpuOptions = {};
 let pending: Promise<Acquisition> | undefined;
 let settled: Acquisition | undefined;
 /** The last answer, kept after release so availability and limits stay known. */
-let known: {availability: Availability; software: boolean} | undefined;
+let known: {availability: Availability; software: boolean; limits?: Record<string, number>} | undefined;
 let gpuObject: GPU | undefined;
 
 /** Sets backend/adapter choices; takes effect at the next acquisition (releases a held device). */
@@ -164,7 +164,8 @@ export function acquireWebGpu(): Promise<Acquisition> {
   if (settled?.ok && settled.lostMessage !== undefined) releaseWebGpu(); // a lost device is replaced
   pending ??= acquire().then((a) => {
     settled = a;
-    known = {availability: a.ok ? {ok: true} : {ok: false, reason: a.reason}, software: a.ok && (a.info.isFallbackAdapter || a.info.architecture === 'software')};
+    known = {availability: a.ok ? {ok: true} : {ok: false, reason: a.reason}, software: a.ok && (a.info.isFallbackAdapter || a.info.architecture === 'software'),
+      ...(a.ok ? {limits: a.info.limits} : {})};
     return a;
   });
   return pending;
@@ -184,6 +185,11 @@ export function webGpuAvailability(): Availability {
 /** True on a CPU-emulated adapter (lavapipe, SwiftShader): the slow rungs get size limits there. */
 export function onSoftwareAdapter(): boolean {
   return known?.software ?? false;
+}
+
+/** One of the adapter's limits (maxStorageBufferBindingSize…), once acquired; undefined before. */
+export function webGpuLimit(name: string): number | undefined {
+  return known?.limits?.[name];
 }
 
 /** What the run context records: adapter info, or why there is none. */

@@ -29,7 +29,7 @@ export interface CompressedFc {
  * a randomized SVD, whose σ never exceed the true ones, so the rank is never too small).
  */
 export async function compressFc(weights: Float32Array, outFeatures: number, inFeatures: number, rankOrEnergy: number,
-  opts: {exec?: GemmExecutor; seed?: number} = {}): Promise<CompressedFc> {
+  opts: {exec?: GemmExecutor; seed?: number; maxRank?: number} = {}): Promise<CompressedFc> {
   if (weights.length !== outFeatures * inFeatures) {
     throw new UsageError(`--lowrank: weights have ${weights.length} values, expected ${outFeatures}×${inFeatures}`);
   }
@@ -46,13 +46,16 @@ export async function compressFc(weights: Float32Array, outFeatures: number, inF
     f = await truncatedSvd(weights, outFeatures, inFeatures, rankOrEnergy, opts);
     rank = f.rank;
   } else {
-    let tryRank = Math.min(r, 64);
+    // maxRank bounds the search (a caller may not want ranks that save nothing): past it, the
+    // result holds maxRank values and an energy below the fraction asked for.
+    const cap = Math.max(1, Math.min(r, opts.maxRank ?? r));
+    let tryRank = Math.min(cap, 64);
     for (;;) {
       f = await truncatedSvd(weights, outFeatures, inFeatures, tryRank, opts);
       rank = rankForEnergy(f.s, total, rankOrEnergy);
-      if (rank > 0 || f.rank >= r) break;
+      if (rank > 0 || f.rank >= cap) break;
       // Not enough energy in the leading tryRank values: double (the full SVD takes over when cheap).
-      tryRank = Math.min(r, tryRank * 2);
+      tryRank = Math.min(cap, tryRank * 2);
     }
     if (rank === 0) rank = f.rank;
   }
