@@ -23,6 +23,10 @@ function atThreads<T extends {threads: number}>(rows: T[], threads: number, core
 
 export function computeRoof(roofs: Roofs, backend: string, params: Record<string, number | string>, threads: number): number | undefined {
   if (backend === 'js') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), 1, roofs.threads.all, (c) => c.gflops);
+  // A pool whose workers each run the native kernel is bounded by the native ISA, not by V8.
+  if (backend === 'workers' && typeof params.base === 'string' && params.base.startsWith('gemm/native')) {
+    return computeRoof(roofs, 'native', {}, threads);
+  }
   if (backend === 'workers') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), threads, roofs.threads.all, (c) => c.gflops);
   if (backend === 'native') {
     const isa = (typeof params.isa === 'string' ? params.isa : roofs.native.ok ? roofs.native.bestIsa : undefined) as Isa | undefined;
