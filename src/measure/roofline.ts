@@ -5,6 +5,7 @@
 import type {CaseResult, Context, OkCase, RoofPosition} from '../report/schema.js';
 import type {Isa} from '../native/loader.js';
 import type {Roofs} from './roofs.js';
+import {gemmEngines} from '../kernels/gemm/engines.js';
 
 /** A result this far above its roof is flagged: roofs are measured too, so allow their noise. */
 export const ABOVE_ROOF_SLACK = 1.05;
@@ -35,19 +36,32 @@ export function computeRoof(roofs: Roofs, backend: string, params: Record<string
   return undefined; // webgpu: no GPU roof measured yet
 }
 
+/**
+ * The backend whose roof bounds a row: a composed kernel (im2col, Winograd, FC…) that records
+ * the GEMM engine it ran on is bounded by that engine's roof, whatever its own label.
+ */
+function roofBackend(r: OkCase): string {
+  const engine = typeof r.metrics?.gemm === 'string' ? gemmEngines.find((e) => e.id === r.metrics!.gemm) : undefined;
+  return engine?.backend ?? r.backend;
+}
+
 export function roofPosition(r: OkCase, roofs: Roofs, threads: number): RoofPosition | undefined {
-  const t = r.backend === 'js' ? 1 : threads;
-  const peak = computeRoof(roofs, r.backend, r.params, t);
+  const backend = roofBackend(r);
+  const t = backend === 'js' ? 1 : threads;
+  const peak = computeRoof(roofs, backend, r.params, t);
   if (peak === undefined || !(peak > 0)) return undefined;
   const bw = atThreads(roofs.memory.filter((m) => m.kind === 'stream-triad'), t, roofs.threads.all, (m) => m.gbps);
   const memRoof = bw === undefined ? Infinity : r.ai * bw;
   const attainable = Math.min(peak, memRoof);
+  // Winograd reports conventional ("effective") FLOPs; the hardware did macReduction× fewer.
+  const reduction = r.metrics?.effectiveFlops === true && typeof r.metrics.macReduction === 'number' ? r.metrics.macReduction : 1;
+  const performed = r.gflops / reduction;
   return {
     peakGflops: peak,
     attainableGflops: attainable,
-    pctOfPeak: (100 * r.gflops) / attainable,
+    pctOfPeak: (100 * performed) / attainable,
     bound: memRoof < peak ? 'memory' : 'compute',
-    aboveRoof: r.gflops > attainable * ABOVE_ROOF_SLACK,
+    aboveRoof: performed > attainable * ABOVE_ROOF_SLACK,
   };
 }
 

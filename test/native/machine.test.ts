@@ -126,6 +126,20 @@ describe('roof positions', () => {
     expect(roofPosition(ok('x/y', 'webgpu', 5, 100), roofs, 1)).toBeUndefined();
   });
 
+  it('composed rows take their GEMM engine\'s roof; Winograd is judged on the multiplies it did', () => {
+    // A worker pool running the native kernel per thread: native roof, not V8's.
+    expect(roofPosition(ok('gemm/workers-native', 'workers', 150, 300, {base: 'gemm/native'}), roofs, 2)!.peakGflops).toBe(190);
+    expect(roofPosition(ok('gemm/workers', 'workers', 6, 300, {base: 'gemm/blocked'}), roofs, 2)!.peakGflops).toBe(7);
+    // A JS-labelled Winograd whose GEMMs ran on gemm/native, reporting 2.25x "effective" FLOPs.
+    const wino = {...ok('conv2d/winograd-f2x3', 'js', 180, 300), metrics: {gemm: 'gemm/native', effectiveFlops: true, macReduction: 2.25}};
+    const pos = roofPosition(wino, roofs, 1)!;
+    expect(pos.peakGflops).toBe(100);
+    expect(pos.pctOfPeak).toBeCloseTo(80, 10);
+    expect(pos.aboveRoof).toBe(false);
+    // The same speed claimed as performed FLOPs would be a measurement error.
+    expect(roofPosition({...wino, metrics: {gemm: 'gemm/native'}}, roofs, 1)!.aboveRoof).toBe(true);
+  });
+
   it("table: a '% peak' column only when roofs are known, and ABOVE ROOF called out", () => {
     const base = {schemaVersion: 1, tool: 'dlbench', createdAt: '', interrupted: false, config: {seed: 1, threads: 1, timeBudgetMs: 1, minSamples: 1, warmupMs: 0}} as const;
     const ctx = {cpu: {model: '', cores: 2, speedMHz: 0, arch: 'x64', caches: {}}, memory: {totalBytes: 0}, os: {platform: '', release: '', type: ''}, runtime: {node: '', v8: ''}, dlbench: {version: ''}, packages: {}, hostname: ''};
