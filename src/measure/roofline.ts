@@ -46,6 +46,7 @@ function roofBackend(r: OkCase): string {
 }
 
 export function roofPosition(r: OkCase, roofs: Roofs, threads: number): RoofPosition | undefined {
+  if (!(r.flops > 0)) return undefined; // a pure data move (transpose) has no FLOP roof
   const backend = roofBackend(r);
   const t = backend === 'js' ? 1 : threads;
   const peak = computeRoof(roofs, backend, r.params, t);

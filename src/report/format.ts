@@ -17,5 +17,6 @@ export function fmtNum(x: number, digits = 3): string {
 }
 
 export function fmtPct(x: number): string {
+  if (!Number.isFinite(x)) return '—';
   return `${x.toFixed(x < 10 ? 1 : 0)}%`;
 }

@@ -124,6 +124,7 @@ describe('roof positions', () => {
     expect(pos.peakGflops).toBe(4);
     expect(pos.aboveRoof).toBe(true);
     expect(roofPosition(ok('x/y', 'webgpu', 5, 100), roofs, 1)).toBeUndefined();
+    expect(roofPosition({...ok('layer/js', 'js', 0, 0), flops: 0}, roofs, 1)).toBeUndefined(); // a transpose moves data only
   });
 
   it('composed rows take their GEMM engine\'s roof; Winograd is judged on the multiplies it did', () => {

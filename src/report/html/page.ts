@@ -64,7 +64,7 @@ function resultRow(r: CaseResult, source: string | undefined): Cell[] {
     return [...lead, {text: where, sort: r.layer ? r.layer.index : (finite(r.flops) ?? 0)}, {text: r.variant}, {text: r.backend},
       {text: fmtMs(r.stats.medianMs), sort: r.stats.medianMs}, {text: fmtPct(finite(r.stats.rmePct) ?? NaN) + (r.highSpread ? ' !' : ''), sort: finite(r.stats.rmePct)},
       {text: String(r.stats.samples), sort: r.stats.samples}, {text: fmtNum(finite(r.gflops) ?? NaN), sort: finite(r.gflops)},
-      {text: fmtNum(finite(r.ai) ?? NaN), sort: finite(r.ai)}, {text: r.roof ? fmtPct(r.roof.pctOfPeak) + above : '—', sort: r.roof?.pctOfPeak ?? -1, cls: above ? 'bad' : ''},
+      {text: fmtNum(finite(r.ai) ?? NaN), sort: finite(r.ai)}, {text: r.roof ? fmtPct(finite(r.roof.pctOfPeak) ?? NaN) + above : '—', sort: r.roof?.pctOfPeak ?? -1, cls: above ? 'bad' : ''},
       {text: `pass ${(finite(r.check.error) ?? 0).toExponential(1)}`, cls: 'ok'}];
   }
   const why = r.state === 'skipped' ? `skipped: ${r.reason}` : r.state === 'errored' ? `error (${r.phase}): ${r.error}` : `check failed: ${r.check.detail ?? ''}`;
