@@ -2,21 +2,55 @@
  * Loops: ic (MC rows of A, packed per KC into MR-row slivers, L3) → pc (KC) → jc (NC columns
  * of B, packed into NR-column slivers, L2) → ir (one A sliver, L1) → jr (B slivers stream
  * from L2) → micro-kernel. Edge tiles run the same kernel into a scratch tile.
- * Threads take disjoint bands of C: column bands share one packed A block (two barriers per
+ * Threads take disjoint bands of C: column bands share one packed A block (two spin barriers per
  * A block), row bands (narrow N) pack their own A and B. */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 #include "dlb.h"
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+/* Rows [0, h) of a row-major A sliver (row stride rsa), k steps [0, kc), into dst[p*mr + i].
+ * With SSE and whole groups of 4 rows, 4×4 blocks are transposed in registers so every store
+ * is a 16-byte vector: the scalar scatter (one 4-byte store per element, stride MR) made
+ * packing A ~5% of a 1024³ multiply. */
+static long pack_a_rows_sse(const float *a, long rsa, long h, long kc, int mr, float *dst) {
+#if defined(__SSE__)
+  if (h != mr || mr % 4) return 0;
+  long p = 0;
+  for (; p + 4 <= kc; p += 4)
+    for (long i = 0; i < mr; i += 4) {
+      const float *s = a + i * rsa + p;
+      __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + rsa), r2 = _mm_loadu_ps(s + 2 * rsa), r3 = _mm_loadu_ps(s + 3 * rsa);
+      _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+      float *d = dst + p * mr + i;
+      _mm_storeu_ps(d, r0);
+      _mm_storeu_ps(d + mr, r1);
+      _mm_storeu_ps(d + 2 * mr, r2);
+      _mm_storeu_ps(d + 3 * mr, r3);
+    }
+  return p;
+#else
+  (void)a, (void)rsa, (void)h, (void)kc, (void)mr, (void)dst;
+  return 0;
+#endif
+}
 
 static void pack_a(const dlb_gemm_args *g, long i0, long mc, long p0, long kc, int mr, float *ap) {
   for (long ir = 0; ir < mc; ir += mr) {
     const long h = mc - ir < mr ? mc - ir : mr;
     float *dst = ap + ir * kc;
     if (g->csa == 1) {
-      /* Rows of A are contiguous along k: read each row once, write with stride MR. */
+      /* Rows of A are contiguous along k: vector transposes, then the tail (or a short
+       * sliver) element by element, each row read once and written with stride MR. */
+      const float *src0 = g->a + (i0 + ir) * g->rsa + p0;
+      const long done = pack_a_rows_sse(src0, g->rsa, h, kc, mr, dst);
       for (long i = 0; i < h; i++) {
-        const float *src = g->a + (i0 + ir + i) * g->rsa + p0;
-        for (long p = 0; p < kc; p++) dst[p * mr + i] = src[p];
+        const float *src = src0 + i * g->rsa;
+        for (long p = done; p < kc; p++) dst[p * mr + i] = src[p];
       }
     } else if (g->rsa == 1) {
       /* Transposed A: a k step is contiguous across rows, a straight copy. */
@@ -59,17 +93,52 @@ static void pack_b(const dlb_gemm_args *g, long p0, long kc, long j0, long nc, i
 
 static long round_up(long x, long q) { return (x + q - 1) / q * q; }
 
+/* Rows per ic block for m rows: MC is a target, not a cap. The blocks are equal (whole MR
+ * slivers), and their count is m/MC rounded to nearest: 4096 rows with MC 4080 make one block
+ * rather than 4080 + 16, whose tail would repack all of B for a single sliver pair. A block
+ * never exceeds ic_cap(m') rows for any m' ≤ m (at most 1.5·MC, still well inside L3). */
+static long ic_block(long m, long MC, long mr) {
+  long nb = (m + MC / 2) / MC;
+  if (nb < 1) nb = 1;
+  return round_up((m + nb - 1) / nb, mr);
+}
+static long ic_cap(long m, long MC, long mr) { return round_up(m < MC + MC / 2 ? m : MC + MC / 2, mr); }
+
+/* A spinning barrier for column bands. pthread_barrier_wait sleeps in the kernel, and the
+ * scheduler may wake the sleeper on its waker's core (wake-affine): at 1024³ on two threads
+ * the halves then ran one after the other on one core in half of the calls. Spinning keeps
+ * each thread on its core; after a while it yields, so more threads than cores still progress. */
+typedef struct {
+  atomic_int count, gen;
+  int n;
+} spin_barrier;
+
+static void spin_barrier_wait(spin_barrier *b) {
+  const int gen = atomic_load(&b->gen);
+  if (atomic_fetch_add(&b->count, 1) == b->n - 1) {
+    atomic_store(&b->count, 0);
+    atomic_fetch_add(&b->gen, 1);
+    return;
+  }
+  for (long spins = 0; atomic_load(&b->gen) == gen; spins++) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (spins > 1000) sched_yield(); /* ~20 µs of pause */
+  }
+}
+
 /* A band's context: its packing buffers, and for column bands the A block all threads share. */
 typedef struct {
   float *ap, *bp;
   int t, nt;               /* this thread among the threads sharing ap (nt 1: private ap) */
-  pthread_barrier_t *sync; /* NULL when ap is private */
+  spin_barrier *sync;     /* NULL when ap is private */
 } band_ctx;
 
 /* One thread's share: C[m0:m1, n0:n1]. */
 static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0, long m1, long n0, long n1, const band_ctx *bc) {
   const int mr = kd->mr, nr = kd->nr;
-  const long MC = kd->mc, KC = kd->kc, NC = kd->nc;
+  const long MC = ic_block(m1 - m0, kd->mc, mr), KC = kd->kc, NC = kd->nc;
   float *ap = bc->ap, *bp = bc->bp;
   float edge[32 * 32] __attribute__((aligned(64)));
   for (long ic = m0; ic < m1; ic += MC) {
@@ -82,7 +151,7 @@ static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0
         const long slivers = (mc + mr - 1) / mr;
         const long s0 = slivers * bc->t / bc->nt * mr, s1 = slivers * (bc->t + 1) / bc->nt * mr;
         if (s1 > s0) pack_a(g, ic + s0, (s1 < mc ? s1 : mc) - s0, pc, kc, mr, ap + s0 * kc);
-        pthread_barrier_wait(bc->sync);
+        spin_barrier_wait(bc->sync);
       } else {
         pack_a(g, ic, mc, pc, kc, mr, ap);
       }
@@ -109,7 +178,7 @@ static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0
           }
         }
       }
-      if (bc->sync) pthread_barrier_wait(bc->sync); /* everyone done with A before it is repacked */
+      if (bc->sync) spin_barrier_wait(bc->sync); /* everyone done with A before it is repacked */
     }
   }
 }
@@ -121,7 +190,7 @@ typedef struct {
   float *ap_shared;
   float *bp[256];
   float *ap[256];
-  pthread_barrier_t sync;
+  spin_barrier sync;
 } band_job;
 
 static void band_task(void *ctx, int t, int nt) {
@@ -159,7 +228,7 @@ int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
   const long kcap = g->k < kd->kc ? g->k : kd->kc;
   const long mband = by_columns ? g->m : round_up((g->m + nt - 1) / nt, kd->mr) + kd->mr;
   const long nband = by_columns ? round_up((g->n + nt - 1) / nt, kd->nr) + kd->nr : g->n;
-  const size_t a_floats = (size_t)round_up(mband < kd->mc ? mband : kd->mc, kd->mr) * kcap;
+  const size_t a_floats = (size_t)ic_cap(mband, kd->mc, kd->mr) * kcap;
   const size_t b_floats = (size_t)round_up(nband < kd->nc ? nband : kd->nc, kd->nr) * kcap;
   if (nt == 1) {
     /* On the caller's thread with its own buffers, no lock: concurrent one-thread calls from
@@ -185,9 +254,10 @@ int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
   if (rc == 0) {
     /* The pool may grant fewer threads than asked; the barrier must count the real number. */
     const int launched = dlb_parallel_size(nt);
-    if (job.by_columns && launched > 1) pthread_barrier_init(&job.sync, NULL, (unsigned)launched);
+    atomic_store(&job.sync.count, 0);
+    atomic_store(&job.sync.gen, 0);
+    job.sync.n = launched;
     dlb_parallel(launched, band_task, &job);
-    if (job.by_columns && launched > 1) pthread_barrier_destroy(&job.sync);
   }
   dlb_pool_unlock();
   return rc;

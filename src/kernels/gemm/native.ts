@@ -8,15 +8,16 @@ import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
 /**
  * Shapes where the native kernels' tiles and blocks break: MR±1 / NR±1 for each micro-kernel
- * (AVX-512 12×32, AVX2 6×16, scalar 4×4), KC±1 (384, 512, 256), NC±1 (256) and MC+1 (AVX2's
- * 1536). test/native.test.ts checks these numbers against the addon's own kernel table.
+ * (AVX-512 12×32, AVX2 6×16, scalar 4×4), KC±1 (384, 512, 256), NC+1 (AVX-512's 512, the others'
+ * 256), MC+1 (AVX2's 3072: one stretched ic block) and beyond 1.5·MC (two balanced ic blocks on
+ * every ISA). test/native.test.ts checks these numbers against the addon's own kernel table.
  */
-export const NATIVE_TILES = {avx512: {mr: 12, nr: 32, kc: 384}, avx2: {mr: 6, nr: 16, kc: 512}, scalar: {mr: 4, nr: 4, kc: 256}, nc: 256, mcAvx2: 3072};
+export const NATIVE_TILES = {avx512: {mr: 12, nr: 32, kc: 384}, avx2: {mr: 6, nr: 16, kc: 512}, scalar: {mr: 4, nr: 4, kc: 256}, nc: 512, mcAvx2: 3072};
 export const nativeEdgeShapes: GemmShape[] = [
   {m: 11, n: 31, k: 383}, {m: 13, n: 33, k: 385}, {m: 12, n: 32, k: 384},
   {m: 5, n: 15, k: 511}, {m: 7, n: 17, k: 513}, {m: 6, n: 16, k: 512},
   {m: 3, n: 5, k: 255}, {m: 5, n: 3, k: 257},
-  {m: 25, n: 257, k: 9}, {m: 3073, n: 19, k: 5},
+  {m: 25, n: 257, k: 9}, {m: 25, n: 513, k: 9}, {m: 3073, n: 19, k: 5}, {m: 6200, n: 19, k: 5},
 ];
 
 interface State {
