@@ -2,6 +2,7 @@
  * exports cblas_sgemm) found with dlopen at run time, so the addon never links against it and
  * builds and loads without it. Thread count via openblas_set_num_threads or BLIS's equivalent. */
 #include <dlfcn.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "dlb.h"
@@ -30,6 +31,10 @@ const char *dlb_blas_load(void) {
   tried = 1;
   snprintf(reason, sizeof reason, "no CBLAS library found (tried libopenblas.so.0, libblis.so.4, libblas.so.3…); "
            "install one, e.g. apt-get install libopenblas0");
+  /* OpenBLAS's idle threads spin for a while after each call; the next parallel variant timed
+     (ours) then finds a core busy and runs at one core's speed (0.5x at 1024 on 2 threads).
+     Let them sleep at once, unless the user chose otherwise; read by OpenBLAS at load. */
+  setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);
   for (int i = 0; candidates[i]; i++) {
     void *h = dlopen(candidates[i], RTLD_NOW | RTLD_LOCAL);
     if (!h) continue;
