@@ -31,7 +31,8 @@ export function computeRoof(roofs: Roofs, backend: string, params: Record<string
   if (backend === 'workers') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), threads, roofs.threads.all, (c) => c.gflops);
   if (backend === 'native') {
     const isa = (typeof params.isa === 'string' ? params.isa : roofs.native.ok ? roofs.native.bestIsa : undefined) as Isa | undefined;
-    return atThreads(roofs.compute.filter((c) => c.isa === isa && c.dtype === 'f32'), threads, roofs.threads.all, (c) => c.gflops);
+    const dtype = params.precision === 'f64' ? 'f64' : 'f32';
+    return atThreads(roofs.compute.filter((c) => c.isa === isa && c.dtype === dtype), threads, roofs.threads.all, (c) => c.gflops);
   }
   return undefined; // webgpu: no GPU roof measured yet
 }

@@ -89,6 +89,7 @@ const roofs: Roofs = {
     {isa: 'js', dtype: 'f64', threads: 1, gflops: 4}, {isa: 'js', dtype: 'f64', threads: 2, gflops: 7},
     {isa: 'avx512', dtype: 'f32', threads: 1, gflops: 100}, {isa: 'avx512', dtype: 'f32', threads: 2, gflops: 190},
     {isa: 'avx2', dtype: 'f32', threads: 1, gflops: 90},
+    {isa: 'avx512', dtype: 'f64', threads: 1, gflops: 50},
   ],
   memory: [{kind: 'stream-triad', threads: 1, arrayBytes: 1 << 27, gbps: 20}, {kind: 'stream-triad', threads: 2, arrayBytes: 1 << 27, gbps: 30}],
   caches: [],
@@ -125,6 +126,8 @@ describe('roof positions', () => {
     expect(pos.aboveRoof).toBe(true);
     expect(roofPosition(ok('x/y', 'webgpu', 5, 100), roofs, 1)).toBeUndefined();
     expect(roofPosition({...ok('layer/js', 'js', 0, 0), flops: 0}, roofs, 1)).toBeUndefined(); // a transpose moves data only
+    // float64 work on the addon (the full SVD) is bounded by the float64 FMA peak.
+    expect(roofPosition(ok('svd/full', 'native', 20, 300, {precision: 'f64'}), roofs, 1)!.peakGflops).toBe(50);
   });
 
   it('composed rows take their GEMM engine\'s roof; Winograd is judged on the multiplies it did', () => {

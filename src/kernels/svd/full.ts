@@ -19,7 +19,8 @@ interface State {
 export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
   id: 'svd/full',
   op: 'svd',
-  backend: 'js',
+  // Where the O(n³) arithmetic runs: the addon's float64 kernels when they loaded.
+  backend: defaultSvdKernels().name.startsWith('native') ? 'native' : 'js',
   summary: 'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; hot loops on the addon\'s f64 kernels when built',
   params: {algorithm: 'golub-kahan-reinsch', precision: 'f64', kernels: defaultSvdKernels().name},
   spec: specWithFlops(fullFlops),
