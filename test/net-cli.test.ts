@@ -8,7 +8,7 @@ import {engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
 const FAST = fastestEngine({threads: 1}).id.replace('gemm/', '');
 const IM2COL = [...engineNames()].reverse().map((e) => `conv2d/im2col-${e}`);
 import type {Report} from '../src/report/schema.js';
-import {runCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 import {gpuOk} from './helpers/webgpu.js';
 import {loadNative} from '../src/native/loader.js';
 
@@ -112,5 +112,21 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
       expect(r.code, size).toBe(2);
       expect(r.stderr).toMatch(/--size/);
     }
+  });
+});
+
+describe('dlbench net, interrupted', () => {
+  it('Ctrl-C saves the finished layers and exits 130', async () => {
+    const out = path.join(tmp(), 'int.json');
+    const {child, done} = startCli(['net', 'vgg16', '--batch', '1,2', '--out', out]);
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: \d+ finished layer\(s\) saved/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.interrupted).toBe(true);
+    expect(report.results.length).toBeGreaterThan(0);
+    expect(report.results.length).toBeLessThan(2 * 40); // VGG-16 has 40 layer rows per batch
   });
 });

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import path from 'node:path';
 import {BaseCommand} from '../cli/base.js';
+import {Interrupt} from '../cli/interrupt.js';
 import {Progress} from '../cli/progress.js';
 import {UsageError} from '../core/errors.js';
 import {parsePositiveInt} from '../core/sizes.js';
@@ -79,16 +80,10 @@ export default class Net extends BaseCommand {
     const report = emptyReport({cases: [], forced: new Set()}, {seed: flags.seed, threads, timing});
     report.config.net = {name: net.name, batches, conv: choice.conv, gemm: choice.gemm.id, best: Boolean(flags.best)};
     const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
-    const controller = new AbortController();
-    const onSigint = (): void => {
-      if (controller.signal.aborted) {
-        report.interrupted = true;
-        save();
-        process.exit(130);
-      }
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = new Interrupt(() => {
+      report.interrupted = true;
+      save();
+    });
     const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
     const sweep: BatchRow[] = [];
     const perBatch: CaseResult[][] = [];
@@ -101,32 +96,33 @@ export default class Net extends BaseCommand {
     const gpu = choice.conv === 'webgpu';
     if (gpu) await conv2dWebgpu.init?.();
     try {
-      for (const [bi, batch] of batches.entries()) {
-        if (controller.signal.aborted) break;
-        let y: Float32Array | undefined;
-        const rows = await profileNet(net, batch, {
-          seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: controller.signal, weightCache, lowrank,
-          onStart: (li, label) => progress.update(bi * net.layers.length + li, batches.length * net.layers.length, label),
-          onNetOutput: (out) => {
-            y = out;
-          },
-        });
-        if (lowrank && y) {
-          // The same seeded input through the dense weights (untimed): how far the compression moved the output.
-          progress.update((bi + 1) * net.layers.length - 1, batches.length * net.layers.length, `${net.name} b${batch} dense forward`);
-          const y0 = await forwardNet(net, batch, choice, flags.seed, caps);
-          outputs.push({...outputChange(y, y0, y0.length / batch), batch});
+      await interrupt.guard(async () => {
+        for (const [bi, batch] of batches.entries()) {
+          if (interrupt.aborted) break;
+          let y: Float32Array | undefined;
+          const rows = await profileNet(net, batch, {
+            seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: interrupt.signal, weightCache, lowrank,
+            onStart: (li, label) => progress.update(bi * net.layers.length + li, batches.length * net.layers.length, label),
+            onNetOutput: (out) => {
+              y = out;
+            },
+          });
+          if (lowrank && y) {
+            // The same seeded input through the dense weights (untimed): how far the compression moved the output.
+            progress.update((bi + 1) * net.layers.length - 1, batches.length * net.layers.length, `${net.name} b${batch} dense forward`);
+            const y0 = await forwardNet(net, batch, choice, flags.seed, caps);
+            outputs.push({...outputChange(y, y0, y0.length / batch), batch});
+          }
+          report.results.push(...rows);
+          perBatch.push(rows);
+          sweep.push({batch, totals: netTotals(rows)});
         }
-        report.results.push(...rows);
-        perBatch.push(rows);
-        sweep.push({batch, totals: netTotals(rows)});
-      }
+      });
     } finally {
-      process.off('SIGINT', onSigint);
       progress.clear();
       if (gpu) releaseWebGpu();
     }
-    report.interrupted = controller.signal.aborted;
+    report.interrupted = interrupt.aborted;
     if (lowrank && lowrankValue !== undefined) {
       const before = [...lowrank.values()].reduce((a, c) => a + c.paramsBefore, 0);
       const after = [...lowrank.values()].reduce((a, c) => a + c.paramsAfter, 0);

@@ -24,6 +24,16 @@ export interface CaseOptions {
   onOutput?: (out: unknown) => void;
 }
 
+/**
+ * Lets pending signal handlers run, then says whether the run was asked to stop. Sync kernels
+ * and already-resolved awaits never reach the event loop, where a Ctrl-C handler runs: every
+ * loop over cases or layers calls this between items, so Ctrl-C is seen there.
+ */
+export async function stopRequested(signal?: AbortSignal): Promise<boolean> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return signal?.aborted ?? false;
+}
+
 export function caseBase<P>(v: KernelVariant<P>, p: P, seed: number) {
   const flops = v.spec.flops(p);
   const bytes = v.spec.bytes(p);

@@ -2,7 +2,7 @@
 // call, check against its op's reference, timed samples), fed the checked output of the layer
 // before; rows carry `layer` info. `forwardNet` is the same walk without timing.
 import type {Caps, KernelVariant} from '../core/types.js';
-import {INPUT_DISTRIBUTION, runCase} from '../measure/runner.js';
+import {INPUT_DISTRIBUTION, runCase, stopRequested} from '../measure/runner.js';
 import type {Timer, TimingOptions} from '../measure/timer.js';
 import type {CaseResult, LayerInfo} from '../report/schema.js';
 import type {FcLowRankShape} from '../kernels/layers/fc-lowrank.js';
@@ -87,7 +87,7 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
   let x = inputImage(batch * net.input.reduce((a, b) => a * b, 1), opts.seed);
   const rows: CaseResult[] = [];
   for (const l of plans) {
-    if (opts.signal?.aborted) break;
+    if (await stopRequested(opts.signal)) break;
     const work = layerWork(l, x, weightsFor(l, opts), opts.choice, opts.caps, opts.best ?? false, opts.lowrank?.get(l.index));
     if (!work) {
       rows.push(identityRow(net, l, opts.seed));

@@ -1,7 +1,7 @@
 // Runs a plan case by case. Inputs are made once per shape and shared by its variants, so every
 // rung multiplies the same matrices. Stops between cases when the signal aborts (Ctrl-C).
 import os from 'node:os';
-import {runCase} from '../measure/runner.js';
+import {runCase, stopRequested} from '../measure/runner.js';
 import {collectContext} from '../measure/environment.js';
 import {attachRoof} from '../measure/roofline.js';
 import {withRoofsAndNative} from '../measure/roofs.js';
@@ -62,10 +62,7 @@ async function runCases(plan: Plan, opts: SuiteOptions, report: Report, total: n
     if (opts.signal?.aborted) break;
     const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
     for (const v of c.variants) {
-      // Sync kernels and resolved awaits never reach the event loop, where signal handlers
-      // run: yield once per case so Ctrl-C is seen between cases.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (opts.signal?.aborted) break;
+      if (await stopRequested(opts.signal)) break;
       opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)} ${v.id}`);
       const result = await runCase(v, c.shape, {
         seed: opts.seed,

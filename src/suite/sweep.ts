@@ -5,6 +5,7 @@ import {UsageError} from '../core/errors.js';
 import type {KernelVariant} from '../core/types.js';
 import type {Report} from '../report/schema.js';
 import {analyzeSweep, type SweepVariantInfo} from '../report/sweep.js';
+import {stopRequested} from '../measure/runner.js';
 import {measureInterleaved} from './interleave.js';
 import type {Plan} from './plan.js';
 import type {SuiteOptions} from './run-suite.js';
@@ -49,7 +50,7 @@ export async function runSweep(plan: Plan, threads: number[], opts: Omit<SuiteOp
   const total = plan.cases.length;
   const variants = new Map<string, KernelVariant>();
   for (const [index, c] of plan.cases.entries()) {
-    if (opts.signal?.aborted) break;
+    if (await stopRequested(opts.signal)) break;
     const cases = c.variants.flatMap((v) => (isParallel(v) ? threads : [maxThreads]).map((t) => ({v, threads: t})));
     for (const v of c.variants) variants.set(v.id, v);
     opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)}: ${cases.length} cases interleaved`);
