@@ -3,30 +3,12 @@ import {createRng, fillUniform} from '../src/core/rng.js';
 import {blockedEngine, findEngine} from '../src/kernels/gemm/engines.js';
 import type {GemmCall} from '../src/kernels/gemm/engine.js';
 import {gemmTolerance} from '../src/kernels/gemm/spec.js';
+import {referenceGemmCall} from './helpers/gemm-reference.js';
 
 function rand(n: number, seed: number): Float32Array {
   const x = new Float32Array(n);
   fillUniform(x, createRng(seed));
   return x;
-}
-
-/** float64 reference for a strided, possibly transposed, possibly accumulating call. */
-function reference(g: GemmCall, c0: Float32Array): Float64Array {
-  const out = Float64Array.from(c0);
-  const lda = g.lda ?? (g.transA ? g.m : g.k), ldb = g.ldb ?? (g.transB ? g.k : g.n), ldc = g.ldc ?? g.n;
-  for (let i = 0; i < g.m; i++) {
-    for (let j = 0; j < g.n; j++) {
-      let s = 0;
-      for (let p = 0; p < g.k; p++) {
-        const a = g.transA ? g.a[(g.aOffset ?? 0) + p * lda + i] : g.a[(g.aOffset ?? 0) + i * lda + p];
-        const b = g.transB ? g.b[(g.bOffset ?? 0) + j * ldb + p] : g.b[(g.bOffset ?? 0) + p * ldb + j];
-        s += a * b;
-      }
-      const at = (g.cOffset ?? 0) + i * ldc + j;
-      out[at] = (g.beta ? c0[at] : 0) + s;
-    }
-  }
-  return out;
 }
 
 describe('GEMM engine calls (strides, transposes, accumulate)', () => {
@@ -51,7 +33,7 @@ describe('GEMM engine calls (strides, transposes, accumulate)', () => {
         c: rand((shape.cOffset ?? 0) + shape.m * ldc, 3),
       };
       const c0 = Float32Array.from(g.c);
-      const want = reference(g, c0);
+      const want = referenceGemmCall(g, c0);
       const exec = blockedEngine.create({threads: 1});
       exec.gemm(g);
       const tol = gemmTolerance(shape.k) * shape.k + 1e-6;

@@ -2,7 +2,8 @@
 // (2 for bad input, with one line naming the flag; 1 for failures found while running).
 import {Command, Errors, Flags} from '@oclif/core';
 import {UsageError} from '../core/errors.js';
-import {defaultThreads} from '../suite/run-suite.js';
+import type {Report} from '../report/schema.js';
+import {defaultThreads, failedCount} from '../suite/run-suite.js';
 import {configureWebGpu, GPU_BACKENDS} from '../webgpu/device.js';
 
 export abstract class BaseCommand extends Command {
@@ -32,6 +33,25 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) this.logJson({error: {message, exitCode: 2}});
     else process.stderr.write(`Error: ${message}\n`);
     return this.exit(2);
+  }
+
+  /**
+   * The exit status of a measuring command: 130 when interrupted (the finished items were
+   * saved to `out`), 1 when any item failed its check or threw. Returns whether it set one.
+   */
+  protected setExitStatus(report: Report, out: string, unit = 'case'): boolean {
+    if (report.interrupted) {
+      this.logToStderr(`interrupted: ${report.results.length} finished ${unit}(s) saved to ${out}`);
+      process.exitCode = 130;
+      return true;
+    }
+    const failed = failedCount(report);
+    if (failed > 0) {
+      this.logToStderr(`${failed} ${unit}(s) failed their check or errored`);
+      process.exitCode = 1;
+      return true;
+    }
+    return false;
   }
 
   /** Progress and tables go to a person only: never with --json, never into a pipe. */

@@ -138,14 +138,7 @@ export default class Net extends BaseCommand {
       if (lowrank && report.config.net.lowrank) this.log(renderLowRank(report.results, report.config.net.lowrank, {color}));
       this.log(`results: ${out}`);
     }
-    const failed = report.results.filter((r) => r.state === 'check-failed' || r.state === 'errored').length;
-    if (report.interrupted) {
-      this.logToStderr(`interrupted: ${report.results.length} finished layer(s) saved to ${out}`);
-      process.exitCode = 130;
-    } else if (failed) {
-      this.logToStderr(`${failed} layer(s) failed their check or errored`);
-      process.exitCode = 1;
-    }
+    this.setExitStatus(report, out, 'layer');
     return report;
   }
 }

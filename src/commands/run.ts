@@ -9,7 +9,7 @@ import {renderTables} from '../report/table.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
 import type {Report} from '../report/schema.js';
 import {buildPlan, DEFAULT_PRESET, presetNames} from '../suite/plan.js';
-import {DEFAULT_TIMING, emptyReport, failedCount, runSuite} from '../suite/run-suite.js';
+import {DEFAULT_TIMING, emptyReport, runSuite} from '../suite/run-suite.js';
 import {poolRepetition} from '../suite/repetitions.js';
 
 export default class Run extends BaseCommand {
@@ -74,13 +74,7 @@ export default class Run extends BaseCommand {
     const comparison = baseline && !report.interrupted ? compareFiles(baseline, {file: out, report}, baseline.opts) : undefined;
     await writeExports(report, exports, out, comparison);
     if (comparison && !this.jsonEnabled()) this.log(renderComparisonTable(comparison, {color: Boolean(process.stdout.isTTY)}));
-    if (report.interrupted) {
-      this.logToStderr(`interrupted: ${report.results.length} finished case(s) saved to ${out}`);
-      process.exitCode = 130;
-    } else if (failedCount(report) > 0) {
-      this.logToStderr(`${failedCount(report)} case(s) failed their check or errored`);
-      process.exitCode = 1;
-    } else if (comparison?.failed && flags['fail-on-regression']) {
+    if (!this.setExitStatus(report, out) && comparison?.failed && flags['fail-on-regression']) {
       this.logToStderr(`regression against ${baseline!.file}: see the comparison above`);
       process.exitCode = 1;
     }

@@ -18,7 +18,7 @@ import {tinybenchTimer} from '../measure/timer.js';
 import type {Report} from '../report/schema.js';
 import {assertWritable, writeFileAtomic} from '../report/write.js';
 import {assertFits} from '../suite/plan.js';
-import {DEFAULT_TIMING, emptyReport, failedCount} from '../suite/run-suite.js';
+import {DEFAULT_TIMING, emptyReport} from '../suite/run-suite.js';
 
 export interface LowRankGemmResult {
   shape: string;
@@ -104,10 +104,7 @@ export default class Svd extends BaseCommand {
     }
     writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
     say(`results: ${out}`);
-    if (failedCount(report) > 0) {
-      this.logToStderr(`${failedCount(report)} case(s) failed their check or errored`);
-      process.exitCode = 1;
-    }
+    this.setExitStatus(report, out);
     return {report, lowRankGemm: studies};
   }
 }

@@ -7,7 +7,7 @@ import type {Report} from '../report/schema.js';
 import {renderSweep, threadsOf} from '../report/sweep.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
 import {buildPlan} from '../suite/plan.js';
-import {DEFAULT_TIMING, defaultThreads, emptyReport, failedCount} from '../suite/run-suite.js';
+import {DEFAULT_TIMING, defaultThreads, emptyReport} from '../suite/run-suite.js';
 import {isParallel, parseThreadList, runSweep, THREADS_SYNTAX} from '../suite/sweep.js';
 
 export default class Sweep extends BaseCommand {
@@ -70,13 +70,7 @@ export default class Sweep extends BaseCommand {
       for (const [key, sizes] of skipped) this.log(`skipped ${key} (${sizes.length === 1 ? sizes[0] : `${sizes.length} sizes`})`);
       this.log(`results: ${out}`);
     }
-    if (report.interrupted) {
-      this.logToStderr(`interrupted: ${report.results.length} finished case(s) saved to ${out}`);
-      process.exitCode = 130;
-    } else if (failedCount(report) > 0) {
-      this.logToStderr(`${failedCount(report)} case(s) failed their check or errored`);
-      process.exitCode = 1;
-    }
+    this.setExitStatus(report, out);
     return report;
   }
 }

@@ -12,6 +12,7 @@ import {makeNative, NATIVE_TILES} from '../../src/kernels/gemm/native.js';
 import {openblas} from '../../src/kernels/gemm/openblas.js';
 import {gemmTolerance} from '../../src/kernels/gemm/spec.js';
 import {kernelFor, loadNative, type Isa} from '../../src/native/loader.js';
+import {referenceGemmCall} from '../helpers/gemm-reference.js';
 
 const cpuFlags = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'))?.split(/\s+/) ?? [];
 const hasIsa: Record<Isa, boolean> = {avx512: cpuFlags.includes('avx512f'), avx2: cpuFlags.includes('avx2') && cpuFlags.includes('fma'), scalar: true};
@@ -78,25 +79,6 @@ describe('gemm/openblas', () => {
   });
 });
 
-/** float64 reference for a strided, possibly transposed, possibly accumulating call. */
-function reference(g: GemmCall, c0: Float32Array): Float64Array {
-  const out = Float64Array.from(c0);
-  const lda = g.lda ?? (g.transA ? g.m : g.k), ldb = g.ldb ?? (g.transB ? g.k : g.n), ldc = g.ldc ?? g.n;
-  for (let i = 0; i < g.m; i++) {
-    for (let j = 0; j < g.n; j++) {
-      let s = 0;
-      for (let p = 0; p < g.k; p++) {
-        const a = g.transA ? g.a[(g.aOffset ?? 0) + p * lda + i] : g.a[(g.aOffset ?? 0) + i * lda + p];
-        const b = g.transB ? g.b[(g.bOffset ?? 0) + j * ldb + p] : g.b[(g.bOffset ?? 0) + p * ldb + j];
-        s += a * b;
-      }
-      const at = (g.cOffset ?? 0) + i * ldc + j;
-      out[at] = (g.beta ? c0[at] : 0) + s;
-    }
-  }
-  return out;
-}
-
 type Shape = Partial<GemmCall> & {m: number; n: number; k: number};
 const engineCases: [string, Shape][] = [
   ['plain', {m: 5, n: 7, k: 3}],
@@ -122,7 +104,7 @@ function runEngineCase(engine: GemmEngine, shape: Shape, threads: number): void 
     c: rand((shape.cOffset ?? 0) + shape.m * ldc + 5, 3),
   };
   const c0 = Float32Array.from(g.c);
-  const want = reference(g, c0);
+  const want = referenceGemmCall(g, c0);
   const exec = engine.create({threads});
   void exec.gemm(g);
   const tol = gemmTolerance(shape.k) * Math.max(shape.k, 1) + 1e-6;
