@@ -28,7 +28,9 @@
     },
     {
       "target_name": "dlbench_native",
-      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "roofs/bandwidth.c"],
+      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "layers.c", "roofs/bandwidth.c"],
+      # sqrtf without errno so the LRN loop vectorizes (no caller reads errno).
+      "cflags": ["-fno-math-errno"],
       "dependencies": ["dlb_avx512", "dlb_avx2", "dlb_scalar"],
       "libraries": ["-ldl", "-lpthread"],
       # Never unmapped: Node dlcloses an addon when the last worker_thread that loaded it ends,

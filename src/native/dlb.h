@@ -100,4 +100,12 @@ const dlb_dsvd_kernels *dlb_dsvd_for(int isa);
  * combine; rows×cols views with row strides, split into row bands over `threads`. */
 void dlb_strassen_add(int threads, long rows, long cols, const float *x, long ldx, const float *y, long ldy, float sign, float *z, long ldz);
 void dlb_strassen_combine(int threads, long rows, long cols, const float *p1, long ldp1, float *c11, float *c12, float *c21, float *c22, long ldc);
+
+/* Memory-bound network layers (layers.c); layout 0 = NCHW, 1 = NHWC; split over `threads` when large. */
+void dlb_relu(int threads, long len, const float *x, float *out);
+void dlb_bias(int threads, int layout, long n, long c, long h, long w, const float *x, const float *bias, float *out);
+void dlb_maxpool(int threads, int layout, long n, long c, long h, long w, long size, long stride, const float *x, float *out);
+void dlb_lrn(int threads, int layout, long n, long c, long h, long w, long size, float alpha, float beta, float k,
+             const float *x, float *out);
+void dlb_softmax(long n, long d, const float *x, float *out);
 #endif

@@ -62,6 +62,13 @@ export interface NativeAddon {
   /** Strassen–Winograd's fused output pass: C12 = P1+C12+C22+C11, C21 = P1+C12+C21, C22 = that + C22 (old values). */
   strassenCombine(threads: number, rows: number, cols: number, p1: Float32Array, p1Off: number, ldp1: number,
     c: Float32Array, c11Off: number, c12Off: number, c21Off: number, c22Off: number, ldc: number): void;
+  /** Memory-bound network layers (layers.c); layout 0 = NCHW, 1 = NHWC; threads used only for large tensors. */
+  relu(threads: number, x: Float32Array, out: Float32Array): void;
+  biasAdd(threads: number, layout: number, n: number, c: number, h: number, w: number, x: Float32Array, bias: Float32Array, out: Float32Array): void;
+  maxPool(threads: number, layout: number, n: number, c: number, h: number, w: number, size: number, stride: number, x: Float32Array, out: Float32Array): void;
+  lrn(threads: number, layout: number, n: number, c: number, h: number, w: number, size: number, alpha: number, beta: number, k: number,
+    x: Float32Array, out: Float32Array): void;
+  softmax(n: number, d: number, x: Float32Array, out: Float32Array): void;
 }
 
 export type NativeLoad = {ok: true; addon: NativeAddon; path: string} | {ok: false; reason: string};

@@ -14,6 +14,8 @@ import {engineNames, fastestEngine, findEngine, gemmEngines} from '../kernels/ge
 import {makeFc} from '../kernels/layers/fc.js';
 import {makeFcLowRank} from '../kernels/layers/fc-lowrank.js';
 import {layerJs} from '../kernels/layers/js.js';
+import {layerNative} from '../kernels/layers/native.js';
+import type {LayerShape} from '../kernels/layers/spec.js';
 
 export const CONV_CHOICES = ['direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3', 'webgpu'];
 
@@ -68,7 +70,11 @@ export function convVariant(choice: KernelChoice, p: ConvShape, caps: Caps): {va
 
 export const fcVariant = (engine: GemmEngine): KernelVariant => cached(`fc:${engine.id}`, () => makeFc(engine));
 export const fcLowRankVariant = (engine: GemmEngine): KernelVariant => cached(`fc-lowrank:${engine.id}`, () => makeFcLowRank(engine));
-export const otherVariant = (): KernelVariant => layerJs;
+/** The memory-bound layers: native when the addon is built and has the kind, else plain JS. */
+export function otherVariant(p: LayerShape, caps: Caps): KernelVariant {
+  const ok = layerNative.available(caps).ok && (layerNative.supports?.(p).ok ?? true);
+  return ok ? layerNative : layerJs;
+}
 
 /** Every conv variant worth timing on this layer (`--best`): direct only when it takes under a second or so. */
 export function convCandidates(p: ConvShape, caps: Caps): KernelVariant[] {

@@ -57,7 +57,7 @@ function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined,
     return {variants, shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, fallback: best ? undefined : fallback};
   }
   if (k.shape.kind === 'fc') return {variants: best ? fcCandidates(caps) : [fcVariant(choice.gemm)], shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}};
-  return {variants: [otherVariant()], shape: k.shape, inputs: {x}};
+  return {variants: [otherVariant(k.shape, caps)], shape: k.shape, inputs: {x}};
 }
 
 export function layerInfo(net: NetDef, l: LayerPlan): LayerInfo {

@@ -1,9 +1,10 @@
 // The 'layer' op: network building blocks benchmarked alone (`run --op layer`). layer/js covers
-// the memory-bound kinds; one layer/fc-<gemm> per GEMM engine covers fully-connected layers.
+// the memory-bound kinds (layer/native: the same in C); one layer/fc-<gemm> per GEMM engine covers fully-connected layers.
 import type {OpDefinition} from '../../core/types.js';
 import {gemmEngines} from '../gemm/engines.js';
 import {makeFc} from './fc.js';
 import {layerJs} from './js.js';
+import {layerNative} from './native.js';
 import {layerSpec, parseLayerShape, type LayerInputs, type LayerShape} from './spec.js';
 
 const t = (token: string): LayerShape => parseLayerShape(token);
@@ -11,7 +12,7 @@ const t = (token: string): LayerShape => parseLayerShape(token);
 export const layer: OpDefinition<LayerShape, LayerInputs, Float32Array> = {
   name: 'layer',
   spec: layerSpec,
-  variants: [layerJs, ...[...gemmEngines].reverse().map(makeFc)],
+  variants: [layerJs, layerNative, ...[...gemmEngines].reverse().map(makeFc)],
   parseShape: (token) => parseLayerShape(token),
   edgeShapes: [
     'relu:1x1x1x1', 'relu:2x3x5x7', 'bias:1x1x1x1', 'bias:2x3x5x7',
