@@ -102,7 +102,7 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     const r = await runCli(['run', '--op', 'layer', '--size', 'relu:1x8x16x16,maxpool3s2:1x4x9x9,fc:2x64x32', '--time', '5', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual(['relu:1x8x16x16 layer/js', 'maxpool3s2:1x4x9x9 layer/js', ...[...engineNames()].reverse().map((e) => `fc:2x64x32 layer/fc-${e}`)]);
+    expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual(['relu:1x8x16x16 layer/js', 'relu:1x8x16x16 layer/native', 'maxpool3s2:1x4x9x9 layer/js', 'maxpool3s2:1x4x9x9 layer/native', ...[...engineNames()].reverse().map((e) => `fc:2x64x32 layer/fc-${e}`)]);
     expect(rep.results[0].ai).toBeCloseTo(1 / 8, 10);
   });
 
