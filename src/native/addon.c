@@ -247,15 +247,15 @@ static napi_value js_blas_sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-typedef void (*im2col_fn)(const float *, long, long, long, long, long, long, long, long, long, long, long, float *);
-
-/* im2col(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out) → [P, Q] */
-static napi_value im2col_common(napi_env env, napi_callback_info info, im2col_fn fn) {
-  napi_value v[13];
+/* im2col(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out[, threads]) → [P, Q] */
+static napi_value im2col_common(napi_env env, napi_callback_info info, int nhwc) {
+  napi_value v[14];
   float *in, *out;
-  size_t inlen, outlen;
-  long d[11];
+  size_t inlen, outlen, argc = 14;
+  long d[11], threads = 1;
   if (!get_args(env, info, 13, v) || !get_f32(env, v[0], &in, &inlen) || !get_f32(env, v[12], &out, &outlen)) return NULL;
+  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok) return NULL;
+  if (argc >= 14 && !get_long(env, v[13], &threads)) return NULL;
   for (int i = 0; i < 11; i++)
     if (!get_long(env, v[1 + i], &d[i])) return NULL;
   const long C = d[0], H = d[1], W = d[2], R = d[3], S = d[4], sh = d[5], sw = d[6], ph = d[7], pw = d[8], dh = d[9], dw = d[10];
@@ -266,7 +266,7 @@ static napi_value im2col_common(napi_env env, napi_callback_info info, im2col_fn
   const long P = hspan / sh + 1, Q = wspan / sw + 1;
   if ((double)inlen < (double)C * H * W) return fail(env, "dlbench native: im2col input shorter than C·H·W");
   if ((double)outlen < (double)C * R * S * P * Q) return fail(env, "dlbench native: im2col output shorter than C·R·S·P·Q");
-  fn(in, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out);
+  dlb_im2col((int)threads, nhwc, in, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out);
   napi_value res;
   CHECK(env, napi_create_array_with_length(env, 2, &res));
   napi_set_element(env, res, 0, make_num(env, (double)P));
@@ -274,8 +274,8 @@ static napi_value im2col_common(napi_env env, napi_callback_info info, im2col_fn
   return res;
 }
 
-static napi_value js_im2col_nchw(napi_env env, napi_callback_info info) { return im2col_common(env, info, dlb_im2col_nchw); }
-static napi_value js_im2col_nhwc(napi_env env, napi_callback_info info) { return im2col_common(env, info, dlb_im2col_nhwc); }
+static napi_value js_im2col_nchw(napi_env env, napi_callback_info info) { return im2col_common(env, info, 0); }
+static napi_value js_im2col_nhwc(napi_env env, napi_callback_info info) { return im2col_common(env, info, 1); }
 
 /* peakFma(isa, f64, threads, ms) → GFLOP/s */
 static napi_value js_peak(napi_env env, napi_callback_info info) {

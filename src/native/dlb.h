@@ -71,6 +71,9 @@ void dlb_im2col_nchw(const float *in, long C, long H, long W, long R, long S, lo
                      long ph, long pw, long dh, long dw, float *out);
 void dlb_im2col_nhwc(const float *in, long C, long H, long W, long R, long S, long sh, long sw,
                      long ph, long pw, long dh, long dw, float *out);
+/* Either layout (nhwc 0/1), split over `threads` (NCHW by channel, NHWC by output row) when large. */
+void dlb_im2col(int threads, int nhwc, const float *in, long C, long H, long W, long R, long S, long sh, long sw,
+                long ph, long pw, long dh, long dw, float *out);
 
 /* OpenBLAS / CBLAS found at run time; returns NULL on success or the reason it is unavailable. */
 const char *dlb_blas_load(void);

@@ -40,10 +40,11 @@ export interface NativeAddon {
     a: Float32Array, aOff: number, lda: number, transA: number,
     b: Float32Array, bOff: number, ldb: number, transB: number,
     c: Float32Array, cOff: number, ldc: number, beta: number): void;
+  /** threads (optional, default 1): large unfoldings are split over the pool (NCHW by channel, NHWC by output row). */
   im2colNchw(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): [number, number];
+    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads?: number): [number, number];
   im2colNhwc(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): [number, number];
+    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads?: number): [number, number];
   /** GFLOP/s of independent FMA chains (mul+add for scalar) over ms milliseconds on `threads` threads. */
   peakFma(isa: Isa, f64: number, threads: number, ms: number): number;
   /** GB/s of repeatedly reading a buffer of bytesPerThread on each thread. */
@@ -162,8 +163,8 @@ export function convOutputSize(g: ConvGeometry): {P: number; Q: number} {
  * Throws the loader's reason when the addon is unavailable.
  */
 export function im2colNchw(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): {P: number; Q: number} {
-  const [P, Q] = addonOrThrow().im2colNchw(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out);
+  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads = 1): {P: number; Q: number} {
+  const [P, Q] = addonOrThrow().im2colNchw(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out, threads);
   return {P, Q};
 }
 
@@ -173,7 +174,7 @@ export function im2colNchw(input: Float32Array, C: number, H: number, W: number,
  * 0 in the padding). Then conv = out · weightsᵀ with weights stored K×R×S×C → P·Q × K (NHWC).
  */
 export function im2colNhwc(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array): {P: number; Q: number} {
-  const [P, Q] = addonOrThrow().im2colNhwc(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out);
+  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads = 1): {P: number; Q: number} {
+  const [P, Q] = addonOrThrow().im2colNhwc(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out, threads);
   return {P, Q};
 }

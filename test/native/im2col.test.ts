@@ -61,6 +61,27 @@ describe('native im2col', () => {
     });
   }
 
+  // Above 256 K written values the unfolding is split over the threads (NCHW by channel, NHWC by output row).
+  for (const threads of [2, 3]) {
+    it(`split over ${threads} threads: AlexNet's conv1 and a padded 3×3 layer equal the reference`, () => {
+      for (const g0 of [{C: 3, H: 224, W: 224, R: 11, S: 11, strideH: 4, strideW: 4, padH: 2, padW: 2}, {C: 9, H: 61, W: 59, R: 3, S: 3, padH: 1, padW: 1}]) {
+        const g = full(g0);
+        const x = new Float32Array(g.C * g.H * g.W);
+        fillUniform(x, createRng(4));
+        const {P, Q} = convOutputSize(g);
+        const size = g.C * g.R * g.S * P * Q;
+        expect(size).toBeGreaterThan(1 << 18);
+        const outN = new Float32Array(size).fill(NaN), outH = new Float32Array(size).fill(NaN);
+        im2colNchw(x, g.C, g.H, g.W, g.R, g.S, g.strideH, g.strideW, g.padH, g.padW, g.dilH, g.dilW, outN, threads);
+        im2colNhwc(x, g.C, g.H, g.W, g.R, g.S, g.strideH, g.strideW, g.padH, g.padW, g.dilH, g.dilW, outH, threads);
+        // Byte comparison: toEqual on a million elements takes seconds.
+        const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+        expect(same(outN, refNchw(x, g))).toBe(true);
+        expect(same(outH, refNhwc(x, g))).toBe(true);
+      }
+    });
+  }
+
   it('refuses an output buffer that is too short, and a filter larger than the padded input', () => {
     const x = new Float32Array(2 * 5 * 5);
     expect(() => im2colNchw(x, 2, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1, new Float32Array(10))).toThrow(/output shorter/);

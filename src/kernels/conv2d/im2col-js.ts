@@ -8,10 +8,10 @@ import {outDims, type ConvShape} from './spec.js';
 export interface Im2colImpl {
   /** 'js' or 'native': recorded in results so a reader knows which unfolding ran. */
   name: string;
-  /** Unfolds image x[xOffset…] (NCHW) into col, (C·R·S)×(P·Q) row-major. */
-  nchw(x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array): void;
+  /** Unfolds image x[xOffset…] (NCHW) into col, (C·R·S)×(P·Q) row-major; `threads` is a hint (native splits large ones). */
+  nchw(x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array, threads?: number): void;
   /** Unfolds image x[xOffset…] (NHWC) into col, (P·Q)×(R·S·C) row-major. */
-  nhwc(x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array): void;
+  nhwc(x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array, threads?: number): void;
 }
 
 function im2colNchwJs(x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array): void {
@@ -74,12 +74,12 @@ export const jsIm2col: Im2colImpl = {name: 'js', nchw: im2colNchwJs, nhwc: im2co
 
 /** The native addon's im2col signature (src/native/loader.ts): one image at offset 0, geometry spelled out. */
 export type NativeIm2colFn = (input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array) => unknown;
+  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads?: number) => unknown;
 
 /** Adapts the addon's im2colNchw/im2colNhwc to Im2colImpl (a subarray view, no copy, selects the image). */
 export function nativeIm2col(fns: {im2colNchw: NativeIm2colFn; im2colNhwc: NativeIm2colFn}): Im2colImpl {
-  const call = (fn: NativeIm2colFn) => (x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array): void => {
-    fn(x.subarray(xOffset, xOffset + p.c * p.h * p.w), p.c, p.h, p.w, p.r, p.s, p.stride, p.stride, p.pad, p.pad, p.dilation, p.dilation, col);
+  const call = (fn: NativeIm2colFn) => (x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array, threads = 1): void => {
+    fn(x.subarray(xOffset, xOffset + p.c * p.h * p.w), p.c, p.h, p.w, p.r, p.s, p.stride, p.stride, p.pad, p.pad, p.dilation, p.dilation, col, threads);
   };
   return {name: 'native', nchw: call(fns.im2colNchw), nhwc: call(fns.im2colNhwc)};
 }

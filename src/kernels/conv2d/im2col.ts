@@ -5,6 +5,7 @@
 // the bottleneck is the GEMM itself, plus one memory-bound unfolding pass. 1×1/stride-1 skips it.
 import type {Availability, KernelVariant} from '../../core/types.js';
 import type {GemmCall, GemmEngine, GemmExecutor} from '../gemm/engine.js';
+import {loadNative} from '../../native/loader.js';
 import {activeIm2col, type Im2colImpl} from './im2col-js.js';
 import {addBias, convSizes, convSpec, outDims, type ConvInputs, type ConvShape} from './spec.js';
 
@@ -16,6 +17,9 @@ interface State {
   direct: boolean;
   exec: GemmExecutor;
   im2col: Im2colImpl;
+  threads: number;
+  /** The bias pass: in C with the native im2col (a JS pass cost ~0.2 ms on AlexNet's conv1), else JS. */
+  bias: (out: Float32Array) => void;
 }
 
 /** A 1×1, stride-1, unpadded filter reads the input as the patch matrix itself. */
@@ -36,7 +40,7 @@ export async function convIm2col(st: State): Promise<Float32Array> {
   for (let n = 0; n < p.n; n++) {
     const src = st.direct ? x : col;
     const srcOffset = st.direct ? n * imageIn : 0;
-    if (!st.direct) (p.layout === 'nchw' ? st.im2col.nchw : st.im2col.nhwc)(x, n * imageIn, p, col);
+    if (!st.direct) (p.layout === 'nchw' ? st.im2col.nchw : st.im2col.nhwc)(x, n * imageIn, p, col, st.threads);
     if (p.layout === 'nchw') {
       const kk = cg * p.r * p.s;
       for (let g = 0; g < p.groups; g++) {
@@ -57,8 +61,17 @@ export async function convIm2col(st: State): Promise<Float32Array> {
       }
     }
   }
-  addBias(p, out, st.inputs.bias);
+  st.bias(out);
   return out;
+}
+
+function biasPass(p: ConvShape, bias: Float32Array | undefined, threads: number, native: boolean): (out: Float32Array) => void {
+  const n = native && bias ? loadNative() : undefined;
+  if (!n?.ok || !bias) return (out) => addBias(p, out, bias);
+  const {P, Q} = outDims(p);
+  const addon = n.addon, layout = p.layout === 'nhwc' ? 1 : 0;
+  // NHWC output is (N·P·Q) pixels × K channels: the same broadcast as a 1×1 NHWC bias add.
+  return (out) => addon.biasAdd(threads, layout, p.n, p.k, P, Q, out, bias, out);
 }
 
 export function engineShortName(engine: GemmEngine): string {
@@ -83,8 +96,9 @@ export function makeIm2col(engine: GemmEngine): KernelVariant<ConvShape, ConvInp
       const {P, Q} = outDims(p);
       const direct = isPointwise(p);
       const exec = await engine.create({threads: opts.threads, maxM: Math.max(p.k, P * Q), maxN: Math.max(p.k, P * Q), maxK: p.c * p.r * p.s});
+      const im2col = activeIm2col();
       return {p, inputs, out: new Float32Array(convSizes.output(p)), col: new Float32Array(direct ? 0 : convSizes.im2colPerImage(p)),
-        direct, exec, im2col: activeIm2col()};
+        direct, exec, im2col, threads: opts.threads, bias: biasPass(p, inputs.bias, opts.threads, im2col.name === 'native')};
     },
     run: (st) => convIm2col(st),
     dispose: (st) => st.exec.dispose?.(),
