@@ -1,6 +1,8 @@
 // Local response normalization across channels (AlexNet 2012, §3.3): b_c = a_c / (k + α/n·Σ a_c'²)^β
 // over the n channels around c. A sliding window over channels keeps one running sum of squares
 // per pixel, so the cost is O(1) per output instead of O(n); bottleneck: Math.pow per output.
+// NHWC: a pixel's channels are contiguous, so the window slides along one row of C values and the
+// running sum is a single scalar (no H·W-sized scratch array).
 
 /** The paper's values (n=5, α=1e-4, β=0.75, k=2); α is divided by n as Caffe and PyTorch do. */
 export const LRN_DEFAULTS = {size: 5, alpha: 1e-4, beta: 0.75, k: 2};
@@ -21,6 +23,22 @@ export function lrnAcrossChannels(x: Float32Array, n: number, c: number, hw: num
       if (leave >= 0) for (let i = 0; i < hw; i++) sq[i] -= x[base + leave * hw + i] ** 2;
       const o = base + ch * hw;
       for (let i = 0; i < hw; i++) out[o + i] = x[o + i] / Math.pow(k + (alpha / size) * Math.max(sq[i], 0), beta);
+    }
+  }
+}
+
+/** The same normalization on NHWC data: `pixels` = N·H·W rows of C channels each. */
+export function lrnAcrossChannelsNhwc(x: Float32Array, pixels: number, c: number, out: Float32Array): void {
+  const {size, alpha, beta, k} = LRN_DEFAULTS;
+  const half = size >> 1, a = alpha / size;
+  for (let px = 0, base = 0; px < pixels; px++, base += c) {
+    let sq = 0;
+    for (let cc = 0; cc < Math.min(c, half); cc++) sq += x[base + cc] ** 2;
+    for (let ch = 0; ch < c; ch++) {
+      const enter = ch + half, leave = ch - half - 1;
+      if (enter < c) sq += x[base + enter] ** 2;
+      if (leave >= 0) sq -= x[base + leave] ** 2;
+      out[base + ch] = x[base + ch] / Math.pow(k + a * Math.max(sq, 0), beta);
     }
   }
 }
