@@ -212,6 +212,23 @@ describe('per-layer profile', () => {
     expect(String(rows[0].metrics!.candidates)).not.toMatch(/winograd/);
   });
 
+  it('--best --layout nhwc: every candidate runs (and passes) the NHWC shapes; the output matches NCHW', async () => {
+    let y: Float32Array | undefined;
+    const rows = await profileNet(tiny, 2, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing: {...timing, timeBudgetMs: 2},
+      timer: (await import('../src/measure/timer.js')).tinybenchTimer, best: true, layout: 'nhwc', onNetOutput: (o) => {
+        y = o;
+      }});
+    expect(rows.every((r) => r.state === 'ok' || r.state === 'skipped')).toBe(true);
+    const conv3 = rows.find((r) => r.layer!.name === 'conv3')!;
+    expect(conv3.shape).toMatchObject({layout: 'nhwc'});
+    const cands = String(conv3.metrics!.candidates).split('; ');
+    expect(cands.some((c) => c.startsWith('conv2d/winograd-f2x3 ') && c.endsWith(' ms'))).toBe(true);
+    expect(cands.every((c) => c.endsWith(' ms'))).toBe(true);
+    expect(rows.find((r) => r.layer!.name === 'pool1')!.shapeText).toMatch(/-nhwc$/);
+    const ref = await forwardNet(tiny, 2, resolveChoice('direct', undefined, caps), 1, caps);
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(y![i] - ref[i])).toBeLessThan(1e-5);
+  });
+
   it('marks layers the chosen conv cannot run as an im2col fallback', async () => {
     const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice('winograd-f2x3', undefined, caps), timing, timer: fakeTimer});
     expect(rows[0].variant).toBe(`conv2d/im2col-${FAST}`);
