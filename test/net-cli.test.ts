@@ -155,6 +155,19 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     expect(rep.results[0].ai).toBeCloseTo(1 / 8, 10);
   });
 
+  it('times NHWC bias, max-pool and LRN alone with --op layer (-nhwc sizes), each checked', async () => {
+    const out = path.join(tmp(), 'ln.json');
+    const r = await runCli(['run', '--op', 'layer', '--size', 'bias:1x8x6x6-nhwc,maxpool3s2:1x4x9x9-nhwc,lrn:1x7x5x5-nhwc', '--time', '5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(rep.results.map((x) => `${x.shapeText} ${x.variant} ${x.state}`)).toEqual(
+      ['bias:1x8x6x6-nhwc layer/js ok', 'maxpool3s2:1x4x9x9-nhwc layer/js ok', 'lrn:1x7x5x5-nhwc layer/js ok']);
+    expect(rep.results.every((x) => x.shape.layout === 'nhwc')).toBe(true);
+    const bad = await runCli(['run', '--op', 'layer', '--size', 'softmax:2x9-nhwc']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--size: 'softmax:2x9-nhwc' has a layout suffix/);
+  });
+
   it('refuses malformed conv and layer sizes with exit 2', async () => {
     for (const [op, size] of [['conv2d', '1x3x8x8'], ['conv2d', 'vgg16.conv9_9'], ['layer', 'gelu:1x1x1x1']]) {
       const r = await runCli(['run', '--op', op, '--size', size]);
