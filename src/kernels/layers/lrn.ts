@@ -1,9 +1,8 @@
 // Local response normalization across channels (AlexNet 2012, §3.3): b_c = a_c / (k + α/n·Σ a_c'²)^β
-// over the n channels around c. A sliding window over channels keeps one running sum of squares
-// per pixel, so the cost is O(1) per output instead of O(n). The power is the bottleneck: with the
-// paper's β = 3/4, t^β = √t·√√t (two square roots, ~8× faster than Math.pow here, within 1 ulp in float64).
-// NHWC: a pixel's channels are contiguous, so the window slides along one row of C values and the
-// running sum is a single scalar (no H·W-sized scratch array).
+// over the n channels around c. A sliding window over channels keeps a running sum of squares, O(1)
+// per output: per pixel plane in NCHW, along each pixel's contiguous channel row in NHWC (one scalar).
+// Bottleneck: the power; for the paper's β = 3/4, t^β = √t·√√t (~8× faster than Math.pow here,
+// within an ulp in float64).
 
 /** The paper's values (n=5, α=1e-4, β=0.75, k=2); α is divided by n as Caffe and PyTorch do. */
 export const LRN_DEFAULTS = {size: 5, alpha: 1e-4, beta: 0.75, k: 2};

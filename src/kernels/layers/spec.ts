@@ -1,10 +1,9 @@
 // The 'layer' op: a network's building blocks benchmarked alone, so the memory-bound ones (ReLU,
 // bias add, pooling, LRN, softmax, transpose, dot) show up under the memory roof and FC (a GEMM)
 // under the compute roof. One shape type, tagged by `kind`; each kind has its own cost and check.
-// FLOPs count one per comparison/add for the memory-bound kinds (their AI is tiny by design).
+// FLOPs count one per comparison/add for the memory-bound kinds; 4-D kinds list N, C, H, W whatever
+// the memory layout (`layout: 'nhwc'`, token suffix -nhwc: channels innermost; absent = NCHW).
 // Check: a float64 reference of every output; exact for max/copy kinds, γ-style bounds otherwise.
-// The 4-D kinds take N, C, H, W in that order whatever the memory layout: `layout: 'nhwc'` (token
-// suffix -nhwc) stores channels innermost, as TensorFlow and the NHWC networks do; absent = NCHW.
 import {UsageError} from '../../core/errors.js';
 import {createRng, deriveSeed, fillUniform} from '../../core/rng.js';
 import {parsePositiveInt} from '../../core/sizes.js';
