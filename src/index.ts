@@ -26,6 +26,7 @@ export {nets} from './nets/defs.js';
 export {findNet, planNet} from './nets/shapes.js';
 export {forwardNet, profileNet, netTotals} from './nets/run-net.js';
 export {resolveChoice} from './nets/kernels.js';
+export {NET_LAYOUTS, type NetLayout} from './nets/layout.js';
 
 export interface VariantSummary {
   id: string;

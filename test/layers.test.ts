@@ -102,3 +102,57 @@ describe('layer size syntax', () => {
     expect(layerSpec.bytes(fc)).toBe(4 * (9216 + 9216 * 4096 + 4096 + 4096));
   });
 });
+
+describe('NHWC layers: the same values as NCHW, only laid out channels-last', () => {
+  /** NCHW → NHWC copy of an n×c×h×w tensor (written out here so the kernels are not checked against themselves). */
+  const toNhwc = (x: Float32Array, n: number, c: number, h: number, w: number): Float32Array => {
+    const y = new Float32Array(x.length);
+    for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) for (let r = 0; r < h; r++) for (let s = 0; s < w; s++) y[((i * h + r) * w + s) * c + ch] = x[((i * c + ch) * h + r) * w + s];
+    return y;
+  };
+
+  it('bias, max-pool, LRN and ReLU in NHWC equal their NCHW results transposed, bit for bit', async () => {
+    const js = layer.variants[0];
+    for (const tok of ['bias:2x5x4x3', 'maxpool3s2:2x6x9x7', 'maxpool2s2:1x4x6x6', 'lrn:2x11x3x4', 'relu:1x3x4x5']) {
+      const p = parseLayerShape(tok) as Extract<LayerShape, {kind: 'bias' | 'maxpool' | 'lrn' | 'relu'}>;
+      const q = parseLayerShape(`${tok}-nhwc`) as typeof p;
+      expect(q.layout).toBe('nhwc');
+      const inputs = layerSpec.makeInputs(p, 21);
+      const want = await compute(js, p, inputs);
+      const got = await compute(js, q, {...inputs, x: toNhwc(inputs.x, p.n, p.c, p.h, p.w)});
+      const [oh, ow] = p.kind === 'maxpool' ? [Math.floor((p.h - p.size) / p.stride) + 1, Math.floor((p.w - p.size) / p.stride) + 1] : [p.h, p.w];
+      // LRN sums its window in another order per layout: equal to float rounding, not bit for bit.
+      const t = toNhwc(want, p.n, p.c, oh, ow);
+      for (let i = 0; i < t.length; i++) {
+        if (p.kind === 'lrn') expect(Math.abs(got[i] - t[i]), tok).toBeLessThanOrEqual(4e-7 * Math.abs(t[i]));
+        else expect(got[i], tok).toBe(t[i]);
+      }
+      const check = layerSpec.check(q, {...inputs, x: toNhwc(inputs.x, p.n, p.c, p.h, p.w)}, got);
+      expect(check.pass, tok).toBe(true);
+    }
+  });
+
+  it('the NHWC reference is not the NCHW one: NCHW output judged as NHWC fails', async () => {
+    const js = layer.variants[0];
+    for (const tok of ['bias:1x3x2x2', 'maxpool2s2:1x3x4x4', 'lrn:1x6x2x2']) {
+      const p = parseLayerShape(tok);
+      const q = parseLayerShape(`${tok}-nhwc`);
+      const inputs = layerSpec.makeInputs(p, 5);
+      expect(layerSpec.check(q, inputs, await compute(js, p, inputs)).pass, tok).toBe(false);
+      const out = await compute(js, q, inputs);
+      expect(layerSpec.check(q, inputs, out).pass, tok).toBe(true);
+      out[out.length - 1] += 1e-3;
+      expect(layerSpec.check(q, inputs, out).pass, tok).toBe(false);
+    }
+  });
+
+  it('parses and prints the -nhwc suffix; NCHW stays unmarked; other kinds refuse it', () => {
+    expect(parseLayerShape('maxpool3s2:1x96x55x55-nhwc')).toEqual({kind: 'maxpool', n: 1, c: 96, h: 55, w: 55, size: 3, stride: 2, layout: 'nhwc'});
+    expect(parseLayerShape('lrn:1x2x3x4-nchw')).toEqual({kind: 'lrn', n: 1, c: 2, h: 3, w: 4});
+    expect(describeLayer(parseLayerShape('bias:1x2x3x4-NHWC'))).toBe('bias:1x2x3x4-nhwc');
+    for (const bad of ['softmax:2x3-nhwc', 'fc:1x2x3-nhwc', 'dot:5-nhwc', 'relu:1x2x3x4-nwhc']) {
+      expect(() => parseLayerShape(bad), bad).toThrow(UsageError);
+    }
+    expect(() => parseLayerShape('softmax:2x3-nhwc')).toThrow(/only relu, bias, lrn, maxpool/);
+  });
+});

@@ -51,6 +51,53 @@ describe('dlbench net (CLI)', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('.dlbench-tmp'))).toEqual([]);
   });
 
+  it('--layout nhwc --summary names the layout; shapes, params and FLOPs are the NCHW ones', async () => {
+    const r = await runCli(['net', 'alexnet-2012', '--layout', 'nhwc', '--summary']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('layout NHWC (weights RSCK)');
+    const nchw = await runCli(['net', 'alexnet-2012', '--summary']);
+    expect(nchw.stdout).toContain('layout NCHW (weights KCRS)');
+    const body = (t: string) => t.split('\n').slice(1).join('\n');
+    expect(body(r.stdout)).toBe(body(nchw.stdout));
+    const j = JSON.parse((await runCli(['net', 'alexnet-2012', '--layout', 'NHWC', '--summary', '--json'])).stdout);
+    expect(j.layout).toBe('nhwc');
+    const conv2 = j.layers.find((l: {def: {name: string}}) => l.def.name === 'conv2');
+    expect(conv2.kernel.shape).toMatchObject({layout: 'nhwc', groups: 2});
+    expect(j.layers.find((l: {def: {name: string}}) => l.def.name === 'fc6').flattenedFrom).toEqual([256, 6, 6]);
+  });
+
+  it('--layout nhwc profiles AlexNet-2012 in NHWC and records the layout in the config and every row', async () => {
+    const out = path.join(tmp(), 'alex-nhwc.json');
+    const r = await runCli(['net', 'alexnet-2012', '--layout', 'nhwc', '--time', '1', '--min-samples', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/batch 1, NHWC \(weights RSCK\), conv im2col/);
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(rep.config.net).toMatchObject({name: 'alexnet-2012', layout: 'nhwc', conv: 'im2col'});
+    expect(rep.results.every((x) => x.layer?.layout === 'nhwc')).toBe(true);
+    expect(rep.results.filter((x) => x.state === 'ok').length).toBe(rep.results.length - 3); // flatten, drop6, drop7
+    const by = (name: string) => rep.results.find((x) => x.layer?.name === name)!;
+    // Output shapes in memory order, N×H×W×C; kernel shapes carry the layout.
+    expect(by('conv1').layer).toMatchObject({outputShape: [1, 55, 55, 96], params: 34944});
+    expect(by('conv1').shape).toMatchObject({layout: 'nhwc'});
+    expect(by('conv2').shapeText).toMatch(/g2-nhwc$/);
+    expect(by('norm1').shapeText).toBe('lrn:1x96x55x55-nhwc');
+    expect(by('pool2').shapeText).toBe('maxpool3s2:1x256x27x27-nhwc');
+    expect(by('fc6').layer!.outputShape).toEqual([1, 4096]);
+  });
+
+  it('--layout nhwc with --conv webgpu: every conv layer is an im2col fallback row with the reason', async () => {
+    const out = path.join(tmp(), 'gpu-nhwc.json');
+    const r = await runCli(['net', 'alexnet', '--layout', 'nhwc', '--conv', 'webgpu', '--time', '1', '--min-samples', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    const convs = rep.results.filter((x) => x.layer?.type === 'conv');
+    expect(convs).toHaveLength(5);
+    for (const c of convs) {
+      expect(c.variant).toBe(`conv2d/im2col-${FAST}`);
+      expect(String(c.metrics?.fallback)).toMatch(gpuOk ? /computes NCHW with KCRS weights, not nhwc/ : /conv2d\/webgpu is unavailable|NCHW/);
+    }
+  });
+
   it('refuses bad input with exit 2 and a one-line message naming the flag', async () => {
     const cases: [string[], RegExp][] = [
       [['net', 'resnet50', '--summary'], /unknown network 'resnet50'. Valid: alexnet, alexnet-2012, vgg11/],
@@ -58,6 +105,8 @@ describe('dlbench net (CLI)', () => {
       [['net', 'alexnet', '--gemm', 'cublas', '--summary'], /--gemm: unknown GEMM engine 'cublas'. Valid: .*blocked/],
       [['net', 'alexnet', '--batch', '0', '--summary'], /--batch: '0' is not a positive integer/],
       [['net', 'alexnet', '--batch', '1,,8', '--summary'], /--batch: empty entry/],
+      [['net', 'alexnet', '--layout', 'nchwc', '--summary'], /--layout: unknown layout 'nchwc'. Valid: nchw, nhwc/],
+      [['net', 'alexnet', '--layout', 'nhwc', '--conv', 'fft', '--summary'], /--conv: unknown conv variant 'fft'/],
     ];
     for (const [args, msg] of cases) {
       const r = await runCli(args);
@@ -104,6 +153,19 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual(['relu:1x8x16x16 layer/js', 'relu:1x8x16x16 layer/native', 'maxpool3s2:1x4x9x9 layer/js', 'maxpool3s2:1x4x9x9 layer/native', ...[...engineNames()].reverse().map((e) => `fc:2x64x32 layer/fc-${e}`)]);
     expect(rep.results[0].ai).toBeCloseTo(1 / 8, 10);
+  });
+
+  it('times NHWC bias, max-pool and LRN alone with --op layer (-nhwc sizes), each checked', async () => {
+    const out = path.join(tmp(), 'ln.json');
+    const r = await runCli(['run', '--op', 'layer', '--size', 'bias:1x8x6x6-nhwc,maxpool3s2:1x4x9x9-nhwc,lrn:1x7x5x5-nhwc', '--time', '5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(rep.results.map((x) => `${x.shapeText} ${x.variant} ${x.state}`)).toEqual(
+      ['bias:1x8x6x6-nhwc layer/js ok', 'maxpool3s2:1x4x9x9-nhwc layer/js ok', 'lrn:1x7x5x5-nhwc layer/js ok']);
+    expect(rep.results.every((x) => x.shape.layout === 'nhwc')).toBe(true);
+    const bad = await runCli(['run', '--op', 'layer', '--size', 'softmax:2x9-nhwc']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--size: 'softmax:2x9-nhwc' has a layout suffix/);
   });
 
   it('refuses malformed conv and layer sizes with exit 2', async () => {

@@ -147,6 +147,23 @@ describe('dlbench net --lowrank (small network)', () => {
     expect(ch.top1Agree).toBe(3);
   });
 
+  it('--layout nhwc: the factors are taken of the H·W·C-ordered fc1, so the compressed NHWC network matches the NCHW one', async () => {
+    const outs: Float32Array[] = [];
+    for (const layout of ['nchw', 'nhwc'] as const) {
+      const cache = new Map<number, LayerWeights | undefined>();
+      const lowrank = await compressNetFc(small, 8, {seed: 7, engine: blockedEngine, threads: 1, weightCache: cache, layout});
+      expect(lowrank.get(3)!.rank).toBe(8);
+      const rows = await profileNet(small, 2, {seed: 7, caps, choice: resolveChoice('im2col', 'blocked', caps), timing, timer: fakeTimer,
+        weightCache: cache, lowrank, layout, onNetOutput: (y) => outs.push(y)});
+      expect(rows.every((r) => r.state === 'ok' || r.state === 'skipped')).toBe(true);
+      expect(rows.find((r) => r.layer?.name === 'fc1')!.variant).toBe('layer/fc-lowrank-blocked');
+    }
+    expect(outs).toHaveLength(2);
+    const ch = outputChange(outs[1], outs[0], 10);
+    expect(ch.relL2).toBeLessThan(1e-4);
+    expect(ch.top1Agree).toBe(2);
+  });
+
   it('a low rank moves the output more, and an energy no rank below break-even reaches keeps the layer dense', async () => {
     const cache = cacheWithLowRankFc(7);
     const dense = await netOutput(undefined, cache);

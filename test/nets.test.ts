@@ -111,6 +111,72 @@ describe('network forward pass: any kernel choice agrees with the reference choi
   });
 });
 
+describe('NHWC networks (--layout nhwc): the same function as NCHW, tensors laid out channels-last', () => {
+  const relWorst = (a: Float32Array, b: Float32Array): number => {
+    let worst = 0, norm = 0;
+    for (let i = 0; i < b.length; i++) norm = Math.max(norm, Math.abs(b[i]));
+    for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / norm);
+    return worst;
+  };
+
+  it('plans NHWC conv, pool, LRN and ReLU shapes, and marks fc6 as fed by an H·W·C flatten', () => {
+    const plans = planNet(findNet('alexnet-2012'), 2, 'nhwc');
+    const by = (name: string) => plans.find((l) => l.def.name === name)!;
+    expect(by('conv2').kernel!.shape).toMatchObject({layout: 'nhwc', groups: 2, c: 96, k: 256});
+    expect(by('norm1').kernel!.shape).toMatchObject({kind: 'lrn', layout: 'nhwc', c: 96, h: 55});
+    expect(by('pool5').kernel!.shape).toMatchObject({kind: 'maxpool', layout: 'nhwc'});
+    expect(by('relu1').kernel!.shape).toMatchObject({kind: 'relu', layout: 'nhwc'});
+    expect(by('relu6').kernel!.shape).not.toHaveProperty('layout');
+    expect(by('fc6').flattenedFrom).toEqual([256, 6, 6]);
+    expect(by('fc7').flattenedFrom).toBeUndefined();
+    expect(planNet(findNet('alexnet-2012'), 2).find((l) => l.def.name === 'fc6')!.flattenedFrom).toBeUndefined();
+    // Shapes, parameters and FLOPs don't depend on the layout.
+    const nchw = planNet(findNet('alexnet-2012'), 2);
+    expect(plans.map((l) => [l.outShape, l.params, l.flops])).toEqual(nchw.map((l) => [l.outShape, l.params, l.flops]));
+  });
+
+  it('tiny net: NHWC with direct, im2col and Winograd equals the NCHW direct output', async () => {
+    const ref = await forwardNet(tiny, 2, resolveChoice('direct', undefined, caps), 5, caps);
+    for (const conv of ['direct', 'im2col', 'im2col-blocked', 'winograd-f2x3', 'winograd-f4x3']) {
+      const out = await forwardNet(tiny, 2, resolveChoice(conv, undefined, caps), 5, caps, undefined, 'nhwc');
+      expect(out.length).toBe(ref.length);
+      expect(relWorst(out, ref), conv).toBeLessThan(1e-5);
+    }
+  });
+
+  it('fcRowsChwToHwc moves each NCHW-flatten weight row to its NHWC-flatten position', async () => {
+    const {fcRowsChwToHwc} = await import('../src/nets/layout.js');
+    const w = Float32Array.from({length: 2 * 2 * 3 * 2}, (_, i) => i);
+    // c=2, h=2, w=3, out=2: NCHW row (c, y, x) = c·6 + y·3 + x moves to NHWC row (y·3 + x)·2 + c.
+    const p = fcRowsChwToHwc(w, 2, 2, 3, 2);
+    expect(Array.from(p.subarray(2 * 1, 2 * 2))).toEqual([12, 13]); // NHWC row 1 = pixel 0, channel 1 = NCHW row 6
+    expect(Array.from(p.subarray(2 * 2, 2 * 3))).toEqual([2, 3]); // NHWC row 2 = pixel 1, channel 0 = NCHW row 1
+    expect(Array.from(p).sort((a, b) => a - b)).toEqual(Array.from(w));
+  });
+
+  for (const name of ['alexnet', 'alexnet-2012']) {
+    it(`${name}: NHWC forward agrees with NCHW (im2col on the fastest engine)`, async () => {
+      const net = findNet(name);
+      const choice = resolveChoice('im2col', undefined, caps);
+      const ref = await forwardNet(net, 1, choice, 3, caps);
+      const out = await forwardNet(net, 1, choice, 3, caps, undefined, 'nhwc');
+      expect(out.length).toBe(1000);
+      expect(relWorst(out, ref)).toBeLessThan(1e-4);
+      expect(sum(Array.from(out))).toBeCloseTo(1, 4);
+      // The softmax is not flat: the agreement says something about the layers before it.
+      expect(Math.max(...out)).toBeGreaterThan(2 * Math.min(...out));
+    });
+  }
+
+  it('vgg11 at batch 2: NHWC with Winograd F(4x4) agrees with NCHW im2col', async () => {
+    const net = findNet('vgg11');
+    const ref = await forwardNet(net, 2, resolveChoice('im2col', undefined, caps), 4, caps);
+    const out = await forwardNet(net, 2, resolveChoice('winograd-f4x3', undefined, caps), 4, caps, undefined, 'nhwc');
+    expect(out.length).toBe(2000);
+    expect(relWorst(out, ref)).toBeLessThan(1e-3);
+  });
+});
+
 describe('per-layer profile', () => {
   // A fake clock: every sample takes 2 ms, so totals and shares are exact.
   const fakeTimer: Timer = {measure: async () => [2, 2, 2]};
@@ -144,6 +210,23 @@ describe('per-layer profile', () => {
     if (conv3.state === 'ok') expect(conv3.stats.medianMs.toFixed(3)).toBe(Math.min(...Object.values(times)).toFixed(3));
     // Winograd is no candidate for the 5×5 stride-2 conv1.
     expect(String(rows[0].metrics!.candidates)).not.toMatch(/winograd/);
+  });
+
+  it('--best --layout nhwc: every candidate runs (and passes) the NHWC shapes; the output matches NCHW', async () => {
+    let y: Float32Array | undefined;
+    const rows = await profileNet(tiny, 2, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing: {...timing, timeBudgetMs: 2},
+      timer: (await import('../src/measure/timer.js')).tinybenchTimer, best: true, layout: 'nhwc', onNetOutput: (o) => {
+        y = o;
+      }});
+    expect(rows.every((r) => r.state === 'ok' || r.state === 'skipped')).toBe(true);
+    const conv3 = rows.find((r) => r.layer!.name === 'conv3')!;
+    expect(conv3.shape).toMatchObject({layout: 'nhwc'});
+    const cands = String(conv3.metrics!.candidates).split('; ');
+    expect(cands.some((c) => c.startsWith('conv2d/winograd-f2x3 ') && c.endsWith(' ms'))).toBe(true);
+    expect(cands.every((c) => c.endsWith(' ms'))).toBe(true);
+    expect(rows.find((r) => r.layer!.name === 'pool1')!.shapeText).toMatch(/-nhwc$/);
+    const ref = await forwardNet(tiny, 2, resolveChoice('direct', undefined, caps), 1, caps);
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(y![i] - ref[i])).toBeLessThan(1e-5);
   });
 
   it('marks layers the chosen conv cannot run as an im2col fallback', async () => {

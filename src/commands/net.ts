@@ -9,6 +9,7 @@ import {conv2dWebgpu} from '../kernels/conv2d/webgpu.js';
 import {engineNames} from '../kernels/gemm/engines.js';
 import {netNames} from '../nets/defs.js';
 import {CONV_CHOICES, resolveChoice} from '../nets/kernels.js';
+import {layoutTitle, NET_LAYOUTS, parseLayout} from '../nets/layout.js';
 import {compressNetFc, outputChange, parseLowrank, type OutputChange} from '../nets/lowrank.js';
 import {DEFAULT_NET_TIMING, forwardNet, netTotals, profileNet} from '../nets/run-net.js';
 import {findNet, planNet} from '../nets/shapes.js';
@@ -40,6 +41,7 @@ export default class Net extends BaseCommand {
     '<%= config.bin %> net alexnet --conv webgpu',
     '<%= config.bin %> net alexnet --lowrank 256',
     '<%= config.bin %> net alexnet --batch 1,8,32',
+    '<%= config.bin %> net alexnet --layout nhwc',
   ];
 
   static override args = {
@@ -55,22 +57,24 @@ export default class Net extends BaseCommand {
     time: Flags.integer({description: 'measuring time budget per layer, ms', default: DEFAULT_NET_TIMING.timeBudgetMs, min: 1}),
     'min-samples': Flags.integer({description: 'minimum timed samples per layer', default: DEFAULT_NET_TIMING.minSamples, min: 1}),
     out: Flags.string({char: 'o', description: 'results file (default reports/net-<name>-<timestamp>.json)'}),
+    layout: Flags.string({description: `activation layout: ${NET_LAYOUTS.join(', ')} (NCHW: weights KCRS, PyTorch; NHWC: weights RSCK, TensorFlow)`, default: 'nchw'}),
     lowrank: Flags.string({description: 'replace each fc layer\'s weights by a truncated SVD: a rank (integer ≥ 1) or an energy fraction in (0, 1)'}),
   };
 
-  async run(): Promise<Report | {net: string; batch: number; layers: ReturnType<typeof planNet>}> {
+  async run(): Promise<Report | {net: string; batch: number; layout: string; layers: ReturnType<typeof planNet>}> {
     const {args, flags} = await this.parse(Net);
     const net = findNet(args.name, 'NAME');
     const batches = parseBatches(flags.batch);
     const threads = this.threadsOrDefault(flags.threads);
     const caps = {threads};
     const choice = resolveChoice(flags.conv, flags.gemm, caps);
+    const layout = parseLayout(flags.layout);
     const lowrankValue = flags.lowrank === undefined ? undefined : parseLowrank(flags.lowrank);
     const color = Boolean(process.stdout.isTTY);
     if (flags.summary) {
-      const plans = planNet(net, batches[0]);
-      if (!this.jsonEnabled()) this.log(renderSummary(`${net.title}, batch ${batches[0]}`, plans, [batches[0], ...net.input], {color}));
-      return {net: net.name, batch: batches[0], layers: plans};
+      const plans = planNet(net, batches[0], layout);
+      if (!this.jsonEnabled()) this.log(renderSummary(`${net.title}, batch ${batches[0]}, layout ${layoutTitle(layout)}`, plans, [batches[0], ...net.input], {color}));
+      return {net: net.name, batch: batches[0], layout, layers: plans};
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
     const out = flags.out ?? path.join('reports', `net-${net.name}-${stamp}.json`);
@@ -78,7 +82,7 @@ export default class Net extends BaseCommand {
 
     const timing = {...DEFAULT_NET_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
     const report = emptyReport({cases: [], forced: new Set()}, {seed: flags.seed, threads, timing});
-    report.config.net = {name: net.name, batches, conv: choice.conv, gemm: choice.gemm.id, best: Boolean(flags.best)};
+    report.config.net = {name: net.name, batches, conv: choice.conv, gemm: choice.gemm.id, best: Boolean(flags.best), layout};
     const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
     const interrupt = new Interrupt(() => {
       report.interrupted = true;
@@ -90,7 +94,7 @@ export default class Net extends BaseCommand {
     const weightCache = new Map();
     // Compression is set-up: the SVDs run once here, before any layer is timed.
     const lowrank = lowrankValue === undefined ? undefined
-      : await compressNetFc(net, lowrankValue, {seed: flags.seed, engine: choice.gemm, threads, weightCache});
+      : await compressNetFc(net, lowrankValue, {seed: flags.seed, engine: choice.gemm, threads, weightCache, layout});
     const outputs: (OutputChange & {batch: number})[] = [];
     // The GPU conv's availability (and its binding limit) is known only once the device was probed.
     const gpu = choice.conv === 'webgpu';
@@ -101,7 +105,7 @@ export default class Net extends BaseCommand {
           if (interrupt.aborted) break;
           let y: Float32Array | undefined;
           const rows = await profileNet(net, batch, {
-            seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: interrupt.signal, weightCache, lowrank,
+            seed: flags.seed, caps, choice, timing, timer: tinybenchTimer, best: flags.best, signal: interrupt.signal, weightCache, lowrank, layout,
             onStart: (li, label) => progress.update(bi * net.layers.length + li, batches.length * net.layers.length, label),
             onNetOutput: (out) => {
               y = out;
@@ -110,7 +114,7 @@ export default class Net extends BaseCommand {
           if (lowrank && y) {
             // The same seeded input through the dense weights (untimed): how far the compression moved the output.
             progress.update((bi + 1) * net.layers.length - 1, batches.length * net.layers.length, `${net.name} b${batch} dense forward`);
-            const y0 = await forwardNet(net, batch, choice, flags.seed, caps);
+            const y0 = await forwardNet(net, batch, choice, flags.seed, caps, undefined, layout);
             outputs.push({...outputChange(y, y0, y0.length / batch), batch});
           }
           report.results.push(...rows);
@@ -132,7 +136,7 @@ export default class Net extends BaseCommand {
     if (!this.jsonEnabled()) {
       const kernels = flags.best ? 'best kernel per layer (cherry-picked)' : `conv ${choice.conv}, gemm ${choice.gemm.id}`;
       perBatch.forEach((rows, i) => {
-        this.log(renderNetProfile(`${net.title}, batch ${batches[i]}, ${kernels}, ${threads} thread(s)`, rows, sweep[i].totals, {color}));
+        this.log(renderNetProfile(`${net.title}, batch ${batches[i]}, ${layoutTitle(layout)}, ${kernels}, ${threads} thread(s)`, rows, sweep[i].totals, {color}));
       });
       if (sweep.length > 1) this.log(renderBatchSweep(sweep, {color}));
       if (lowrank && report.config.net.lowrank) this.log(renderLowRank(report.results, report.config.net.lowrank, {color}));

@@ -5,6 +5,7 @@ import {UsageError} from '../core/errors.js';
 import type {GemmEngine} from '../kernels/gemm/engine.js';
 import {compressFc, type CompressedFc} from '../kernels/svd/compress-fc.js';
 import type {NetDef} from './defs.js';
+import type {NetLayout} from './layout.js';
 import {planNet} from './shapes.js';
 import type {LayerWeights} from './weights.js';
 import {layerWeights} from './weights.js';
@@ -35,11 +36,12 @@ export const breakEvenRank = (nIn: number, nOut: number): number => Math.floor((
 
 /** Factors for every fc layer of `net`, keyed by layer index; weights come from (and go to) the cache. */
 export async function compressNetFc(net: NetDef, rankOrEnergy: number, opts: {seed: number; engine: GemmEngine; threads: number;
-  weightCache?: Map<number, LayerWeights | undefined>}): Promise<Map<number, LowRankFc>> {
+  weightCache?: Map<number, LayerWeights | undefined>; layout?: NetLayout}): Promise<Map<number, LowRankFc>> {
   const out = new Map<number, LowRankFc>();
   const exec = await opts.engine.create({threads: opts.threads});
   try {
-    for (const l of planNet(net, 1)) {
+    // The run's layout: an NHWC fc6 has its weight rows in H·W·C order, and so do its factors U.
+    for (const l of planNet(net, 1, opts.layout)) {
       if (l.def.type !== 'fc' || l.kernel?.op !== 'layer' || l.kernel.shape.kind !== 'fc') continue;
       const {in: nIn, out: nOut} = l.kernel.shape;
       let w = opts.weightCache?.get(l.index);

@@ -10,7 +10,8 @@ import {convCandidates, convVariant, fcCandidates, fcLowRankVariant, fcVariant, 
 import {lowRankMetrics, type LowRankFc} from './lowrank.js';
 import type {NetDef} from './defs.js';
 import {planNet, type LayerPlan} from './shapes.js';
-import {inputImage, layerWeights, type LayerWeights} from './weights.js';
+import type {NetLayout} from './layout.js';
+import {layerWeights, netInput, type LayerWeights} from './weights.js';
 
 export const DEFAULT_NET_TIMING: TimingOptions = {timeBudgetMs: 30, minSamples: 3, warmupMs: 10, warmupIterations: 1};
 
@@ -30,6 +31,8 @@ export interface NetRunOptions {
   lowrank?: Map<number, LowRankFc>;
   /** Receives the network's final output (the last layer's checked output). */
   onNetOutput?: (y: Float32Array) => void;
+  /** Activation layout (default NCHW); the weight cache must hold weights planned for the same layout. */
+  layout?: NetLayout;
 }
 
 interface LayerWork {
@@ -61,7 +64,10 @@ function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined,
 }
 
 export function layerInfo(net: NetDef, l: LayerPlan): LayerInfo {
-  return {net: net.name, index: l.index, name: l.def.name, type: l.def.type, outputShape: l.outShape, params: l.params, activationBytes: l.activationBytes};
+  // The output shape in memory order: [N, H, W, C] for an NHWC activation.
+  const [n, c, h, w] = l.outShape;
+  const outputShape = l.layout === 'nhwc' && l.outShape.length === 4 ? [n, h, w, c] : l.outShape;
+  return {net: net.name, index: l.index, name: l.def.name, type: l.def.type, outputShape, params: l.params, activationBytes: l.activationBytes, layout: l.layout};
 }
 
 function identityRow(net: NetDef, l: LayerPlan, seed: number): CaseResult {
@@ -83,8 +89,8 @@ function weightsFor(l: LayerPlan, opts: NetRunOptions): LayerWeights | undefined
 
 /** Times every layer of `net` at one batch size; returns one result row per layer. */
 export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions): Promise<CaseResult[]> {
-  const plans = planNet(net, batch);
-  let x = inputImage(batch * net.input.reduce((a, b) => a * b, 1), opts.seed);
+  const plans = planNet(net, batch, opts.layout);
+  let x = netInput(batch, net.input, opts.seed, opts.layout);
   const rows: CaseResult[] = [];
   for (const l of plans) {
     if (await stopRequested(opts.signal)) break;
@@ -122,11 +128,11 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
   return rows;
 }
 
-/** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities). */
+/** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities, the same in either layout). */
 export async function forwardNet(net: NetDef, batch: number, choice: KernelChoice, seed: number, caps: Caps,
-  lowrank?: Map<number, LowRankFc>): Promise<Float32Array> {
-  let x = inputImage(batch * net.input.reduce((a, b) => a * b, 1), seed);
-  for (const l of planNet(net, batch)) {
+  lowrank?: Map<number, LowRankFc>, layout: NetLayout = 'nchw'): Promise<Float32Array> {
+  let x = netInput(batch, net.input, seed, layout);
+  for (const l of planNet(net, batch, layout)) {
     const work = layerWork(l, x, layerWeights(l, seed), choice, caps, false, lowrank?.get(l.index));
     if (!work) continue;
     const v = work.variants[0];

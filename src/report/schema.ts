@@ -34,9 +34,12 @@ export interface LayerInfo {
   index: number;
   name: string;
   type: string;
+  /** In memory order: [N, C, H, W] for NCHW, [N, H, W, C] for NHWC, [N, D] once flattened. */
   outputShape: number[];
   params: number;
   activationBytes: number;
+  /** The run's activation layout (`net --layout`); absent in files written before it existed (NCHW). */
+  layout?: 'nchw' | 'nhwc';
 }
 
 /** Where a result sits against the machine's measured roofs (`dlbench machine`). */
@@ -125,6 +128,8 @@ export interface RunConfig {
   warmupMs: number;
   /** Set by `dlbench net`: the network, batch sizes and kernel choices. */
   net?: {name: string; batches: number[]; conv: string; gemm: string; best: boolean;
+    /** `--layout`: activations NCHW (conv weights KCRS) or NHWC (RSCK); absent in older files (NCHW). */
+    layout?: 'nchw' | 'nhwc';
     /** `--lowrank`: fc weights replaced by truncated SVDs; params saved and the output's change per batch. */
     lowrank?: {value: number; paramsBefore: number; paramsAfter: number; paramsSaved: number;
       output: {batch: number; relL2: number; top1Agree: number; images: number}[]}};

@@ -1,5 +1,6 @@
-// Element-wise layers: ReLU, bias add by broadcasting over N and H·W, and the identity (dropout at
-// inference, flatten of a contiguous NCHW tensor). One read and one write per value: memory-bound.
+// Element-wise layers: ReLU, bias add by broadcasting over N and H·W (NCHW: one bias per plane;
+// NHWC: the C biases repeat along every pixel's channel row), and the identity (dropout at
+// inference, flatten of a contiguous tensor). One read and one write per value: memory-bound.
 
 /** Branch-free: (v + |v|)/2 is exact (doubling and halving) and random signs don't mispredict (5× faster here). */
 export function relu(x: Float32Array, out: Float32Array): void {
@@ -16,5 +17,12 @@ export function biasAddNchw(x: Float32Array, bias: Float32Array, n: number, c: n
       const b = bias[ch], o = (img * c + ch) * hw;
       for (let i = 0; i < hw; i++) out[o + i] = x[o + i] + b;
     }
+  }
+}
+
+/** out[pixel, c] = x[pixel, c] + bias[c] (NHWC: C values per pixel, `pixels` = N·H·W of them). */
+export function biasAddNhwc(x: Float32Array, bias: Float32Array, pixels: number, c: number, out: Float32Array): void {
+  for (let px = 0, o = 0; px < pixels; px++, o += c) {
+    for (let ch = 0; ch < c; ch++) out[o + ch] = x[o + ch] + bias[ch];
   }
 }

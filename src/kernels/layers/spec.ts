@@ -1,7 +1,8 @@
 // The 'layer' op: a network's building blocks benchmarked alone, so the memory-bound ones (ReLU,
 // bias add, pooling, LRN, softmax, transpose, dot) show up under the memory roof and FC (a GEMM)
 // under the compute roof. One shape type, tagged by `kind`; each kind has its own cost and check.
-// FLOPs count one per comparison/add for the memory-bound kinds (their AI is tiny by design).
+// FLOPs count one per comparison/add for the memory-bound kinds; 4-D kinds list N, C, H, W whatever
+// the memory layout (`layout: 'nhwc'`, token suffix -nhwc: channels innermost; absent = NCHW).
 // Check: a float64 reference of every output; exact for max/copy kinds, γ-style bounds otherwise.
 import {UsageError} from '../../core/errors.js';
 import {createRng, deriveSeed, fillUniform} from '../../core/rng.js';
@@ -10,7 +11,9 @@ import type {CheckResult, OpSpec} from '../../core/types.js';
 import {FULL_REFERENCE_MACS, U32} from '../gemm/spec.js';
 import {LRN_DEFAULTS} from './lrn.js';
 
-export type Nchw = {n: number; c: number; h: number; w: number};
+export type LayerLayout = 'nchw' | 'nhwc';
+/** N, C, H, W of a 4-D tensor; `layout` says how it lies in memory (absent: NCHW). */
+export type Nchw = {n: number; c: number; h: number; w: number; layout?: LayerLayout};
 export type LayerShape =
   | ({kind: 'relu' | 'bias' | 'lrn'} & Nchw)
   | ({kind: 'maxpool'; size: number; stride: number} & Nchw)
@@ -31,8 +34,17 @@ export interface LayerInputs {
   w?: Float32Array;
 }
 
-export const LAYER_SIZE_SYNTAX = "relu:NxCxHxW, bias:NxCxHxW, lrn:NxCxHxW, maxpool<size>s<stride>:NxCxHxW (maxpool: is 2s2), " +
-  "softmax:NxD, transpose:RxC, dot:LEN, fc:NxINxOUT";
+export const LAYER_SIZE_SYNTAX = "relu:NxCxHxW, bias:NxCxHxW, lrn:NxCxHxW, maxpool<size>s<stride>:NxCxHxW (maxpool: is 2s2; " +
+  "these four take a -nhwc suffix for channels-last memory), softmax:NxD, transpose:RxC, dot:LEN, fc:NxINxOUT";
+
+const isNhwc = (p: LayerShape): boolean => 'layout' in p && p.layout === 'nhwc';
+
+/** Flat offset of (n, c, y, x) in a 4-D layer tensor of the given dims and layout. */
+export function nchwIndexer(layout: LayerLayout | undefined, c: number, h: number, w: number): (n: number, ch: number, y: number, x: number) => number {
+  return layout === 'nhwc'
+    ? (n, ch, y, x) => ((n * h + y) * w + x) * c + ch
+    : (n, ch, y, x) => ((n * c + ch) * h + y) * w + x;
+}
 
 export function poolOut(h: number, size: number, stride: number): number {
   return Math.floor((h - size) / stride) + 1;
@@ -60,9 +72,10 @@ export function inputLength(p: LayerShape): number {
 }
 
 export function describeLayer(p: LayerShape): string {
+  const sfx = isNhwc(p) ? '-nhwc' : '';
   switch (p.kind) {
-    case 'relu': case 'bias': case 'lrn': return `${p.kind}:${p.n}x${p.c}x${p.h}x${p.w}`;
-    case 'maxpool': return `maxpool${p.size}s${p.stride}:${p.n}x${p.c}x${p.h}x${p.w}`;
+    case 'relu': case 'bias': case 'lrn': return `${p.kind}:${p.n}x${p.c}x${p.h}x${p.w}${sfx}`;
+    case 'maxpool': return `maxpool${p.size}s${p.stride}:${p.n}x${p.c}x${p.h}x${p.w}${sfx}`;
     case 'softmax': return `softmax:${p.n}x${p.d}`;
     case 'transpose': return `transpose:${p.rows}x${p.cols}`;
     case 'dot': return `dot:${p.len}`;
@@ -71,7 +84,7 @@ export function describeLayer(p: LayerShape): string {
 }
 
 export function parseLayerShape(token: string, flag = '--size'): LayerShape {
-  const m = /^([a-z]+)(?:(\d+)s(\d+))?:([\dx]+)$/i.exec(token.trim());
+  const m = /^([a-z]+)(?:(\d+)s(\d+))?:([\dx]+)(?:-(nhwc|nchw))?$/i.exec(token.trim());
   const bad = (why: string) => new UsageError(`${flag}: '${token}' ${why}. Valid: ${LAYER_SIZE_SYNTAX}`);
   if (!m) throw bad('is not a layer shape');
   const kind = m[1].toLowerCase();
@@ -80,11 +93,15 @@ export function parseLayerShape(token: string, flag = '--size'): LayerShape {
     if (dims.length !== k) throw bad(`needs ${k} dimensions`);
   };
   if (m[2] !== undefined && kind !== 'maxpool') throw bad('has pooling parameters on a non-pooling kind');
+  const layoutText = m[5]?.toLowerCase();
+  if (layoutText && !['relu', 'bias', 'lrn', 'maxpool'].includes(kind)) throw bad(`has a layout suffix on the ${kind} kind (only relu, bias, lrn, maxpool have one)`);
+  // NCHW stays the unmarked default, so shapes and result files read exactly as before.
+  const layout = layoutText === 'nhwc' ? {layout: 'nhwc' as const} : {};
   switch (kind) {
     case 'relu': case 'bias': case 'lrn': {
       need(4);
       const [n, c, h, w] = dims;
-      return {kind, n, c, h, w};
+      return {kind, n, c, h, w, ...layout};
     }
     case 'maxpool': {
       need(4);
@@ -92,7 +109,7 @@ export function parseLayerShape(token: string, flag = '--size'): LayerShape {
       const size = m[2] === undefined ? 2 : parsePositiveInt(m[2], flag);
       const stride = m[3] === undefined ? 2 : parsePositiveInt(m[3], flag);
       if (size > h || size > w) throw bad(`has a ${size}×${size} window larger than the ${h}×${w} input`);
-      return {kind, n, c, h, w, size, stride};
+      return {kind, n, c, h, w, size, stride, ...layout};
     }
     case 'softmax': need(2); return {kind, n: dims[0], d: dims[1]};
     case 'transpose': need(2); return {kind, rows: dims[0], cols: dims[1]};
@@ -157,7 +174,7 @@ export function layerReference(p: LayerShape, inp: LayerInputs): {ref: Float64Ar
     case 'bias': {
       const hw = p.h * p.w;
       for (let i = 0; i < len; i++) {
-        const b = inp.bias![Math.floor(i / hw) % p.c];
+        const b = inp.bias![isNhwc(p) ? i % p.c : Math.floor(i / hw) % p.c];
         ref[i] = x[i] + b;
         scale[i] = Math.abs(x[i]) + Math.abs(b);
       }
@@ -165,22 +182,30 @@ export function layerReference(p: LayerShape, inp: LayerInputs): {ref: Float64Ar
     }
     case 'maxpool': {
       const P = poolOut(p.h, p.size, p.stride), Q = poolOut(p.w, p.size, p.stride);
-      for (let i = 0; i < len; i++) {
-        const q = i % Q, pp = Math.floor(i / Q) % P, plane = Math.floor(i / (P * Q));
-        let m = -Infinity;
-        for (let r = 0; r < p.size; r++) for (let s = 0; s < p.size; s++) m = Math.max(m, x[(plane * p.h + pp * p.stride + r) * p.w + q * p.stride + s]);
-        ref[i] = m;
-        scale[i] = Math.abs(m);
+      const at = nchwIndexer(p.layout, p.c, p.h, p.w), outAt = nchwIndexer(p.layout, p.c, P, Q);
+      for (let n = 0; n < p.n; n++) {
+        for (let c = 0; c < p.c; c++) {
+          for (let pp = 0; pp < P; pp++) {
+            for (let q = 0; q < Q; q++) {
+              let m = -Infinity;
+              for (let r = 0; r < p.size; r++) for (let s = 0; s < p.size; s++) m = Math.max(m, x[at(n, c, pp * p.stride + r, q * p.stride + s)]);
+              const i = outAt(n, c, pp, q);
+              ref[i] = m;
+              scale[i] = Math.abs(m);
+            }
+          }
+        }
       }
       break;
     }
     case 'lrn': {
       const {size, alpha, beta, k} = LRN_DEFAULTS;
-      const hw = p.h * p.w;
+      // Neighbouring channels lie hw apart in NCHW, next to each other in NHWC.
+      const hw = p.h * p.w, step = isNhwc(p) ? 1 : hw;
       for (let i = 0; i < len; i++) {
-        const c = Math.floor(i / hw) % p.c;
+        const c = isNhwc(p) ? i % p.c : Math.floor(i / hw) % p.c;
         let sq = 0;
-        for (let cc = Math.max(0, c - (size >> 1)); cc <= Math.min(p.c - 1, c + (size >> 1)); cc++) sq += x[i + (cc - c) * hw] ** 2;
+        for (let cc = Math.max(0, c - (size >> 1)); cc <= Math.min(p.c - 1, c + (size >> 1)); cc++) sq += x[i + (cc - c) * step] ** 2;
         ref[i] = x[i] / Math.pow(k + (alpha / size) * sq, beta);
         scale[i] = Math.abs(ref[i]);
       }
