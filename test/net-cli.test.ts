@@ -161,7 +161,7 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(rep.results.map((x) => `${x.shapeText} ${x.variant} ${x.state}`)).toEqual(
-      ['bias:1x8x6x6-nhwc layer/js ok', 'maxpool3s2:1x4x9x9-nhwc layer/js ok', 'lrn:1x7x5x5-nhwc layer/js ok']);
+      ['bias:1x8x6x6-nhwc', 'maxpool3s2:1x4x9x9-nhwc', 'lrn:1x7x5x5-nhwc'].flatMap((s) => [`${s} layer/js ok`, `${s} layer/native ok`]));
     expect(rep.results.every((x) => x.shape.layout === 'nhwc')).toBe(true);
     const bad = await runCli(['run', '--op', 'layer', '--size', 'softmax:2x9-nhwc']);
     expect(bad.code).toBe(2);
