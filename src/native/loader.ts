@@ -11,6 +11,9 @@ export type Isa = 'avx512' | 'avx2' | 'scalar';
 export const ISAS: readonly Isa[] = ['avx512', 'avx2', 'scalar'];
 export const REBUILD_COMMAND = 'npm run build:native';
 
+/** dlb_sgemm's paths: the packed Goto driver, or a skinny path that leaves the big operand unpacked. */
+export type SgemmPath = 'general' | 'smallm-axpy' | 'smallm-dot' | 'thinn-dot' | 'thinn-col';
+
 export interface KernelInfo {
   isa: Isa;
   supported: boolean;
@@ -35,6 +38,12 @@ export interface NativeAddon {
     a: Float32Array, aOff: number, lda: number, transA: number,
     b: Float32Array, bOff: number, ldb: number, transB: number,
     c: Float32Array, cOff: number, ldc: number, beta: number): void;
+  /** The path sgemm takes for such a call: 'general' (packed driver) or a skinny one (src/native/skinny.c). */
+  sgemmPath(isa: Isa, m: number, n: number, k: number, lda: number, transA: number, ldb: number, transB: number): SgemmPath;
+  /** Calls each ISA's skinny kernels have served since the addon loaded. */
+  skinnyCalls(): Record<Isa, Record<Exclude<SgemmPath, 'general'>, number>>;
+  /** Whether the skinny paths are on; skinnyEnabled(false) sends every shape to the packed driver (A/B timing). */
+  skinnyEnabled(on?: boolean): boolean;
   blasLoad(): {ok: true; library: string; config: string} | {ok: false; reason: string};
   blasSgemm(threads: number, m: number, n: number, k: number,
     a: Float32Array, aOff: number, lda: number, transA: number,
