@@ -1,5 +1,5 @@
 /* Native rung, skinny paths: dlb_sgemm hands these shapes to kernels/skinny_impl.h instead of the
- * Goto driver, whose packing and 12×32 tile fit them badly. Small m (FC at batch 1..8): op(B) is
+ * Goto driver, whose packing and 12×32 tile fit them badly. Small m (FC at batch 1..16): op(B) is
  * streamed once, in k blocks (csb = 1: axpy form) or rows of Bᵀ (rsb = 1: dot form); threads split n.
  * Thin n (randomized SVD's A·Z, Aᵀ·Y): A is read in place, only the small B is repacked (Bᵀ rows for
  * the dot form when csa = 1, row-major for the column form when rsa = 1); threads split m.
@@ -8,14 +8,19 @@
 #include <string.h>
 #include "dlb.h"
 
-/* Thresholds, measured against the general driver in the same run (README, "skinny paths"):
- * up to 8 rows the axpy/dot kernels keep all of C's rows in registers; at 9+ the packed 12-row
- * tile's reuse of B wins. Thin n needs m and k large enough that repacking A was the cost. */
+/* Thresholds, measured against the general driver in the same process (skinnyEnabled(false)):
+ * small m wins up to 16 rows (two register groups of ≤ 8 share each block of B from L2; the general
+ * path repacks all of B per call, 3-5× slower on FC weights); thin n wins up to 48 columns once k
+ * is long enough to amortize the kernel set-up, the column form from 16 rows (a Gram matrix XᵀX
+ * 2.4× faster), the dot form from 128 rows (below, transposing B costs what it saves). */
 #define SMALL_M_MAX 16
 #define THIN_N_MAX 48
-#define THIN_MK_MIN 128
-/* Rows of B per axpy pass: C chunks are loaded and stored once per AXPY_KB rows (16 concurrent
- * row streams keep the prefetchers busy without thrashing the L1). */
+#define THIN_K_MIN 128
+#define THIN_COL_M_MIN 16
+#define THIN_DOT_M_MIN 128
+/* Rows of B per axpy pass: C chunks are loaded and stored once per AXPY_KB rows. 8 concurrent row
+ * streams measured best (fc6 1×4096×9216: 4 → 7.0 ms, 8 → 6.8, 16 → 8.5, 32 → 12.1; more streams
+ * than the prefetchers track fall back to demand misses). */
 #define AXPY_KB 8
 
 static atomic_long calls[DLB_ISA_COUNT][DLB_PATH_COUNT];
@@ -54,13 +59,13 @@ long dlb_skinny_calls(int isa, int path) {
 int dlb_sgemm_path(const dlb_kernel_desc *kd, const dlb_gemm_args *g) {
   (void)kd;
   if (!atomic_load(&enabled) || g->m <= 0 || g->n <= 0 || g->k <= 0) return DLB_PATH_GENERAL;
+  if (g->n <= THIN_N_MAX && g->k >= THIN_K_MIN) {
+    if (g->rsa == 1 && g->m >= THIN_COL_M_MIN) return DLB_PATH_THINN_COL;
+    if (g->csa == 1 && g->m >= THIN_DOT_M_MIN) return DLB_PATH_THINN_DOT;
+  }
   if (g->m <= SMALL_M_MAX) {
     if (g->csb == 1) return DLB_PATH_SMALLM_AXPY;
     if (g->rsb == 1) return DLB_PATH_SMALLM_DOT;
-  }
-  if (g->n <= THIN_N_MAX && g->m >= THIN_MK_MIN && g->k >= THIN_MK_MIN) {
-    if (g->rsa == 1) return DLB_PATH_THINN_COL;
-    if (g->csa == 1) return DLB_PATH_THINN_DOT;
   }
   return DLB_PATH_GENERAL;
 }
