@@ -25,5 +25,7 @@ static inline float skinny_hsum_avx2(__m256 v) {
 #define AXPY_U_4 2
 #define AXPY_U_8 1
 #define AXPY_UMAX 4
+#define DOT_MI 3
+#define DOT_JB 3
 #define COL_JB 12
 #include "skinny_impl.h"

@@ -17,5 +17,7 @@ typedef __m512 vf;
 #define AXPY_U_4 4
 #define AXPY_U_8 2
 #define AXPY_UMAX 8
+#define DOT_MI 4
+#define DOT_JB 6
 #define COL_JB 24
 #include "skinny_impl.h"

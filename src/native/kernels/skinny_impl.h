@@ -70,14 +70,14 @@ static void SK(axpy)(int m, long kb, const float *ap, const float *b, long rsb, 
 /* ---- dot: C[i][j] (+)= Σ_p a[i·lda + p] · b[j·ldb + p], an MI×JB tile ---- */
 INLINE void dot_tile(const int MI, const int JB, long k, const float *restrict a, long lda, const float *restrict b, long ldb,
                      float *restrict c, long ldc, int beta) {
-  vf acc[4][4];
+  vf acc[4][6];
   _Pragma("GCC unroll 32")
   for (int i = 0; i < MI; i++)
     _Pragma("GCC unroll 32")
     for (int j = 0; j < JB; j++) acc[i][j] = VZERO();
   long p = 0;
   for (; p + VL <= k; p += VL) {
-    vf av[4], bv[4];
+    vf av[4], bv[6];
     _Pragma("GCC unroll 32")
     for (int i = 0; i < MI; i++) av[i] = VLOAD(a + i * lda + p);
     _Pragma("GCC unroll 32")
@@ -88,7 +88,7 @@ INLINE void dot_tile(const int MI, const int JB, long k, const float *restrict a
       for (int j = 0; j < JB; j++) acc[i][j] = VFMA(av[i], bv[j], acc[i][j]);
   }
   if (p < k) { /* zero-filled lanes add nothing */
-    vf av[4], bv[4];
+    vf av[4], bv[6];
     _Pragma("GCC unroll 32")
     for (int i = 0; i < MI; i++) av[i] = VLOADN(a + i * lda + p, k - p);
     _Pragma("GCC unroll 32")
@@ -111,7 +111,15 @@ INLINE void dot_tile(const int MI, const int JB, long k, const float *restrict a
   static void SK(dot_##MI##x##JB)(long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int beta) { \
     dot_tile(MI, JB, k, a, lda, b, ldb, c, ldc, beta);                                                                \
   }
+#if DOT_JB > 4
+#define DOT_FNS 6
+#define DOT_ROW(MI) DOT_FN(MI, 1) DOT_FN(MI, 2) DOT_FN(MI, 3) DOT_FN(MI, 4) DOT_FN(MI, 5) DOT_FN(MI, 6)
+#define DOT_TABLE_ROW(MI) {SK(dot_##MI##x1), SK(dot_##MI##x2), SK(dot_##MI##x3), SK(dot_##MI##x4), SK(dot_##MI##x5), SK(dot_##MI##x6)}
+#else
+#define DOT_FNS 4
 #define DOT_ROW(MI) DOT_FN(MI, 1) DOT_FN(MI, 2) DOT_FN(MI, 3) DOT_FN(MI, 4)
+#define DOT_TABLE_ROW(MI) {SK(dot_##MI##x1), SK(dot_##MI##x2), SK(dot_##MI##x3), SK(dot_##MI##x4)}
+#endif
 DOT_ROW(1)
 DOT_ROW(2)
 DOT_ROW(3)
@@ -119,12 +127,7 @@ DOT_ROW(4)
 
 static void SK(dot)(int mi, int jb, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int beta) {
   typedef void (*fn)(long, const float *, long, const float *, long, float *, long, int);
-  static const fn table[4][4] = {
-    {SK(dot_1x1), SK(dot_1x2), SK(dot_1x3), SK(dot_1x4)},
-    {SK(dot_2x1), SK(dot_2x2), SK(dot_2x3), SK(dot_2x4)},
-    {SK(dot_3x1), SK(dot_3x2), SK(dot_3x3), SK(dot_3x4)},
-    {SK(dot_4x1), SK(dot_4x2), SK(dot_4x3), SK(dot_4x4)},
-  };
+  static const fn table[4][DOT_FNS] = {DOT_TABLE_ROW(1), DOT_TABLE_ROW(2), DOT_TABLE_ROW(3), DOT_TABLE_ROW(4)};
   table[mi - 1][jb - 1](k, a, lda, b, ldb, c, ldc, beta);
 }
 
@@ -176,4 +179,4 @@ static void SK(col)(int jb, long k, const float *a, long csa, const float *b, lo
   table[jb - 1](k, a, csa, b, ldb, c, ldc, beta, h);
 }
 
-const dlb_skinny_kernels SK(dlb_skinny) = {SK_NAME, VL, 4, 4, COL_JB, SK(axpy), SK(dot), SK(col)};
+const dlb_skinny_kernels SK(dlb_skinny) = {SK_NAME, VL, DOT_MI, DOT_JB, COL_JB, SK(axpy), SK(dot), SK(col)};

@@ -16,5 +16,7 @@ typedef float vf;
 #define AXPY_U_4 2
 #define AXPY_U_8 1
 #define AXPY_UMAX 4
+#define DOT_MI 3
+#define DOT_JB 3
 #define COL_JB 8
 #include "skinny_impl.h"
