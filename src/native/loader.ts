@@ -1,6 +1,7 @@
 // Loads the native addon (src/native/build/Release/dlbench_native.node) once, lazily, and never
 // throws: when it is missing, failed to build, or DLBENCH_NO_NATIVE=1 is set, every caller gets
 // {ok: false, reason} (with the rebuild command) and the native variants are skipped.
+// DLBENCH_NO_SKINNY=1 turns the native skinny GEMM paths off (src/native/skinny.c), for A/B runs.
 import {existsSync, readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -95,6 +96,8 @@ function tryLoad(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    // Every shape through the packed driver, as before the skinny paths: the A/B switch for the CLI.
+    if (process.env.DLBENCH_NO_SKINNY === '1') addon.skinnyEnabled(false);
     return {ok: true, addon, path: file};
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);

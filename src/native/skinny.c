@@ -22,6 +22,8 @@
  * streams measured best (fc6 1×4096×9216: 4 → 7.0 ms, 8 → 6.8, 16 → 8.5, 32 → 12.1; more streams
  * than the prefetchers track fall back to demand misses). */
 #define AXPY_KB 8
+/* Rows of B summed into a band buffer before they are added to C (two-level summation). */
+#define AXPY_KS 256
 
 static atomic_long calls[DLB_ISA_COUNT][DLB_PATH_COUNT];
 static atomic_int enabled = 1;
@@ -77,6 +79,7 @@ typedef struct {
   const float *a, *b; /* the operands as the kernels read them (packed or in place) */
   long lda, ldb;      /* their strides along the non-contiguous axis */
   long unit, units;   /* threads take whole units of columns (small m) or rows (thin n) */
+  float *band[256];   /* axpy: each thread's m × (its columns) partial-sum buffer */
 } skinny_job;
 
 static void range(const skinny_job *j, int t, int nt, long extent, long *lo, long *hi) {
@@ -93,17 +96,33 @@ static void skinny_task(void *ctx, int t, int nt) {
   switch (j->path) {
     case DLB_PATH_SMALLM_AXPY: {
       /* Every thread streams its columns of all k rows, AXPY_KB rows at a time; the rows of C go
-       * in groups of ≤ 8 (one register tile each) that re-read the AXPY_KB rows of B from L2. */
+       * in groups of ≤ 8 (one register tile each) that re-read the AXPY_KB rows of B from L2.
+       * Sums run AXPY_KS rows at a time into a band buffer T, then C += T: summing all k terms
+       * straight into C made the error grow with k (2e-7 relative on fc6 against the general
+       * driver's 2e-8, which sums KC-deep blocks the same way). */
       range(j, t, nt, g->n, &lo, &hi);
       if (lo >= hi) return;
-      const long groups = (g->m + 7) / 8;
-      for (long p0 = 0; p0 < g->k; p0 += AXPY_KB) {
-        const long kb = g->k - p0 < AXPY_KB ? g->k - p0 : AXPY_KB;
-        for (long q = 0; q < groups; q++) {
-          const long r0 = g->m * q / groups, r1 = g->m * (q + 1) / groups;
-          sk->axpy((int)(r1 - r0), kb, j->a + r0 * g->k + p0 * (r1 - r0), g->b + p0 * g->rsb, g->rsb, g->c + r0 * g->ldc,
-                   g->ldc, lo, hi, p0 > 0 || g->beta);
+      const long groups = (g->m + 7) / 8, tn = hi - lo;
+      float *tb = j->band[t];
+      for (long s0 = 0; s0 < g->k; s0 += AXPY_KS) {
+        const long s1 = g->k - s0 < AXPY_KS ? g->k : s0 + AXPY_KS;
+        const int direct = s0 == 0 && !g->beta; /* the first block may write C itself */
+        float *dst = direct ? g->c + lo : tb;
+        const long ldd = direct ? g->ldc : tn;
+        for (long p0 = s0; p0 < s1; p0 += AXPY_KB) {
+          const long kb = s1 - p0 < AXPY_KB ? s1 - p0 : AXPY_KB;
+          for (long q = 0; q < groups; q++) {
+            const long r0 = g->m * q / groups, r1 = g->m * (q + 1) / groups;
+            sk->axpy((int)(r1 - r0), kb, j->a + r0 * g->k + p0 * (r1 - r0), g->b + p0 * g->rsb + lo, g->rsb, dst + r0 * ldd,
+                     ldd, 0, tn, p0 > s0);
+          }
         }
+        if (!direct)
+          for (long i = 0; i < g->m; i++) {
+            float *restrict cr = g->c + i * g->ldc + lo;
+            const float *restrict tr = tb + i * tn;
+            for (long c = 0; c < tn; c++) cr[c] += tr[c];
+          }
       }
       return;
     }
@@ -206,7 +225,7 @@ int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int thre
   if (path == DLB_PATH_GENERAL) return 0;
   const int isa = isa_of(kd);
   static skinny_job shared; /* only touched under the pool lock */
-  skinny_job local = {skinny_for(isa), g, path, NULL, NULL, 0, 0, 0, 0};
+  skinny_job local = {.sk = skinny_for(isa), .g = g, .path = path};
   const int by_columns = path == DLB_PATH_SMALLM_AXPY || path == DLB_PATH_SMALLM_DOT;
   local.unit = path == DLB_PATH_SMALLM_AXPY ? 128 : path == DLB_PATH_THINN_COL ? local.sk->vl
              : by_columns ? local.sk->dot_jb : local.sk->dot_mi;
@@ -218,16 +237,25 @@ int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int thre
   if (nt > local.units) nt = (int)local.units;
   const size_t floats = pack_floats(g, path);
   atomic_fetch_add(&calls[isa][path], 1);
+  /* axpy's band buffers (sized for all n: the pool may grant fewer threads, so wider bands, than
+   * asked); none when one block covers k and C is overwritten. */
+  const size_t band = path == DLB_PATH_SMALLM_AXPY && (g->k > AXPY_KS || g->beta) ? (size_t)g->m * local.units * local.unit : 0;
   if (nt == 1) {
     float *buf = floats ? dlb_tls_scratch(0, floats) : NULL;
-    if (floats && !buf) return -1;
+    local.band[0] = band ? dlb_tls_scratch(1, band) : NULL;
+    if ((floats && !buf) || (band && !local.band[0])) return -1;
     pack(&local, buf);
     skinny_task(&local, 0, 1);
     return 1;
   }
   dlb_pool_lock();
   float *buf = floats ? dlb_scratch(0, 0, floats) : NULL;
-  if (floats && !buf) {
+  int oom = floats && !buf;
+  for (int t = 0; t < nt; t++) {
+    local.band[t] = band ? dlb_scratch(t, 1, band) : NULL;
+    if (band && !local.band[t]) oom = 1;
+  }
+  if (oom) {
     dlb_pool_unlock();
     return -1;
   }
