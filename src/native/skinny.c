@@ -24,6 +24,8 @@
 #define AXPY_KB 8
 /* Rows of B summed into a band buffer before they are added to C (two-level summation). */
 #define AXPY_KS 256
+/* Depth of the column form's partial sums (each one costs a transposed store of the C tile). */
+#define COL_KS 512
 
 static atomic_long calls[DLB_ISA_COUNT][DLB_PATH_COUNT];
 static atomic_int enabled = 1;
@@ -159,7 +161,12 @@ static void skinny_task(void *ctx, int t, int nt) {
         const long h = hi - i0 < sk->vl ? hi - i0 : sk->vl;
         for (long q = 0; q < passes; q++) {
           const long j0 = g->n * q / passes, j1 = g->n * (q + 1) / passes;
-          sk->col((int)(j1 - j0), g->k, g->a + i0, g->csa, j->b + j0, j->ldb, g->c + i0 * g->ldc + j0, g->ldc, g->beta, h);
+          /* COL_KS-deep partial sums added to C (two-level summation, like the general driver's KC). */
+          for (long p0 = 0; p0 < g->k; p0 += COL_KS) {
+            const long kc = g->k - p0 < COL_KS ? g->k - p0 : COL_KS;
+            sk->col((int)(j1 - j0), kc, g->a + i0 + p0 * g->csa, g->csa, j->b + p0 * j->ldb + j0, j->ldb,
+                    g->c + i0 * g->ldc + j0, g->ldc, g->beta || p0 > 0, h);
+          }
         }
       }
       return;
