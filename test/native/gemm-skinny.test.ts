@@ -2,6 +2,7 @@
 // batch) and thin n (randomized SVD), every transpose combination, beta 0/1, padded strides and
 // offsets, threads 1 and 2, each ISA this CPU has; the dispatch boundaries on both sides; and the
 // per-ISA call counters, which prove each ISA's skinny kernels (not the general driver) ran.
+import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {createRng, fillUniform} from '../../src/core/rng.js';
@@ -9,6 +10,7 @@ import type {GemmCall} from '../../src/kernels/gemm/engine.js';
 import {callArgs} from '../../src/kernels/gemm/native-engine.js';
 import {gemmTolerance} from '../../src/kernels/gemm/spec.js';
 import {loadNative, type Isa, type NativeAddon, type SgemmPath} from '../../src/native/loader.js';
+import {ROOT} from '../helpers/cli.js';
 import {referenceGemmCall} from '../helpers/gemm-reference.js';
 
 const cpuFlags = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'))?.split(/\s+/) ?? [];
@@ -191,6 +193,13 @@ describe('skinny dispatch boundaries', () => {
     expect(path(17, 25, 127, true, false)).toBe('general');
     expect(path(128, 25, 1000, false, false)).toBe('thinn-dot');
     expect(path(127, 25, 1000, false, false)).toBe('general');
+  });
+
+  it('DLBENCH_NO_SKINNY=1 loads the addon with the skinny paths off (the CLI A/B switch)', () => {
+    const probe = "import('./dist/native/loader.js').then((m) => { const n = m.loadNative(); console.log(n.ok ? n.addon.skinnyEnabled() : n.reason); })";
+    const run = (env: NodeJS.ProcessEnv) => execFileSync(process.execPath, ['-e', probe], {cwd: ROOT, env: {...process.env, ...env}, encoding: 'utf8'}).trim();
+    expect(run({DLBENCH_NO_SKINNY: '1'})).toBe('false');
+    expect(run({DLBENCH_NO_SKINNY: ''})).toBe('true');
   });
 
   it('skinnyEnabled(false) sends every shape to the general driver, with the same result', () => {
