@@ -48,12 +48,14 @@ typedef struct {
   const char *isa;
   int vl;             /* lanes per vector */
   int dot_mi, dot_jb; /* largest dot tile */
+  int col_rows;       /* rows of C per col tile */
   int col_jb;         /* most columns of C per col pass */
+  double col_a_max;   /* bytes of A above which the col form loses to the general driver */
   /* C[0..m)[j0..j1) = (load_c ? C : 0) + Σ_{p<kb} ap[p·m+i]·b[p·rsb+j], m ≤ 8 */
   void (*axpy)(int m, long kb, const float *ap, const float *b, long rsb, float *c, long ldc, long j0, long j1, int load_c);
   /* C[i][j] (+)= Σ_{p<k} a[i·lda+p]·b[j·ldb+p], i < mi, j < jb */
   void (*dot)(int mi, int jb, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int beta);
-  /* C[i][j] (+)= Σ_{p<k} a[p·csa+i]·b[p·ldb+j], i < h ≤ vl, j < jb */
+  /* C[i][j] (+)= Σ_{p<k} a[p·csa+i]·b[p·ldb+j], i < h ≤ col_rows, j < jb */
   void (*col)(int jb, long k, const float *a, long csa, const float *b, long ldb, float *c, long ldc, int beta, long h);
 } dlb_skinny_kernels;
 extern const dlb_skinny_kernels dlb_skinny_avx512, dlb_skinny_avx2, dlb_skinny_scalar;

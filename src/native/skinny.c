@@ -12,7 +12,11 @@
  * small m wins up to 16 rows (two register groups of ≤ 8 share each block of B from L2; the general
  * path repacks all of B per call, 3-5× slower on FC weights); thin n wins up to 48 columns once k
  * is long enough to amortize the kernel set-up, the column form from 16 rows (a Gram matrix XᵀX
- * 2.4× faster), the dot form from 128 rows (below, transposing B costs what it saves). */
+ * 2.4× faster), the dot form from 128 rows (below, transposing B costs what it saves). The column
+ * form reads one cache line per row of A, a row stride apart: once A outgrows the L3 that is a
+ * DRAM access per line (AVX-512: 1.9× the general driver at 4 MiB, 1.4× at 24, 0.98× at 34, 0.84×
+ * at 61), so beyond col_a_max (per ISA, kernels/skinny_<isa>.c) the general driver (contiguous copies of
+ * Aᵀ) takes it. */
 #define SMALL_M_MAX 16
 #define THIN_N_MAX 48
 #define THIN_K_MIN 128
@@ -61,10 +65,10 @@ long dlb_skinny_calls(int isa, int path) {
 }
 
 int dlb_sgemm_path(const dlb_kernel_desc *kd, const dlb_gemm_args *g) {
-  (void)kd;
   if (!atomic_load(&enabled) || g->m <= 0 || g->n <= 0 || g->k <= 0) return DLB_PATH_GENERAL;
   if (g->n <= THIN_N_MAX && g->k >= THIN_K_MIN) {
-    if (g->rsa == 1 && g->m >= THIN_COL_M_MIN) return DLB_PATH_THINN_COL;
+    if (g->rsa == 1 && g->m >= THIN_COL_M_MIN && (double)g->m * g->k * sizeof(float) <= skinny_for(isa_of(kd))->col_a_max)
+      return DLB_PATH_THINN_COL;
     if (g->csa == 1 && g->m >= THIN_DOT_M_MIN) return DLB_PATH_THINN_DOT;
   }
   if (g->m <= SMALL_M_MAX) {
@@ -153,17 +157,18 @@ static void skinny_task(void *ctx, int t, int nt) {
       }
       return;
     case DLB_PATH_THINN_COL: {
-      /* VL rows of C at a time, all n columns in as few balanced passes as the registers allow:
-       * the panel of A (k × VL) comes from L3 once and from L2 for the later passes. */
+      /* col_rows rows of C (one cache line of each row of A) at a time; k in COL_KS-deep chunks,
+       * each chunk's partial sums added to C (two-level summation, like the general driver's KC);
+       * all n columns in as few balanced passes as the registers allow, inside the chunk, so the
+       * later passes find the chunk's panel of A (COL_KS lines, as many pages) in L1 and the TLB. */
       range(j, t, nt, g->m, &lo, &hi);
       const long passes = (g->n + sk->col_jb - 1) / sk->col_jb;
-      for (long i0 = lo; i0 < hi; i0 += sk->vl) {
-        const long h = hi - i0 < sk->vl ? hi - i0 : sk->vl;
-        for (long q = 0; q < passes; q++) {
-          const long j0 = g->n * q / passes, j1 = g->n * (q + 1) / passes;
-          /* COL_KS-deep partial sums added to C (two-level summation, like the general driver's KC). */
-          for (long p0 = 0; p0 < g->k; p0 += COL_KS) {
-            const long kc = g->k - p0 < COL_KS ? g->k - p0 : COL_KS;
+      for (long i0 = lo; i0 < hi; i0 += sk->col_rows) {
+        const long h = hi - i0 < sk->col_rows ? hi - i0 : sk->col_rows;
+        for (long p0 = 0; p0 < g->k; p0 += COL_KS) {
+          const long kc = g->k - p0 < COL_KS ? g->k - p0 : COL_KS;
+          for (long q = 0; q < passes; q++) {
+            const long j0 = g->n * q / passes, j1 = g->n * (q + 1) / passes;
             sk->col((int)(j1 - j0), kc, g->a + i0 + p0 * g->csa, g->csa, j->b + p0 * j->ldb + j0, j->ldb,
                     g->c + i0 * g->ldc + j0, g->ldc, g->beta || p0 > 0, h);
           }
@@ -234,7 +239,7 @@ int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int thre
   static skinny_job shared; /* only touched under the pool lock */
   skinny_job local = {.sk = skinny_for(isa), .g = g, .path = path};
   const int by_columns = path == DLB_PATH_SMALLM_AXPY || path == DLB_PATH_SMALLM_DOT;
-  local.unit = path == DLB_PATH_SMALLM_AXPY ? 128 : path == DLB_PATH_THINN_COL ? local.sk->vl
+  local.unit = path == DLB_PATH_SMALLM_AXPY ? 128 : path == DLB_PATH_THINN_COL ? local.sk->col_rows
              : by_columns ? local.sk->dot_jb : local.sk->dot_mi;
   const long extent = by_columns ? g->n : g->m;
   local.units = (extent + local.unit - 1) / local.unit;

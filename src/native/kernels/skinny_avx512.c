@@ -19,5 +19,9 @@ typedef __m512 vf;
 #define AXPY_UMAX 8
 #define DOT_MI 4
 #define DOT_JB 6
+#define COL_PREFETCH 16
+#define COL_U 1
 #define COL_JB 24
+/* Column form up to 24 MiB of A (¾ of the L3): 1.9× the general driver at 4 MiB, 1.4× at 24, 0.98× at 34. */
+#define COL_A_MAX (24.0 * 1024 * 1024)
 #include "skinny_impl.h"

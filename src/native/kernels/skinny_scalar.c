@@ -18,5 +18,8 @@ typedef float vf;
 #define AXPY_UMAX 4
 #define DOT_MI 3
 #define DOT_JB 3
-#define COL_JB 8
+#define COL_U 2
+#define COL_JB 4
+/* Column form only for small A (Gram matrices: 1.2× the general driver); at 4 MiB it is 0.93×. */
+#define COL_A_MAX (1.0 * 1024 * 1024)
 #include "skinny_impl.h"
