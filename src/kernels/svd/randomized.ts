@@ -30,7 +30,7 @@ export async function randomizedSvd(a: Real, m: number, n: number, o: Randomized
   const make = (len: number): Real => (a instanceof Float64Array ? new Float64Array(len) : new Float32Array(len));
   const rng = createRng(deriveSeed(o.seed, 31));
   const z = make(n * l);
-  for (let i = 0; i < z.length; i++) z[i] = rng.normal();
+  rng.fillNormal(z);
   const y = make(m * l);
   await gemm(m, l, n, a, false, z, y); // Y = AΩ
   for (let it = 0; it < o.power; it++) {
