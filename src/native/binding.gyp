@@ -11,24 +11,24 @@
     {
       "target_name": "dlb_avx512",
       "type": "static_library",
-      "sources": ["kernels/sgemm_avx512.c", "kernels/dsvd_avx512.c", "roofs/peak_avx512.c"],
+      "sources": ["kernels/sgemm_avx512.c", "kernels/dsvd_avx512.c", "roofs/peak_avx512.c", "kernels/winograd_avx512.c"],
       "cflags": ["-mavx512f", "-mfma"]
     },
     {
       "target_name": "dlb_avx2",
       "type": "static_library",
-      "sources": ["kernels/sgemm_avx2.c", "kernels/dsvd_avx2.c", "roofs/peak_avx2.c"],
+      "sources": ["kernels/sgemm_avx2.c", "kernels/dsvd_avx2.c", "roofs/peak_avx2.c", "kernels/winograd_avx2.c"],
       "cflags": ["-mavx2", "-mfma"]
     },
     {
       "target_name": "dlb_scalar",
       "type": "static_library",
-      "sources": ["kernels/sgemm_scalar.c", "kernels/dsvd_scalar.c", "roofs/peak_scalar.c"],
+      "sources": ["kernels/sgemm_scalar.c", "kernels/dsvd_scalar.c", "roofs/peak_scalar.c", "kernels/winograd_scalar.c"],
       "cflags": ["-fno-tree-vectorize"]
     },
     {
       "target_name": "dlbench_native",
-      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "roofs/bandwidth.c"],
+      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "winograd.c", "roofs/bandwidth.c"],
       "dependencies": ["dlb_avx512", "dlb_avx2", "dlb_scalar"],
       "libraries": ["-ldl", "-lpthread"],
       # Never unmapped: Node dlcloses an addon when the last worker_thread that loaded it ends,

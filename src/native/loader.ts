@@ -62,6 +62,13 @@ export interface NativeAddon {
   /** Strassen–Winograd's fused output pass: C12 = P1+C12+C22+C11, C21 = P1+C12+C21, C22 = that + C22 (old values). */
   strassenCombine(threads: number, rows: number, cols: number, p1: Float32Array, p1Off: number, ldp1: number,
     c: Float32Array, c11Off: number, c12Off: number, c21Off: number, c22Off: number, ldc: number): void;
+  /**
+   * Winograd F(m×m,3×3), stride 1, m 2 or 4 (src/native/winograd.c): the whole convolution. up holds the
+   * filters transformed and packed as the isa's MR-row slivers ([group][ξ][kpad/MR][C/g][MR]); bias may be null;
+   * nb is the tiles per block (0: automatic). NCHW/KCRS when nchw is 1, else NHWC.
+   */
+  winogradConv(isa: Isa, threads: number, m: number, nchw: number, N: number, C: number, H: number, W: number, K: number,
+    groups: number, pad: number, x: Float32Array, up: Float32Array, bias: Float32Array | null, out: Float32Array, nb: number): void;
 }
 
 export type NativeLoad = {ok: true; addon: NativeAddon; path: string} | {ok: false; reason: string};

@@ -2,7 +2,7 @@
 // Transform coefficients are 0, ±1, ±½: errors stay within a few times those of direct summation.
 // Bottleneck: the 16 GEMMs for wide layers, the scattered tile transforms for thin ones.
 import type {GemmEngine} from '../gemm/engine.js';
-import {makeWinograd, type WinogradMatrices} from './winograd.js';
+import {makeWinograd, type WinogradMatrices, type WinogradTransforms} from './winograd.js';
 
 export const F2X3: WinogradMatrices = {
   m: 2,
@@ -11,5 +11,7 @@ export const F2X3: WinogradMatrices = {
   at: [[1, 1, 1, 0], [0, 1, -1, -1]],
 };
 
-export const makeWinogradF2x3 = (engine?: GemmEngine) => makeWinograd('winograd-f2x3', F2X3, 4, engine);
+export const makeWinogradF2x3 = (engine?: GemmEngine, transforms?: WinogradTransforms) =>
+  makeWinograd(transforms === 'js' ? 'winograd-f2x3-js' : 'winograd-f2x3', F2X3, 4, engine, transforms);
 export const winogradF2x3 = makeWinogradF2x3();
+export const winogradF2x3Js = makeWinogradF2x3(undefined, 'js');

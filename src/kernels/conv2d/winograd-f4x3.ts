@@ -2,7 +2,7 @@
 // Interpolation points 0, ±1, ±2, ±½ make the transforms' coefficients up to 8 and 1/24, so fp32
 // rounding grows (a wider tolerance); transforms cost more per tile but cover 4 outputs a side.
 import type {GemmEngine} from '../gemm/engine.js';
-import {makeWinograd, type WinogradMatrices} from './winograd.js';
+import {makeWinograd, type WinogradMatrices, type WinogradTransforms} from './winograd.js';
 
 export const F4X3: WinogradMatrices = {
   m: 4,
@@ -30,5 +30,7 @@ export const F4X3: WinogradMatrices = {
   ],
 };
 
-export const makeWinogradF4x3 = (engine?: GemmEngine) => makeWinograd('winograd-f4x3', F4X3, 32, engine);
+export const makeWinogradF4x3 = (engine?: GemmEngine, transforms?: WinogradTransforms) =>
+  makeWinograd(transforms === 'js' ? 'winograd-f4x3-js' : 'winograd-f4x3', F4X3, 32, engine, transforms);
 export const winogradF4x3 = makeWinogradF4x3();
+export const winogradF4x3Js = makeWinogradF4x3(undefined, 'js');

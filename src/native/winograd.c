@@ -1,0 +1,132 @@
+/* Winograd rung, native: the whole F(m×m,3×3) convolution in one call. Tiles (across the batch) go
+ * in blocks of nb; per block: input transform straight into packed-B panels V[ξ] (cg × nb), then
+ * for each ξ the micro-kernel multiplies the pre-packed filters U[ξ] (kpad × cg, packed once at
+ * prepare, like an inference library's weight packing) by V[ξ] into M[ξ], then the output transform.
+ * No GEMM packing at run time; per ξ the V panel stays in L2 while U[ξ] streams once per block.
+ * Threads split the input transform by channels (or slivers), the GEMMs and output transform by
+ * MR-row slivers of filters; two spin barriers per block. */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include "dlb.h"
+
+static const dlb_wino_kernels wino_scalar = {4, dlb_wino_input_scalar, dlb_wino_output_scalar};
+#if defined(__x86_64__) || defined(__i386__)
+static const dlb_wino_kernels wino_avx2 = {16, dlb_wino_input_avx2, dlb_wino_output_avx2};
+static const dlb_wino_kernels wino_avx512 = {32, dlb_wino_input_avx512, dlb_wino_output_avx512};
+#endif
+
+const dlb_wino_kernels *dlb_wino_for(int isa) {
+  if (!dlb_isa_supported(isa)) return NULL;
+#if defined(__x86_64__) || defined(__i386__)
+  if (isa == DLB_ISA_AVX512) return &wino_avx512;
+  if (isa == DLB_ISA_AVX2) return &wino_avx2;
+#endif
+  return isa == DLB_ISA_SCALAR ? &wino_scalar : NULL;
+}
+
+typedef struct {
+  atomic_int count, gen;
+  int n;
+} wino_barrier;
+
+/* Spinning, like the GEMM driver's column-band barrier (a sleeping one lets the scheduler stack both
+ * threads on one core); yields after a while so oversubscription still progresses. */
+static void barrier_wait(wino_barrier *b) {
+  if (b->n == 1) return;
+  const int gen = atomic_load(&b->gen);
+  if (atomic_fetch_add(&b->count, 1) == b->n - 1) {
+    atomic_store(&b->count, 0);
+    atomic_fetch_add(&b->gen, 1);
+    return;
+  }
+  for (long spins = 0; atomic_load(&b->gen) == gen; spins++) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (spins > 1000) sched_yield();
+  }
+}
+
+typedef struct {
+  const dlb_wino_geom *g;
+  const dlb_kernel_desc *kd;
+  const dlb_wino_kernels *wk;
+  const float *x, *up, *bias;
+  float *out, *vp, *mm;
+  long nb, nblocks, kpad;
+  wino_barrier sync;
+} wino_job;
+
+static void wino_task(void *ctx, int t, int nt) {
+  wino_job *j = ctx;
+  const dlb_wino_geom *g = j->g;
+  const int mr = j->kd->mr, nr = j->kd->nr, a2 = g->alpha * g->alpha;
+  const long nb = j->nb, ns = nb / nr, kpad = j->kpad, nks = kpad / mr;
+  /* Phase 1 split: channels when there are enough of them, else the block's slivers. */
+  const int by_c = g->cg >= 2L * nt || g->cg >= ns;
+  const long u1 = by_c ? g->cg : ns;
+  const long lo1 = u1 * t / nt, hi1 = u1 * (t + 1) / nt;
+  const long ks0 = nks * t / nt, ks1 = nks * (t + 1) / nt;
+  const long k1 = ks1 * mr < g->kg ? ks1 * mr : g->kg;
+  for (long grp = 0; grp < g->groups; grp++) {
+    for (long blk = 0; blk < j->nblocks; blk++) {
+      const long t0 = blk * nb;
+      if (hi1 > lo1) {
+        if (by_c) j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp);
+        else j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp);
+      }
+      barrier_wait(&j->sync);
+      for (int xi = 0; xi < a2; xi++) {
+        const float *u = j->up + (grp * a2 + xi) * kpad * g->cg;
+        const float *v = j->vp + (long)xi * ns * g->cg * nr;
+        float *m = j->mm + (long)xi * kpad * nb;
+        for (long ks = ks0; ks < ks1; ks++)
+          for (long s = 0; s < ns; s++)
+            j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
+      }
+      if (k1 > ks0 * mr) j->wk->output(g, j->mm, kpad, grp, ks0 * mr, k1, t0, nb, j->bias, j->out);
+      barrier_wait(&j->sync); /* V and M are rewritten by the next block */
+    }
+  }
+}
+
+/* Default tiles per block: V[ξ] (cg × nb) stays well inside L2 (1 MiB on Zen 4) while it is reused
+ * by every filter sliver; blocks are balanced so the last one is not a sliver or two. */
+static long pick_nb(const dlb_wino_geom *g, int nr, long want) {
+  const long tiles = g->N * g->T;
+  long target = want > 0 ? want : 128;
+  const char *env = getenv("DLBENCH_WINO_NB");
+  if (want <= 0 && env && atol(env) > 0) target = atol(env);
+  if (target < nr) target = nr;
+  const long nblk = (tiles + target - 1) / target;
+  const long per = (tiles + nblk - 1) / nblk;
+  return (per + nr - 1) / nr * nr;
+}
+
+int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float *x, const float *up, const float *bias,
+                      float *out, long want_nb) {
+  const dlb_kernel_desc *kd = dlb_kernel_for(isa);
+  const dlb_wino_kernels *wk = dlb_wino_for(isa);
+  if (!kd || !wk || wk->nr != kd->nr) return -1;
+  wino_job j = {g, kd, wk, x, up, bias, out, NULL, NULL, 0, 0, 0, {0, 0, 1}};
+  j.nb = pick_nb(g, kd->nr, want_nb);
+  j.nblocks = (g->N * g->T + j.nb - 1) / j.nb;
+  j.kpad = (g->kg + kd->mr - 1) / kd->mr * kd->mr;
+  const long a2 = (long)g->alpha * g->alpha;
+  int rc = 0;
+  dlb_pool_lock();
+  j.vp = dlb_scratch(0, 0, (size_t)(a2 * g->cg * j.nb));
+  j.mm = dlb_scratch(0, 1, (size_t)(a2 * j.kpad * j.nb));
+  if (!j.vp || !j.mm) rc = -1;
+  else {
+    int nt = threads < 1 ? 1 : threads;
+    /* Below ~4 MFLOP of transformed-domain work a pool wake-up is not worth it. */
+    if (2.0 * a2 * g->kg * g->cg * g->N * g->T * g->groups < 4e6) nt = 1;
+    nt = dlb_parallel_size(nt);
+    j.sync.n = nt;
+    dlb_parallel(nt, wino_task, &j);
+  }
+  dlb_pool_unlock();
+  return rc;
+}
