@@ -49,7 +49,7 @@ function tiles(p: ConvShape, m: number) {
 }
 
 /** U = G·g·Gᵀ for every filter and channel, laid out as the GEMMs' A operands. */
-function transformFilters(p: ConvShape, w: Float32Array, mat: WinogradMatrices): Float32Array {
+export function transformFilters(p: ConvShape, w: Float32Array, mat: WinogradMatrices): Float32Array {
   const alpha = mat.m + 2, a2 = alpha * alpha;
   const cg = p.c / p.groups, kg = p.k / p.groups;
   const u = new Float32Array(p.groups * a2 * kg * cg);
