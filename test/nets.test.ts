@@ -1,5 +1,9 @@
 import {describe, expect, it} from 'vitest';
-import {engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
+import {blockedEngine, engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
+import {nativeEngine} from '../src/kernels/gemm/native-engine.js';
+import {nativeIsaOf} from '../src/kernels/conv2d/winograd-native.js';
+import {parseConvShape} from '../src/kernels/conv2d/parse.js';
+import {autoConv, winogradWork} from '../src/nets/auto-conv.js';
 // The default engine is the fastest available (native once the addon built); im2col and fc
 // variants exist once per engine, slowest first.
 const FAST = fastestEngine({threads: 1}).id.replace('gemm/', '');
@@ -29,6 +33,20 @@ const tiny: NetDef = {
     {type: 'maxpool', name: 'pool2', size: 2, stride: 2},
     {type: 'flatten', name: 'flatten'}, {type: 'dropout', name: 'drop'},
     {type: 'fc', name: 'fc1', out: 16}, {type: 'relu', name: 'relu4'}, {type: 'fc', name: 'fc2', out: 10}, {type: 'softmax', name: 'prob'},
+  ],
+};
+
+/** Channels and sizes where --conv auto picks Winograd with the native engine (conv1: F(4x4) at 24×24), and im2col for 8 filters (conv3). */
+const wide: NetDef = {
+  name: 'wide',
+  title: 'wide',
+  input: [16, 24, 24],
+  layers: [
+    {type: 'conv', name: 'conv1', k: 32, r: 3, pad: 1}, {type: 'relu', name: 'relu1'},
+    {type: 'maxpool', name: 'pool1', size: 2, stride: 2},
+    {type: 'conv', name: 'conv2', k: 24, r: 3, pad: 1}, {type: 'relu', name: 'relu2'},
+    {type: 'conv', name: 'conv3', k: 8, r: 3, pad: 1},
+    {type: 'flatten', name: 'flatten'}, {type: 'fc', name: 'fc1', out: 10}, {type: 'softmax', name: 'prob'},
   ],
 };
 
@@ -84,7 +102,7 @@ describe('network definitions', () => {
 
   it('refuses unknown networks and kernel choices with UsageError', () => {
     expect(() => findNet('resnet50')).toThrow(UsageError);
-    expect(() => resolveChoice('fft', undefined, caps)).toThrow(/--conv: unknown conv variant 'fft'. Valid: direct, im2col/);
+    expect(() => resolveChoice('fft', undefined, caps)).toThrow(/--conv: unknown conv variant 'fft'. Valid: auto, direct, im2col/);
     expect(() => resolveChoice(undefined, 'cublas', caps)).toThrow(/--gemm: unknown GEMM engine/);
   });
 });
@@ -94,10 +112,16 @@ describe('network forward pass: any kernel choice agrees with the reference choi
     const ref = await forwardNet(tiny, 2, resolveChoice('direct', undefined, caps), 5, caps);
     expect(ref.length).toBe(2 * 10);
     for (let r = 0; r < 2; r++) expect(sum(Array.from(ref.subarray(r * 10, r * 10 + 10)))).toBeCloseTo(1, 5);
-    for (const conv of ['im2col', 'im2col-blocked', 'winograd-f2x3', 'winograd-f4x3']) {
+    for (const conv of ['auto', 'im2col', 'im2col-blocked', 'winograd-f2x3', 'winograd-f4x3']) {
       const out = await forwardNet(tiny, 2, resolveChoice(conv, undefined, caps), 5, caps);
       for (let i = 0; i < ref.length; i++) expect(Math.abs(out[i] - ref[i]), conv).toBeLessThan(1e-5);
     }
+  });
+
+  it('--conv auto on a net with Winograd-sized layers agrees with the direct loops', async () => {
+    const out = await forwardNet(wide, 1, resolveChoice('auto', undefined, caps), 4, caps);
+    const ref = await forwardNet(wide, 1, resolveChoice('direct', undefined, caps), 4, caps);
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(out[i] - ref[i])).toBeLessThan(1e-5);
   });
 
   it('AlexNet (torchvision): Winograd F(2x2) (im2col fallback on 11×11 and 5×5) agrees with im2col', async () => {
@@ -144,6 +168,32 @@ describe('per-layer profile', () => {
     if (conv3.state === 'ok') expect(conv3.stats.medianMs.toFixed(3)).toBe(Math.min(...Object.values(times)).toFixed(3));
     // Winograd is no candidate for the 5×5 stride-2 conv1.
     expect(String(rows[0].metrics!.candidates)).not.toMatch(/winograd/);
+  });
+
+  it('--conv auto (the default) picks per layer and says why in the row', async () => {
+    const native = nativeIsaOf(fastestEngine(caps)) !== undefined;
+    const rows = await profileNet(wide, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing, timer: fakeTimer});
+    const conv = (name: string) => rows.find((r) => r.layer!.name === name)!;
+    expect(conv('conv1').variant).toBe(native ? 'conv2d/winograd-f4x3' : `conv2d/im2col-${FAST}`);
+    expect(String(conv('conv1').metrics!.auto)).toMatch(native ? /^F\(4x4\): multiplies per channel·filter: F\(4x4\) \d+, F\(2x2\) \d+, im2col 5184$/ : /no native Winograd/);
+    expect(conv('conv3').variant).toBe(`conv2d/im2col-${FAST}`);
+    expect(String(conv('conv3').metrics!.auto)).toMatch(native ? /8 channels or filters per group < 16/ : /no native Winograd/);
+    // A JS engine keeps im2col everywhere (the JS transforms lose to im2col).
+    const js = await profileNet(wide, 1, {seed: 1, caps, choice: resolveChoice('auto', 'blocked', caps), timing, timer: fakeTimer});
+    expect(js.filter((r) => r.layer!.type === 'conv').map((r) => r.variant)).toEqual(Array(3).fill('conv2d/im2col-blocked'));
+  });
+
+  it('auto rule: im2col for C = 3 and 11×11, F(4x4) on VGG 56×56, im2col on a JS engine', () => {
+    if (!nativeIsaOf(nativeEngine)) return;
+    expect(autoConv(parseConvShape('vgg16.conv1_1'), nativeEngine).conv).toBe('im2col');
+    expect(autoConv(parseConvShape('alexnet.conv1'), nativeEngine).conv).toBe('im2col');
+    expect(autoConv(parseConvShape('vgg16.conv3_1'), nativeEngine).conv).toBe('winograd-f4x3');
+    expect(autoConv(parseConvShape('vgg16.conv3_1'), blockedEngine).conv).toBe('im2col');
+    // Padded tiles: 13×13 is 16 F(4x4) tiles (one 32-lane sliver, half empty) or 49 F(2x2) tiles (two slivers).
+    const p = parseConvShape('alexnet.conv3');
+    expect(winogradWork(p, 4, 32)).toBe(36 * 32);
+    expect(winogradWork(p, 2, 32)).toBe(16 * 64);
+    expect(winogradWork({...p, n: 3}, 4, 32)).toBe(36 * 64);
   });
 
   it('marks layers the chosen conv cannot run as an im2col fallback', async () => {

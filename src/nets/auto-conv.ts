@@ -1,0 +1,46 @@
+// `dlbench net --conv auto` (the default): per conv layer, Winograd where it measurably wins, im2col
+// with the net's engine elsewhere. The rule counts the multiplies each algorithm really performs per
+// (input channel × filter): im2col 9·N·P·Q; F(m×m) α²·(tiles across the batch, rounded up to the
+// micro-kernel's NR lanes — a half-empty sliver costs a full one). Winograd is taken when its count is
+// at most AUTO_MARGIN of im2col's, and only with the native transforms (JS transforms lose to
+// im2col-native, README) and enough channels on both sides (with C = 3 the transforms dominate).
+import {outDims, type ConvShape} from '../kernels/conv2d/spec.js';
+import {winogradSupports} from '../kernels/conv2d/winograd.js';
+import {nativeIsaOf} from '../kernels/conv2d/winograd-native.js';
+import type {GemmEngine} from '../kernels/gemm/engine.js';
+import {kernelFor} from '../native/loader.js';
+
+/** Fewer channels (or filters) per group than this: im2col (VGG's conv1_1, C = 3, ran 1.7× slower as F(4x4)). */
+export const AUTO_MIN_CHANNELS = 16;
+/** Winograd's padded multiply count must be at most this fraction of im2col's (its transforms are not free). */
+export const AUTO_MARGIN = 0.8;
+
+export interface AutoPick {
+  conv: 'im2col' | 'winograd-f2x3' | 'winograd-f4x3';
+  /** Why, in one line (goes into the row's metrics). */
+  why: string;
+}
+
+/** Multiplies per (channel × filter) of F(m×m,3×3) with the batch's tiles in slivers of nr. */
+export function winogradWork(p: ConvShape, m: number, nr: number): number {
+  const {P, Q} = outDims(p);
+  const tiles = p.n * Math.ceil(P / m) * Math.ceil(Q / m);
+  return (m + 2) ** 2 * Math.ceil(tiles / nr) * nr;
+}
+
+export function autoConv(p: ConvShape, engine: GemmEngine): AutoPick {
+  const isa = nativeIsaOf(engine);
+  if (!isa) return {conv: 'im2col', why: `im2col: no native Winograd transforms with ${engine.id}`};
+  const s = winogradSupports(p);
+  if (!s.ok) return {conv: 'im2col', why: 'im2col: Winograd needs 3×3, stride 1'};
+  const cg = p.c / p.groups, kg = p.k / p.groups;
+  if (Math.min(cg, kg) < AUTO_MIN_CHANNELS) return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
+  const k = kernelFor(isa);
+  const nr = k.ok ? k.kernel.nr : 1;
+  const {P, Q} = outDims(p);
+  const im2col = 9 * p.n * P * Q, f2 = winogradWork(p, 2, nr), f4 = winogradWork(p, 4, nr);
+  const m = f4 <= f2 ? 4 : 2, best = Math.min(f2, f4);
+  const counts = `multiplies per channel·filter: F(4x4) ${f4}, F(2x2) ${f2}, im2col ${im2col}`;
+  if (best > AUTO_MARGIN * im2col) return {conv: 'im2col', why: `im2col: ${counts}`};
+  return {conv: m === 4 ? 'winograd-f4x3' : 'winograd-f2x3', why: `F(${m}x${m}): ${counts}`};
+}
