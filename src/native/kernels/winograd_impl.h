@@ -6,6 +6,7 @@
 #include <string.h>
 #include "../dlb.h"
 
+
 /* A tile's place: global index tg = n·T + t; (n, y0, x0) of its input window, or n = −1 past N·T. */
 static void tile_at(const dlb_wino_geom *g, long tg, long *n, long *y0, long *x0) {
   if (tg >= g->N * g->T) {
@@ -18,34 +19,41 @@ static void tile_at(const dlb_wino_geom *g, long tg, long *n, long *y0, long *x0
   *x0 = (t % g->tw) * g->m - g->pad;
 }
 
-/* d[i·α + j][l] = the α×α window of lane l's tile in channel c (zeros in the padding and past N·T). */
-static void gather(const dlb_wino_geom *g, const float *x, long c, const long *tn, const long *ty, const long *tx,
-                   float d[][WNR]) {
-  const int a = g->alpha;
-  const long ys = g->nchw ? g->W : g->W * g->C, xs = g->nchw ? 1 : g->C;
-  const long img = g->C * g->H * g->W, cs = g->nchw ? g->H * g->W : 1;
-  for (int l = 0; l < WNR; l++) {
-    if (tn[l] < 0) {
-      for (int q = 0; q < a * a; q++) d[q][l] = 0.0f;
-      continue;
-    }
-    const float *base = x + tn[l] * img + c * cs;
-    const long y0 = ty[l], x0 = tx[l];
-    if (y0 >= 0 && x0 >= 0 && y0 + a <= g->H && x0 + a <= g->W) {
-      const float *row = base + y0 * ys + x0 * xs;
-      for (int i = 0; i < a; i++, row += ys)
-        for (int j = 0; j < a; j++) d[i * a + j][l] = row[j * xs];
-    } else {
-      for (int i = 0; i < a; i++) {
-        const long y = y0 + i;
-        for (int j = 0; j < a; j++) {
-          const long xx = x0 + j;
-          d[i * a + j][l] = (y >= 0 && y < g->H && xx >= 0 && xx < g->W) ? base[y * ys + xx * xs] : 0.0f;
-        }
-      }
-    }
+/* d[i·A + j][l] = the A×A window of lane l's tile in channel c (zeros in the padding and past N·T).
+ * A and the column stride XS are compile-time constants here (one copy per tile size and layout), so
+ * the interior copy is straight-line loads at fixed offsets rather than a loop with index arithmetic. */
+#define GATHER(NAME, A, XS_IS_ONE)                                                                       \
+  static void NAME(const dlb_wino_geom *g, const float *x, long c, const long *tn, const long *ty, const long *tx, \
+                   float d[][WNR]) {                                                                     \
+    const long ys = g->nchw ? g->W : g->W * g->C, xs = XS_IS_ONE ? 1 : g->C;                             \
+    const long img = g->C * g->H * g->W, cs = g->nchw ? g->H * g->W : 1;                                 \
+    for (int l = 0; l < WNR; l++) {                                                                      \
+      if (tn[l] < 0) {                                                                                   \
+        for (int q = 0; q < A * A; q++) d[q][l] = 0.0f;                                                  \
+        continue;                                                                                        \
+      }                                                                                                  \
+      const float *base = x + tn[l] * img + c * cs;                                                      \
+      const long y0 = ty[l], x0 = tx[l];                                                                 \
+      if (y0 >= 0 && x0 >= 0 && y0 + A <= g->H && x0 + A <= g->W) {                                     \
+        const float *row = base + y0 * ys + x0 * xs;                                                     \
+        _Pragma("GCC unroll 6") for (int i = 0; i < A; i++) {                                            \
+          _Pragma("GCC unroll 6") for (int j = 0; j < A; j++) d[i * A + j][l] = row[i * ys + j * xs];    \
+        }                                                                                                \
+      } else {                                                                                           \
+        for (int i = 0; i < A; i++) {                                                                    \
+          const long y = y0 + i;                                                                         \
+          for (int j = 0; j < A; j++) {                                                                  \
+            const long xx = x0 + j;                                                                      \
+            d[i * A + j][l] = (y >= 0 && y < g->H && xx >= 0 && xx < g->W) ? base[y * ys + xx * xs] : 0.0f; \
+          }                                                                                              \
+        }                                                                                                \
+      }                                                                                                  \
+    }                                                                                                    \
   }
-}
+GATHER(gather6_nchw, 6, 1)
+GATHER(gather6_nhwc, 6, 0)
+GATHER(gather4_nchw, 4, 1)
+GATHER(gather4_nhwc, 4, 0)
 
 /* F(4×4,3×3): Bᵀ rows (interpolation points 0, ±1, ±2, ∞) applied to 6 lane vectors with stride st. */
 #define BT6(src, st, dst, dt)                                                                  \
@@ -80,7 +88,12 @@ void DLB_WINO(dlb_wino_input)(const dlb_wino_geom *g, const float *x, long grp, 
   for (long s = s0; s < s1; s++) {
     for (int l = 0; l < WNR; l++) tile_at(g, t0 + s * WNR + l, &tn[l], &ty[l], &tx[l]);
     for (long c = c0; c < c1; c++) {
-      gather(g, x, grp * g->cg + c, tn, ty, tx, d);
+#ifdef WINO_NCHW_VEC
+      if (g->nchw)
+        for (int l0 = 0; l0 < WNR; l0 += 16) gather16_nchw(g, x, grp * g->cg + c, tn, ty, tx, l0, d);
+      else
+#endif
+        (a == 6 ? (g->nchw ? gather6_nchw : gather6_nhwc) : (g->nchw ? gather4_nchw : gather4_nhwc))(g, x, grp * g->cg + c, tn, ty, tx, d);
       if (a == 6) {
         for (int j = 0; j < 6; j++) BT6((d + j), 6, (t1 + j), 6);     /* columns: t1 = Bᵀ·d */
         for (int i = 0; i < 6; i++) BT6((t1 + 6 * i), 1, (v + 6 * i), 1); /* rows: V = t1·B */
@@ -136,6 +149,12 @@ void DLB_WINO(dlb_wino_output)(const dlb_wino_geom *g, const float *mm, long kpa
         for (int j = 0; j < 4; j++) AT4((mt + j), 4, (t1 + j), 4);
         for (int i = 0; i < 2; i++) AT4((t1 + 4 * i), 1, (y + 2 * i), 1);
       }
+#ifdef WINO_NCHW_VEC
+      if (g->nchw) {
+        for (int l0 = 0; l0 < WNR; l0 += 16) scatter16_nchw(g, y, tn, oy, ox, l0, kk, b, out);
+        continue;
+      }
+#endif
       for (int l = 0; l < WNR; l++) {
         if (tn[l] < 0) break; /* lanes past N·T come last */
         const long hi = g->P - oy[l] < m ? g->P - oy[l] : m, wi = g->Q - ox[l] < m ? g->Q - ox[l] : m;
