@@ -7,6 +7,9 @@
 #define DLB_WINO(name) name##_avx512
 #define WNR 32
 #define WINO_NCHW_VEC 1
+#ifndef WINO_PREFETCH_PLANES
+#define WINO_PREFETCH_PLANES 2
+#endif
 #include "../dlb.h"
 
 /* Lanes [ua, ub) of a 16-lane group whose tiles share an image and a tile row (n < 0: past N·T). */
@@ -33,8 +36,11 @@ static inline __mmask16 bits(long lo, long hi) { /* bits [lo, hi) of 16, clamped
 }
 
 /* w[k] = row[cb + k] for k in [16q, 16q + 16), zeros outside columns [0, W). */
-static inline __m512 row_chunk(const float *row, long cb, int q, long W) {
+static inline __m512 row_chunk(const float *row, long cb, int q, long W, long ahead) {
   const long off = cb + 16L * q;
+  /* Each (channel, row) is a stream of a few lines, too many at once for the hardware prefetcher:
+   * fetch the same chunk of a later channel's plane while this one is transformed. */
+  _mm_prefetch((const char *)(row + off + ahead), _MM_HINT_T0);
   return _mm512_maskz_loadu_ps(bits(-off, W - off), row + off);
 }
 
@@ -55,7 +61,7 @@ static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const 
       continue;
     }
     const float *plane = x + (run->n * g->C + c) * g->H * g->W;
-    const long cb = run->x0 - (long)m * run->ua;
+    const long cb = run->x0 - (long)m * run->ua, ahead = WINO_PREFETCH_PLANES * g->H * g->W;
     for (int i = 0; i < A; i++) {
       const long y = run->y0 + i;
       if (y < 0 || y >= g->H) {
@@ -65,8 +71,8 @@ static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const 
       const float *row = plane + y * g->W;
       __m512 p[6];
       if (m == 4) {
-        const __m512 w0 = row_chunk(row, cb, 0, g->W), w1 = row_chunk(row, cb, 1, g->W), w2 = row_chunk(row, cb, 2, g->W);
-        const __m512 w3 = row_chunk(row, cb, 3, g->W), w4 = row_chunk(row, cb, 4, g->W);
+        const __m512 w0 = row_chunk(row, cb, 0, g->W, ahead), w1 = row_chunk(row, cb, 1, g->W, ahead), w2 = row_chunk(row, cb, 2, g->W, ahead);
+        const __m512 w3 = row_chunk(row, cb, 3, g->W, ahead), w4 = row_chunk(row, cb, 4, g->W, ahead);
         const __m512 e01 = _mm512_permutex2var_ps(w0, even, w1), o01 = _mm512_permutex2var_ps(w0, odd, w1);
         const __m512 e23 = _mm512_permutex2var_ps(w2, even, w3), o23 = _mm512_permutex2var_ps(w2, odd, w3);
         p[0] = _mm512_permutex2var_ps(e01, even, e23); /* w[4u] */
@@ -78,7 +84,7 @@ static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const 
         p[4] = _mm512_castsi512_ps(_mm512_alignr_epi32(w4i, _mm512_castps_si512(p[0]), 1));
         p[5] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_alignr_epi32(w4i, w4i, 1), _mm512_castps_si512(p[1]), 1));
       } else {
-        const __m512 w0 = row_chunk(row, cb, 0, g->W), w1 = row_chunk(row, cb, 1, g->W), w2 = row_chunk(row, cb, 2, g->W);
+        const __m512 w0 = row_chunk(row, cb, 0, g->W, ahead), w1 = row_chunk(row, cb, 1, g->W, ahead), w2 = row_chunk(row, cb, 2, g->W, ahead);
         p[0] = _mm512_permutex2var_ps(w0, even, w1); /* w[2u] */
         p[1] = _mm512_permutex2var_ps(w0, odd, w1);  /* w[2u + 1] */
         const __m512i w2i = _mm512_castps_si512(w2);

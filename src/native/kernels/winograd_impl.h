@@ -141,7 +141,12 @@ void DLB_WINO(dlb_wino_output)(const dlb_wino_geom *g, const float *mm, long kpa
     for (long k = k0; k < k1; k++) {
       const long kk = grp * g->kg + k;
       const float b = bias ? bias[kk] : 0.0f;
-      for (int xi = 0; xi < a2; xi++) memcpy(mt[xi], mm + xi * plane + k * nb + s * WNR, sizeof mt[xi]);
+      for (int xi = 0; xi < a2; xi++) {
+        const float *src = mm + xi * plane + k * nb + s * WNR;
+        /* 36 rows in 36 planes: the next filter's rows are fetched while this one is transformed. */
+        for (int o = 0; o < WNR; o += 16) __builtin_prefetch(src + nb + o);
+        memcpy(mt[xi], src, sizeof mt[xi]);
+      }
       if (a == 6) {
         for (int j = 0; j < 6; j++) AT6((mt + j), 6, (t1 + j), 6);      /* t1 (4×6) = Aᵀ·M */
         for (int i = 0; i < 4; i++) AT6((t1 + 6 * i), 1, (y + 4 * i), 1); /* Y (4×4) = t1·A */
