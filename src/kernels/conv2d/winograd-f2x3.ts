@@ -1,6 +1,7 @@
 // Rung 3a: Winograd F(2x2,3x3): 4×4 input tiles, 16 GEMMs, 2.25× fewer multiplies than direct.
 // Transform coefficients are 0, ±1, ±½: errors stay within a few times those of direct summation.
 // Bottleneck: the 16 GEMMs for wide layers, the scattered tile transforms for thin ones.
+// Two rungs: winograd-f2x3-js (JS transforms) and winograd-f2x3 (native transforms when the addon loads).
 import type {GemmEngine} from '../gemm/engine.js';
 import {makeWinograd, type WinogradMatrices, type WinogradTransforms} from './winograd.js';
 

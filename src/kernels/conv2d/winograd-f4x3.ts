@@ -1,6 +1,7 @@
 // Rung 3b: Winograd F(4x4,3x3): 6×6 input tiles, 36 GEMMs, 4× fewer multiplies than direct.
 // Interpolation points 0, ±1, ±2, ±½ make the transforms' coefficients up to 8 and 1/24, so fp32
 // rounding grows (a wider tolerance); transforms cost more per tile but cover 4 outputs a side.
+// Two rungs: winograd-f4x3-js (JS transforms) and winograd-f4x3 (native transforms when the addon loads).
 import type {GemmEngine} from '../gemm/engine.js';
 import {makeWinograd, type WinogradMatrices, type WinogradTransforms} from './winograd.js';
 

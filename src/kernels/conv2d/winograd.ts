@@ -3,6 +3,8 @@
 // weights are constant at inference); the α² transformed-domain products are batched GEMMs
 // M[ξ] = U[ξ] (K/g × C/g) · V[ξ] (C/g × tiles) through the GEMM engine; Y = Aᵀ·M·A gives m×m outputs.
 // Multiplies fall by 9m²/α² (2.25× for F(2x2), 4× for F(4x4)); the transforms are memory-bound passes.
+// This file is the JS-transform rung (winograd-*-js, and the fallback without the addon); with the
+// native engine the same variants run the whole conv in C instead (winograd-native.ts).
 import type {KernelVariant} from '../../core/types.js';
 import type {GemmEngine, GemmExecutor} from '../gemm/engine.js';
 import {fastestEngine} from '../gemm/engines.js';
