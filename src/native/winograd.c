@@ -3,8 +3,9 @@
  * for each ξ the micro-kernel multiplies the pre-packed filters U[ξ] (kpad × cg, packed once at
  * prepare, like an inference library's weight packing) by V[ξ] into M[ξ], then the output transform.
  * No GEMM packing at run time; per ξ the V panel stays in L2 while U[ξ] streams once per block.
- * Threads split the input transform by channels (or slivers), the GEMMs and output transform by
- * MR-row slivers of filters; two spin barriers per block. */
+ * Threads: with many blocks each takes whole blocks (own V and M, no barriers); with few, all work
+ * on each block — input transform split by channels (or slivers), the products and output transform
+ * by MR-row slivers of filters, two spin barriers per block. */
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -53,14 +54,38 @@ typedef struct {
   const dlb_kernel_desc *kd;
   const dlb_wino_kernels *wk;
   const float *x, *up, *bias;
-  float *out, *vp, *mm;
+  float *out, *vp[256], *mm[256];
   long nb, nblocks, kpad;
+  int by_blocks;
+  atomic_long next; /* by_blocks: the next (group, block) unit to take */
   wino_barrier sync;
 } wino_job;
+
+/* One whole (group, block) unit on one thread with its own V and M: transform, products, output. */
+static void wino_unit(const wino_job *j, long grp, long blk, float *vp, float *mm) {
+  const dlb_wino_geom *g = j->g;
+  const int mr = j->kd->mr, nr = j->kd->nr, a2 = g->alpha * g->alpha;
+  const long nb = j->nb, ns = nb / nr, kpad = j->kpad;
+  j->wk->input(g, j->x, grp, 0, g->cg, blk * nb, nb, 0, ns, vp);
+  for (int xi = 0; xi < a2; xi++) {
+    const float *u = j->up + (grp * a2 + xi) * kpad * g->cg;
+    const float *v = vp + (long)xi * ns * g->cg * nr;
+    float *m = mm + (long)xi * kpad * nb;
+    for (long ks = 0; ks < kpad / mr; ks++)
+      for (long s = 0; s < ns; s++) j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
+  }
+  j->wk->output(g, mm, kpad, grp, 0, g->kg, blk * nb, nb, j->bias, j->out);
+}
 
 static void wino_task(void *ctx, int t, int nt) {
   wino_job *j = ctx;
   const dlb_wino_geom *g = j->g;
+  if (j->by_blocks) {
+    /* Units handed out one at a time: a thread the OS delays simply takes fewer (no barriers). */
+    for (long unit; (unit = atomic_fetch_add(&j->next, 1)) < g->groups * j->nblocks;)
+      wino_unit(j, unit / j->nblocks, unit % j->nblocks, j->vp[t], j->mm[t]);
+    return;
+  }
   const int mr = j->kd->mr, nr = j->kd->nr, a2 = g->alpha * g->alpha;
   const long nb = j->nb, ns = nb / nr, kpad = j->kpad, nks = kpad / mr;
   /* Phase 1 split: channels when there are enough of them, else the block's slivers. */
@@ -73,19 +98,19 @@ static void wino_task(void *ctx, int t, int nt) {
     for (long blk = 0; blk < j->nblocks; blk++) {
       const long t0 = blk * nb;
       if (hi1 > lo1) {
-        if (by_c) j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp);
-        else j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp);
+        if (by_c) j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp[0]);
+        else j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp[0]);
       }
       barrier_wait(&j->sync);
       for (int xi = 0; xi < a2; xi++) {
         const float *u = j->up + (grp * a2 + xi) * kpad * g->cg;
-        const float *v = j->vp + (long)xi * ns * g->cg * nr;
-        float *m = j->mm + (long)xi * kpad * nb;
+        const float *v = j->vp[0] + (long)xi * ns * g->cg * nr;
+        float *m = j->mm[0] + (long)xi * kpad * nb;
         for (long ks = ks0; ks < ks1; ks++)
           for (long s = 0; s < ns; s++)
             j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
       }
-      if (k1 > ks0 * mr) j->wk->output(g, j->mm, kpad, grp, ks0 * mr, k1, t0, nb, j->bias, j->out);
+      if (k1 > ks0 * mr) j->wk->output(g, j->mm[0], kpad, grp, ks0 * mr, k1, t0, nb, j->bias, j->out);
       barrier_wait(&j->sync); /* V and M are rewritten by the next block */
     }
   }
@@ -115,21 +140,30 @@ int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float 
   const dlb_kernel_desc *kd = dlb_kernel_for(isa);
   const dlb_wino_kernels *wk = dlb_wino_for(isa);
   if (!kd || !wk || wk->nr != kd->nr) return -1;
-  wino_job j = {g, kd, wk, x, up, bias, out, NULL, NULL, 0, 0, 0, {0, 0, 1}};
+  static wino_job j; /* only touched under the pool lock */
+  j.g = g, j.kd = kd, j.wk = wk, j.x = x, j.up = up, j.bias = bias, j.out = out;
   j.kpad = (g->kg + kd->mr - 1) / kd->mr * kd->mr;
   j.nb = pick_nb(g, kd->nr, j.kpad, want_nb);
   j.nblocks = (g->N * g->T + j.nb - 1) / j.nb;
   const long a2 = (long)g->alpha * g->alpha;
   int rc = 0;
   dlb_pool_lock();
-  j.vp = dlb_scratch(0, 0, (size_t)(a2 * g->cg * j.nb));
-  j.mm = dlb_scratch(0, 1, (size_t)(a2 * j.kpad * j.nb));
-  if (!j.vp || !j.mm) rc = -1;
-  else {
-    int nt = threads < 1 ? 1 : threads;
-    /* Below ~4 MFLOP of transformed-domain work a pool wake-up is not worth it. */
-    if (2.0 * a2 * g->kg * g->cg * g->N * g->T * g->groups < 4e6) nt = 1;
-    nt = dlb_parallel_size(nt);
+  int nt = threads < 1 ? 1 : threads > 256 ? 256 : threads;
+  /* Below ~4 MFLOP of transformed-domain work a pool wake-up is not worth it. */
+  if (2.0 * a2 * g->kg * g->cg * g->N * g->T * g->groups < 4e6) nt = 1;
+  nt = dlb_parallel_size(nt);
+  /* Many blocks: whole blocks per thread, no barriers (U is small enough to be read by every thread
+   * from L3). Few blocks (conv4/5, batch 1): every thread on each block, split by filters. */
+  j.by_blocks = nt > 1 && g->groups * j.nblocks >= 4L * nt;
+  atomic_store(&j.next, 0);
+  for (int t = 0; t < (j.by_blocks ? nt : 1); t++) {
+    j.vp[t] = dlb_scratch(t, 0, (size_t)(a2 * g->cg * j.nb));
+    j.mm[t] = dlb_scratch(t, 1, (size_t)(a2 * j.kpad * j.nb));
+    if (!j.vp[t] || !j.mm[t]) rc = -1;
+  }
+  if (rc == 0) {
+    atomic_store(&j.sync.count, 0);
+    atomic_store(&j.sync.gen, 0);
     j.sync.n = nt;
     dlb_parallel(nt, wino_task, &j);
   }
