@@ -3,14 +3,16 @@
 // (input channel × filter): im2col 9·N·P·Q; F(m×m) α²·(tiles across the batch, rounded up to the
 // micro-kernel's NR lanes — a half-empty sliver costs a full one). Winograd is taken when its count is
 // at most AUTO_MARGIN of im2col's, and only with the native transforms (JS transforms lose to
-// im2col-native, README) and enough channels on both sides (with C = 3 the transforms dominate).
+// im2col-native, README). Without a bias it also needs enough channels (with C = 3 the transforms
+// dominate); a network layer has one, which Winograd adds in its output transform and im2col in a
+// separate JS pass over the output — enough to flip VGG's conv1_1 (3.9 vs 6.9 ms, README).
 import {outDims, type ConvShape} from '../kernels/conv2d/spec.js';
 import {winogradSupports} from '../kernels/conv2d/winograd.js';
 import {nativeIsaOf} from '../kernels/conv2d/winograd-native.js';
 import type {GemmEngine} from '../kernels/gemm/engine.js';
 import {kernelFor} from '../native/loader.js';
 
-/** Fewer channels (or filters) per group than this: im2col (VGG's conv1_1, C = 3, ran 1.7× slower as F(4x4)). */
+/** Without a bias, fewer channels (or filters) per group than this: im2col (VGG's conv1_1, C = 3: 3.9 ms as F(4x4) vs 3.3). */
 export const AUTO_MIN_CHANNELS = 16;
 /** Winograd's padded multiply count must be at most this fraction of im2col's (its transforms are not free). */
 export const AUTO_MARGIN = 0.8;
@@ -28,13 +30,14 @@ export function winogradWork(p: ConvShape, m: number, nr: number): number {
   return (m + 2) ** 2 * Math.ceil(tiles / nr) * nr;
 }
 
-export function autoConv(p: ConvShape, engine: GemmEngine): AutoPick {
+/** `bias`: the layer adds one (a network's conv layers do). */
+export function autoConv(p: ConvShape, engine: GemmEngine, bias = true): AutoPick {
   const isa = nativeIsaOf(engine);
   if (!isa) return {conv: 'im2col', why: `im2col: no native Winograd transforms with ${engine.id}`};
   const s = winogradSupports(p);
   if (!s.ok) return {conv: 'im2col', why: 'im2col: Winograd needs 3×3, stride 1'};
   const cg = p.c / p.groups, kg = p.k / p.groups;
-  if (Math.min(cg, kg) < AUTO_MIN_CHANNELS) return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
+  if (!bias && Math.min(cg, kg) < AUTO_MIN_CHANNELS) return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
   const k = kernelFor(isa);
   const nr = k.ok ? k.kernel.nr : 1;
   const {P, Q} = outDims(p);
