@@ -1,9 +1,10 @@
 // `dlbench net --conv auto` (the default): per conv layer, Winograd where it measurably wins, im2col
 // with the net's engine elsewhere. The rule counts the multiplies each algorithm really performs per
-// (input channel × filter): im2col 9·N·P·Q; F(m×m) α²·(tiles across the batch, rounded up to the
-// micro-kernel's NR lanes — a half-empty sliver costs a full one). Winograd is taken when its count is
-// at most AUTO_MARGIN of im2col's, and only with the native transforms (JS transforms lose to
-// im2col-native, README). Without a bias it also needs enough channels (with C = 3 the transforms
+// (input channel × filter), padding included — the micro-kernel computes whole slivers: im2col
+// 9·N·(P·Q rounded up to NR, or MR for NHWC's row-major patches); F(m×m) α²·(tiles across the batch,
+// rounded up to NR). Winograd is taken when its count is at most AUTO_MARGIN of im2col's (measured time
+// ratios ran 0.01–0.1 above the count ratios: the transforms), and only with the native transforms (JS
+// transforms lose to im2col-native, README). Without a bias it also needs enough channels (with C = 3 the transforms
 // dominate); a network layer has one, which Winograd adds in its output transform and im2col in a
 // separate JS pass over the output — enough to flip VGG's conv1_1 (3.9 vs 6.9 ms, README).
 import {outDims, type ConvShape} from '../kernels/conv2d/spec.js';
@@ -14,8 +15,9 @@ import {kernelFor} from '../native/loader.js';
 
 /** Without a bias, fewer channels (or filters) per group than this: im2col (VGG's conv1_1, C = 3: 3.9 ms as F(4x4) vs 3.3). */
 export const AUTO_MIN_CHANNELS = 16;
-/** Winograd's padded multiply count must be at most this fraction of im2col's (its transforms are not free). */
-export const AUTO_MARGIN = 0.8;
+/** Winograd's padded multiply count must be at most this fraction of im2col's (its transforms are not free:
+ * 512×7×7 with 512 filters, counts 0.89, times F(2x2) 3.25 ms vs im2col 3.47 ms — a near tie). */
+export const AUTO_MARGIN = 0.9;
 
 export interface AutoPick {
   conv: 'im2col' | 'winograd-f2x3' | 'winograd-f4x3';
@@ -39,9 +41,10 @@ export function autoConv(p: ConvShape, engine: GemmEngine, bias = true): AutoPic
   const cg = p.c / p.groups, kg = p.k / p.groups;
   if (!bias && Math.min(cg, kg) < AUTO_MIN_CHANNELS) return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
   const k = kernelFor(isa);
-  const nr = k.ok ? k.kernel.nr : 1;
+  const nr = k.ok ? k.kernel.nr : 1, mr = k.ok ? k.kernel.mr : 1;
   const {P, Q} = outDims(p);
-  const im2col = 9 * p.n * P * Q, f2 = winogradWork(p, 2, nr), f4 = winogradWork(p, 4, nr);
+  const lanes = p.layout === 'nchw' ? nr : mr;
+  const im2col = 9 * p.n * Math.ceil((P * Q) / lanes) * lanes, f2 = winogradWork(p, 2, nr), f4 = winogradWork(p, 4, nr);
   const m = f4 <= f2 ? 4 : 2, best = Math.min(f2, f4);
   const counts = `multiplies per channel·filter: F(4x4) ${f4}, F(2x2) ${f2}, im2col ${im2col}`;
   if (best > AUTO_MARGIN * im2col) return {conv: 'im2col', why: `im2col: ${counts}`};
