@@ -1,11 +1,8 @@
-/* Winograd rung, native: the whole F(m×m,3×3) convolution in one call. Tiles (across the batch) go
- * in blocks of nb; per block: input transform straight into packed-B panels V[ξ] (cg × nb), then
- * for each ξ the micro-kernel multiplies the pre-packed filters U[ξ] (kpad × cg, packed once at
- * prepare, like an inference library's weight packing) by V[ξ] into M[ξ], then the output transform.
- * No GEMM packing at run time; per ξ the V panel stays in L2 while U[ξ] streams once per block.
- * Threads: with many blocks each takes whole blocks (own V and M, no barriers); with few, all work
- * on each block — input transform split by channels (or slivers), the products and output transform
- * by MR-row slivers of filters, two spin barriers per block. */
+/* Winograd rung, native: the whole F(m×m,3×3) conv in one call. Per block of nb tiles (across the
+ * batch): input transform straight into packed-B panels V[ξ], the micro-kernel on filters U[ξ] packed
+ * once at prepare (no packing at run time), output transform. V[ξ] stays in L2, U[ξ] streams once per
+ * block. Threads take whole blocks (many blocks, no barriers) or split each block by channels, then
+ * filter slivers (few blocks; two spin barriers per block). Bottleneck: the products (~107 GFLOP/s). */
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>

@@ -1,12 +1,8 @@
-// `dlbench net --conv auto` (the default): per conv layer, Winograd where it measurably wins, im2col
-// with the net's engine elsewhere. The rule counts the multiplies each algorithm really performs per
-// (input channel × filter), padding included — the micro-kernel computes whole slivers: im2col
-// 9·N·(P·Q rounded up to NR, or MR for NHWC's row-major patches); F(m×m) α²·(tiles across the batch,
-// rounded up to NR). Winograd is taken when its count is at most AUTO_MARGIN of im2col's (measured time
-// ratios ran 0.01–0.1 above the count ratios: the transforms), and only with the native transforms (JS
-// transforms lose to im2col-native, README). Without a bias it also needs enough channels (with C = 3 the transforms
-// dominate); a network layer has one, which Winograd adds in its output transform and im2col in a
-// separate JS pass over the output — enough to flip VGG's conv1_1 (3.9 vs 6.9 ms, README).
+// `dlbench net --conv auto` (the default): per conv layer Winograd where it wins, else im2col on the net's
+// engine. The rule compares multiplies per (channel × filter) as the micro-kernel performs them, padding
+// included: F(m×m) α²·(tiles across the batch rounded up to NR), im2col 9·N·(P·Q rounded up to NR, MR for
+// NHWC); Winograd up to AUTO_MARGIN of im2col's, native transforms only (JS ones lose to im2col-native).
+// Without a bias a channel floor applies; a net layer's bias is fused by Winograd, a JS pass for im2col.
 import {outDims, type ConvShape} from '../kernels/conv2d/spec.js';
 import {winogradSupports} from '../kernels/conv2d/winograd.js';
 import {nativeIsaOf} from '../kernels/conv2d/winograd-native.js';
