@@ -41,7 +41,7 @@ describe('dlbench net (CLI)', () => {
     expect(r.stdout).toContain('conv1');
     expect(r.stdout).toContain(`im2col-${FAST}`);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(rep.config.net).toMatchObject({name: 'alexnet', batches: [1], conv: 'im2col', gemm: `gemm/${FAST}`, best: false});
+    expect(rep.config.net).toMatchObject({name: 'alexnet', batches: [1], conv: 'auto', gemm: `gemm/${FAST}`, best: false});
     expect(rep.results.length).toBe(22);
     expect(rep.results.every((x) => x.layer?.net === 'alexnet')).toBe(true);
     expect(rep.results.filter((x) => x.state === 'ok').length).toBe(19);
@@ -125,11 +125,13 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
     // conv2d/webgpu computes NCHW only: planned for the first shape, left out of the NHWC one.
-    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', ...IM2COL, 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3', 'conv2d/webgpu'].concat(
-      ['conv2d/direct', ...IM2COL, 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3']));
+    const WINO = ['conv2d/winograd-f2x3-js', 'conv2d/winograd-f4x3-js', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'];
+    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', ...IM2COL, ...WINO, 'conv2d/webgpu'].concat(['conv2d/direct', ...IM2COL, ...WINO]));
     expect(rep.results.every((x) => x.state === 'ok' || (!gpuOk && x.variant === 'conv2d/webgpu' && x.state === 'skipped'))).toBe(true);
     expect(rep.results[1].metrics).toMatchObject({gemm: 'gemm/blocked', im2col: loadNative().ok ? 'native' : 'js', im2colBytes: 4 * 8 * 9 * 144});
-    expect(rep.results.find((x) => x.variant === 'conv2d/winograd-f2x3')!.metrics).toMatchObject({effectiveFlops: true, tileM: 2});
+    expect(rep.results.find((x) => x.variant === 'conv2d/winograd-f2x3')!.metrics).toMatchObject({effectiveFlops: true, tileM: 2,
+      transforms: loadNative().ok ? 'native' : 'js'});
+    expect(rep.results.find((x) => x.variant === 'conv2d/winograd-f4x3-js')!.metrics).toMatchObject({tileM: 4, transforms: 'js'});
     expect(rep.results[0].flops).toBe(2 * 8 * 144 * 8 * 9);
   });
 

@@ -1,5 +1,10 @@
 import {describe, expect, it} from 'vitest';
-import {engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
+import {blockedEngine, engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
+import {nativeEngine} from '../src/kernels/gemm/native-engine.js';
+import {nativeIsaOf} from '../src/kernels/conv2d/winograd-native.js';
+import {parseConvShape} from '../src/kernels/conv2d/parse.js';
+import {conv} from '../src/kernels/conv2d/spec.js';
+import {autoConv, winogradWork} from '../src/nets/auto-conv.js';
 // The default engine is the fastest available (native once the addon built); im2col and fc
 // variants exist once per engine, slowest first.
 const FAST = fastestEngine({threads: 1}).id.replace('gemm/', '');
@@ -29,6 +34,20 @@ const tiny: NetDef = {
     {type: 'maxpool', name: 'pool2', size: 2, stride: 2},
     {type: 'flatten', name: 'flatten'}, {type: 'dropout', name: 'drop'},
     {type: 'fc', name: 'fc1', out: 16}, {type: 'relu', name: 'relu4'}, {type: 'fc', name: 'fc2', out: 10}, {type: 'softmax', name: 'prob'},
+  ],
+};
+
+/** Channels and sizes where --conv auto picks Winograd with the native engine (conv1: F(4x4) at 24×24). */
+const wide: NetDef = {
+  name: 'wide',
+  title: 'wide',
+  input: [16, 24, 24],
+  layers: [
+    {type: 'conv', name: 'conv1', k: 32, r: 3, pad: 1}, {type: 'relu', name: 'relu1'},
+    {type: 'maxpool', name: 'pool1', size: 2, stride: 2},
+    {type: 'conv', name: 'conv2', k: 24, r: 3, pad: 1}, {type: 'relu', name: 'relu2'},
+    {type: 'conv', name: 'conv3', k: 8, r: 3, pad: 1},
+    {type: 'flatten', name: 'flatten'}, {type: 'fc', name: 'fc1', out: 10}, {type: 'softmax', name: 'prob'},
   ],
 };
 
@@ -84,7 +103,7 @@ describe('network definitions', () => {
 
   it('refuses unknown networks and kernel choices with UsageError', () => {
     expect(() => findNet('resnet50')).toThrow(UsageError);
-    expect(() => resolveChoice('fft', undefined, caps)).toThrow(/--conv: unknown conv variant 'fft'. Valid: direct, im2col/);
+    expect(() => resolveChoice('fft', undefined, caps)).toThrow(/--conv: unknown conv variant 'fft'. Valid: auto, direct, im2col/);
     expect(() => resolveChoice(undefined, 'cublas', caps)).toThrow(/--gemm: unknown GEMM engine/);
   });
 });
@@ -94,10 +113,16 @@ describe('network forward pass: any kernel choice agrees with the reference choi
     const ref = await forwardNet(tiny, 2, resolveChoice('direct', undefined, caps), 5, caps);
     expect(ref.length).toBe(2 * 10);
     for (let r = 0; r < 2; r++) expect(sum(Array.from(ref.subarray(r * 10, r * 10 + 10)))).toBeCloseTo(1, 5);
-    for (const conv of ['im2col', 'im2col-blocked', 'winograd-f2x3', 'winograd-f4x3']) {
+    for (const conv of ['auto', 'im2col', 'im2col-blocked', 'winograd-f2x3', 'winograd-f4x3']) {
       const out = await forwardNet(tiny, 2, resolveChoice(conv, undefined, caps), 5, caps);
       for (let i = 0; i < ref.length; i++) expect(Math.abs(out[i] - ref[i]), conv).toBeLessThan(1e-5);
     }
+  });
+
+  it('--conv auto on a net with Winograd-sized layers agrees with the direct loops', async () => {
+    const out = await forwardNet(wide, 1, resolveChoice('auto', undefined, caps), 4, caps);
+    const ref = await forwardNet(wide, 1, resolveChoice('direct', undefined, caps), 4, caps);
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(out[i] - ref[i])).toBeLessThan(1e-5);
   });
 
   it('AlexNet (torchvision): Winograd F(2x2) (im2col fallback on 11×11 and 5×5) agrees with im2col', async () => {
@@ -227,6 +252,35 @@ describe('per-layer profile', () => {
     expect(rows.find((r) => r.layer!.name === 'pool1')!.shapeText).toMatch(/-nhwc$/);
     const ref = await forwardNet(tiny, 2, resolveChoice('direct', undefined, caps), 1, caps);
     for (let i = 0; i < ref.length; i++) expect(Math.abs(y![i] - ref[i])).toBeLessThan(1e-5);
+  });
+
+  it('--conv auto (the default) picks per layer and says why in the row', async () => {
+    const native = nativeIsaOf(fastestEngine(caps)) !== undefined;
+    const rows = await profileNet(wide, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing, timer: fakeTimer});
+    const conv = (name: string) => rows.find((r) => r.layer!.name === name)!;
+    expect(conv('conv1').variant).toBe(native ? 'conv2d/winograd-f4x3' : `conv2d/im2col-${FAST}`);
+    expect(String(conv('conv1').metrics!.auto)).toMatch(native ? /^F\(4x4\): multiplies per channel·filter: F\(4x4\) \d+, F\(2x2\) \d+, im2col 5184$/ : /no native Winograd/);
+    // 8 filters: few, but the layer's bias is fused into Winograd's output transform, so the multiply count decides.
+    expect(conv('conv3').variant).toMatch(native ? /^conv2d\/winograd-f[24]x3$/ : /^conv2d\/im2col-/);
+    // A JS engine keeps im2col everywhere (the JS transforms lose to im2col).
+    const js = await profileNet(wide, 1, {seed: 1, caps, choice: resolveChoice('auto', 'blocked', caps), timing, timer: fakeTimer});
+    expect(js.filter((r) => r.layer!.type === 'conv').map((r) => r.variant)).toEqual(Array(3).fill('conv2d/im2col-blocked'));
+  });
+
+  it('auto rule: im2col for 11×11 and for C = 3 without a bias, F(4x4) on VGG 56×56, im2col on a JS engine', () => {
+    if (!nativeIsaOf(nativeEngine)) return;
+    expect(autoConv(parseConvShape('vgg16.conv1_1'), nativeEngine, false)).toEqual({conv: 'im2col', why: 'im2col: 3 channels or filters per group < 16'});
+    expect(autoConv(parseConvShape('vgg16.conv1_1'), nativeEngine).conv).toBe('winograd-f4x3');
+    expect(autoConv(parseConvShape('alexnet.conv1'), nativeEngine).conv).toBe('im2col');
+    expect(autoConv(parseConvShape('vgg16.conv3_1'), nativeEngine).conv).toBe('winograd-f4x3');
+    expect(autoConv(parseConvShape('vgg16.conv3_1'), blockedEngine).conv).toBe('im2col');
+    // im2col pads too: 7×7 = 49 output columns fill two 32-lane (or four 16-lane) slivers, so F(2x2)'s 16 tiles win.
+    expect(autoConv(conv({c: 512, h: 7, w: 7, k: 512, r: 3, pad: 1}), nativeEngine).conv).toBe('winograd-f2x3');
+    // Padded tiles: 13×13 is 16 F(4x4) tiles (one 32-lane sliver, half empty) or 49 F(2x2) tiles (two slivers).
+    const p = parseConvShape('alexnet.conv3');
+    expect(winogradWork(p, 4, 32)).toBe(36 * 32);
+    expect(winogradWork(p, 2, 32)).toBe(16 * 64);
+    expect(winogradWork({...p, n: 3}, 4, 32)).toBe(36 * 64);
   });
 
   it('marks layers the chosen conv cannot run as an im2col fallback', async () => {

@@ -51,7 +51,7 @@ export default class Net extends BaseCommand {
   static override flags = {
     summary: Flags.boolean({description: 'shapes, params, memory and FLOPs only (no timing, nothing written)'}),
     batch: Flags.string({char: 'b', description: "batch size(s): '1' or a list '1,8,32' (images/s against batch)", default: '1'}),
-    conv: Flags.string({description: `conv kernel: ${CONV_CHOICES.join(', ')}`, default: 'im2col'}),
+    conv: Flags.string({description: `conv kernel: ${CONV_CHOICES.join(', ')} (auto: Winograd F(4x4)/F(2x2) where it wins, im2col elsewhere)`, default: 'auto'}),
     gemm: Flags.string({description: `GEMM engine for conv (im2col, Winograd) and FC layers: ${engineNames().join(', ')} (default: fastest available)`}),
     best: Flags.boolean({description: 'time every candidate kernel per layer and keep the fastest (the "cherry-picked" total)'}),
     time: Flags.integer({description: 'measuring time budget per layer, ms', default: DEFAULT_NET_TIMING.timeBudgetMs, min: 1}),

@@ -575,6 +575,49 @@ static napi_value js_softmax(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* winogradConv(isa, threads, m, nchw, N, C, H, W, K, groups, pad, x, up, bias | null, out, nb): 3×3, stride 1.
+ * up: filters transformed and packed by the caller ([grp][ξ][kpad/MR][cg][MR], kpad = K/g rounded up to MR). */
+static napi_value js_winograd_conv(napi_env env, napi_callback_info info) {
+  napi_value v[16];
+  int isa;
+  long threads, m, nchw, d[7], nb;
+  float *x, *up, *bias = NULL, *out;
+  size_t xl, ul, bl = 0, ol;
+  napi_valuetype bt;
+  if (!get_args(env, info, 16, v) || !parse_isa(env, v[0], &isa) || !get_long(env, v[1], &threads) || !get_long(env, v[2], &m) ||
+      !get_long(env, v[3], &nchw))
+    return NULL;
+  for (int i = 0; i < 7; i++)
+    if (!get_long(env, v[4 + i], &d[i])) return NULL;
+  if (!get_f32(env, v[11], &x, &xl) || !get_f32(env, v[12], &up, &ul) || napi_typeof(env, v[13], &bt) != napi_ok) return NULL;
+  if (bt != napi_null && bt != napi_undefined && !get_f32(env, v[13], &bias, &bl)) return NULL;
+  if (!get_f32(env, v[14], &out, &ol) || !get_long(env, v[15], &nb)) return NULL;
+  if (!dlb_isa_supported(isa)) return fail(env, "dlbench native: this CPU lacks the requested ISA");
+  if (m != 2 && m != 4) return fail(env, "dlbench native: winogradConv: m must be 2 or 4");
+  dlb_wino_geom g = {d[0], d[1], d[2], d[3], d[4], d[5], d[6], 0, 0, 0, 0, 0, 0, 0, (int)m, (int)m + 2, nchw != 0};
+  if (g.N < 1 || g.C < 1 || g.H < 1 || g.W < 1 || g.K < 1 || g.groups < 1 || g.pad < 0 || g.C % g.groups || g.K % g.groups)
+    return fail(env, "dlbench native: winogradConv: N, C, H, W, K, groups >= 1, pad >= 0, groups dividing C and K");
+  g.P = g.H + 2 * g.pad - 2;
+  g.Q = g.W + 2 * g.pad - 2;
+  if (g.P < 1 || g.Q < 1) return fail(env, "dlbench native: winogradConv: the 3x3 filter does not fit the padded input");
+  g.cg = g.C / g.groups;
+  g.kg = g.K / g.groups;
+  g.th = (g.P + m - 1) / m;
+  g.tw = (g.Q + m - 1) / m;
+  g.T = g.th * g.tw;
+  const long mr = dlb_kernel_for(isa)->mr, kpad = (g.kg + mr - 1) / mr * mr;
+  if ((double)xl < (double)g.N * g.C * g.H * g.W) return fail(env, "dlbench native: winogradConv: x shorter than N·C·H·W");
+  if ((double)ol < (double)g.N * g.K * g.P * g.Q) return fail(env, "dlbench native: winogradConv: out shorter than N·K·P·Q");
+  if ((double)ul < (double)g.groups * g.alpha * g.alpha * kpad * g.cg)
+    return fail(env, "dlbench native: winogradConv: up shorter than groups·α²·kpad·(C/groups)");
+  if (bias && (double)bl < (double)g.K) return fail(env, "dlbench native: winogradConv: bias shorter than K");
+  if (dlb_winograd_conv(isa, (int)threads, &g, x, up, bias, out, nb)) {
+    napi_throw_error(env, NULL, "dlbench native: winogradConv: out of memory");
+    return NULL;
+  }
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
     {"kernels", NULL, js_kernels, NULL, NULL, NULL, napi_default, NULL},
@@ -600,6 +643,7 @@ NAPI_MODULE_INIT() {
     {"maxPool", NULL, js_maxpool, NULL, NULL, NULL, napi_default, NULL},
     {"lrn", NULL, js_lrn, NULL, NULL, NULL, napi_default, NULL},
     {"softmax", NULL, js_softmax, NULL, NULL, NULL, napi_default, NULL},
+    {"winogradConv", NULL, js_winograd_conv, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -11,24 +11,24 @@
     {
       "target_name": "dlb_avx512",
       "type": "static_library",
-      "sources": ["kernels/sgemm_avx512.c", "kernels/dsvd_avx512.c", "kernels/skinny_avx512.c", "roofs/peak_avx512.c"],
+      "sources": ["kernels/sgemm_avx512.c", "kernels/dsvd_avx512.c", "kernels/skinny_avx512.c", "roofs/peak_avx512.c", "kernels/winograd_avx512.c"],
       "cflags": ["-mavx512f", "-mfma"]
     },
     {
       "target_name": "dlb_avx2",
       "type": "static_library",
-      "sources": ["kernels/sgemm_avx2.c", "kernels/dsvd_avx2.c", "kernels/skinny_avx2.c", "roofs/peak_avx2.c"],
+      "sources": ["kernels/sgemm_avx2.c", "kernels/dsvd_avx2.c", "kernels/skinny_avx2.c", "roofs/peak_avx2.c", "kernels/winograd_avx2.c"],
       "cflags": ["-mavx2", "-mfma"]
     },
     {
       "target_name": "dlb_scalar",
       "type": "static_library",
-      "sources": ["kernels/sgemm_scalar.c", "kernels/dsvd_scalar.c", "kernels/skinny_scalar.c", "roofs/peak_scalar.c"],
+      "sources": ["kernels/sgemm_scalar.c", "kernels/dsvd_scalar.c", "kernels/skinny_scalar.c", "roofs/peak_scalar.c", "kernels/winograd_scalar.c"],
       "cflags": ["-fno-tree-vectorize"]
     },
     {
       "target_name": "dlbench_native",
-      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "skinny.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "layers.c", "roofs/bandwidth.c"],
+      "sources": ["addon.c", "dispatch.c", "gemm_driver.c", "skinny.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "layers.c", "winograd.c", "roofs/bandwidth.c"],
       # sqrtf without errno so the LRN loop vectorizes (no caller reads errno).
       "cflags": ["-fno-math-errno"],
       "dependencies": ["dlb_avx512", "dlb_avx2", "dlb_scalar"],

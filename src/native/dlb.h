@@ -140,4 +140,36 @@ void dlb_maxpool(int threads, int layout, long n, long c, long h, long w, long s
 void dlb_lrn(int threads, int layout, long n, long c, long h, long w, long size, float alpha, float beta, float k,
              const float *x, float *out);
 void dlb_softmax(long n, long d, const float *x, float *out);
+/* Winograd F(m×m, 3×3), stride 1 (winograd.c, transforms in kernels/winograd_impl.h). Tiles are
+ * numbered across the batch: tg = n·T + t, T = th·tw tiles of m×m outputs per image. */
+typedef struct {
+  long N, C, H, W, K, groups, pad, P, Q; /* P = H + 2·pad − 2, Q likewise */
+  long cg, kg, th, tw, T;
+  int m, alpha, nchw;
+} dlb_wino_geom;
+/* Input transform of channels [c0, c1) of group grp for the NR-tile slivers [s0, s1) of the block of tiles
+ * [t0, t0 + nb) (nb a multiple of NR; tiles past N·T are zeros) into packed-B panels: vp[((ξ·nb/NR + s)·cg + c)·NR + j] is tile t0 + s·NR + j. */
+typedef void (*dlb_wino_in_fn)(const dlb_wino_geom *g, const float *x, long grp, long c0, long c1, long t0, long nb, long s0, long s1, float *vp);
+/* Output transform of the group's filters [k0, k1): M[ξ] is kpad × nb row-major at mm + ξ·kpad·nb;
+ * writes Aᵀ·M·A (+ bias) cropped to P×Q into out. */
+typedef void (*dlb_wino_out_fn)(const dlb_wino_geom *g, const float *mm, long kpad, long grp, long k0, long k1, long t0, long nb,
+                                const float *bias, float *out);
+typedef struct {
+  int nr; /* lanes: must equal the ISA's micro-kernel NR */
+  dlb_wino_in_fn input;
+  dlb_wino_out_fn output;
+} dlb_wino_kernels;
+#define DLB_WINO_DECL(isa)                                                                                        \
+  void dlb_wino_input_##isa(const dlb_wino_geom *g, const float *x, long grp, long c0, long c1, long t0, long nb, long s0, long s1, float *vp); \
+  void dlb_wino_output_##isa(const dlb_wino_geom *g, const float *mm, long kpad, long grp, long k0, long k1, long t0, long nb, \
+                             const float *bias, float *out);
+DLB_WINO_DECL(avx512)
+DLB_WINO_DECL(avx2)
+DLB_WINO_DECL(scalar)
+const dlb_wino_kernels *dlb_wino_for(int isa);
+/* The whole convolution: transforms, the α² GEMMs on the ISA's micro-kernel with up = filters
+ * pre-transformed and packed ([grp][ξ][kpad/MR slivers][cg][MR], kpad = K/g rounded up to MR),
+ * bias (NULL: none). nb: tiles per block (0: automatic). 0 on success, −1 out of memory. */
+int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float *x, const float *up, const float *bias,
+                      float *out, long nb);
 #endif

@@ -80,6 +80,13 @@ export interface NativeAddon {
   lrn(threads: number, layout: number, n: number, c: number, h: number, w: number, size: number, alpha: number, beta: number, k: number,
     x: Float32Array, out: Float32Array): void;
   softmax(n: number, d: number, x: Float32Array, out: Float32Array): void;
+  /**
+   * Winograd F(m×m,3×3), stride 1, m 2 or 4 (src/native/winograd.c): the whole convolution. up holds the
+   * filters transformed and packed as the isa's MR-row slivers ([group][ξ][kpad/MR][C/g][MR]); bias may be null;
+   * nb is the tiles per block (0: automatic). NCHW/KCRS when nchw is 1, else NHWC.
+   */
+  winogradConv(isa: Isa, threads: number, m: number, nchw: number, N: number, C: number, H: number, W: number, K: number,
+    groups: number, pad: number, x: Float32Array, up: Float32Array, bias: Float32Array | null, out: Float32Array, nb: number): void;
 }
 
 export type NativeLoad = {ok: true; addon: NativeAddon; path: string} | {ok: false; reason: string};

@@ -10,6 +10,7 @@ import {makeWinogradF2x3} from '../kernels/conv2d/winograd-f2x3.js';
 import {makeWinogradF4x3} from '../kernels/conv2d/winograd-f4x3.js';
 import {conv2dWebgpu} from '../kernels/conv2d/webgpu.js';
 import type {GemmEngine} from '../kernels/gemm/engine.js';
+import {autoConv} from './auto-conv.js';
 import {engineNames, fastestEngine, findEngine, gemmEngines} from '../kernels/gemm/engines.js';
 import {makeFc} from '../kernels/layers/fc.js';
 import {makeFcLowRank} from '../kernels/layers/fc-lowrank.js';
@@ -17,10 +18,10 @@ import {layerJs} from '../kernels/layers/js.js';
 import {layerNative} from '../kernels/layers/native.js';
 import type {LayerShape} from '../kernels/layers/spec.js';
 
-export const CONV_CHOICES = ['direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3', 'webgpu'];
+export const CONV_CHOICES = ['auto', 'direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3', 'webgpu'];
 
 export interface KernelChoice {
-  /** 'direct', 'im2col' (with the chosen engine), 'im2col-<engine>', 'winograd-f2x3', 'winograd-f4x3', 'webgpu'. */
+  /** 'auto' (per layer: auto-conv.ts), 'direct', 'im2col' (with the chosen engine), 'im2col-<engine>', 'winograd-f2x3', 'winograd-f4x3', 'webgpu'. */
   conv: string;
   gemm: GemmEngine;
 }
@@ -29,7 +30,7 @@ export function resolveChoice(conv: string | undefined, gemm: string | undefined
   const engine = gemm ? findEngine(gemm) : fastestEngine(caps);
   const a = engine.available(caps);
   if (!a.ok) throw new UsageError(`--gemm: engine '${engine.id}' is unavailable here (${a.reason}). Valid: ${gemmEngines.filter((e) => e.available(caps).ok).map(engineShortName).join(', ')}`);
-  const name = (conv ?? 'im2col').replace(/^conv2d\//, '');
+  const name = (conv ?? 'auto').replace(/^conv2d\//, '');
   if (!CONV_CHOICES.includes(name)) throw new UsageError(`--conv: unknown conv variant '${conv}'. Valid: ${CONV_CHOICES.join(', ')}`);
   if (name.startsWith('im2col-')) {
     const e = findEngine(name.slice('im2col-'.length), '--conv');
@@ -57,8 +58,12 @@ function convByName(name: string, engine: GemmEngine): KernelVariant {
   }
 }
 
-/** The conv variant for one layer, and a note when the choice could not run it. */
-export function convVariant(choice: KernelChoice, p: ConvShape, caps: Caps): {variant: KernelVariant; fallback?: string} {
+/** The conv variant for one layer, and a note when the choice could not run it (or why auto picked it). */
+export function convVariant(choice: KernelChoice, p: ConvShape, caps: Caps): {variant: KernelVariant; fallback?: string; auto?: string} {
+  if (choice.conv === 'auto') {
+    const pick = autoConv(p, choice.gemm);
+    return {...convVariant({...choice, conv: pick.conv}, p, caps), auto: pick.why};
+  }
   const v = convByName(choice.conv, choice.gemm);
   // An unavailable backend (no GPU adapter) would leave a hole in the forward pass: fall back, say why.
   const a = v.available(caps);

@@ -55,9 +55,10 @@ function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined,
     return {variants: [fcLowRankVariant(choice.gemm)], shape, inputs: {x, u: lowrank.u, v: lowrank.v, bias: wts!.bias}, metrics: lowRankMetrics(lowrank)};
   }
   if (k.op === 'conv2d') {
-    const {variant, fallback} = convVariant(choice, k.shape, caps);
+    const {variant, fallback, auto} = convVariant(choice, k.shape, caps);
     const variants = best ? convCandidates(k.shape, caps) : [variant];
-    return {variants, shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, fallback: best ? undefined : fallback};
+    return {variants, shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, fallback: best ? undefined : fallback,
+      ...(auto && !best ? {metrics: {auto}} : {})};
   }
   if (k.shape.kind === 'fc') return {variants: best ? fcCandidates(caps) : [fcVariant(choice.gemm)], shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}};
   return {variants: [otherVariant(k.shape, caps)], shape: k.shape, inputs: {x}};

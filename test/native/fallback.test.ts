@@ -39,6 +39,21 @@ describe('fallback without the native addon', () => {
     expect(report.context.native).toMatchObject({ok: false});
   });
 
+  it('Winograd falls back to its JS transforms (checked, backend js); net --conv auto keeps im2col', async () => {
+    const r = await runCli(['run', '--variant', 'conv2d/winograd-f4x3', '--size', '1x8x12x12k8r3p1', '--time', '5', '--min-samples', '2', '--json',
+      '--out', 'test-artifacts/no-native-wino.json'], NO_NATIVE);
+    expect(r.code).toBe(0);
+    const row = JSON.parse(r.stdout).results[0];
+    expect(row).toMatchObject({variant: 'conv2d/winograd-f4x3', state: 'ok', backend: 'js', metrics: {transforms: 'js', gemm: 'gemm/blocked'}});
+    const script = `
+      const {autoConv} = await import('./dist/nets/auto-conv.js');
+      const {fastestEngine} = await import('./dist/kernels/gemm/engines.js');
+      const {parseConvShape} = await import('./dist/kernels/conv2d/parse.js');
+      console.log(JSON.stringify(autoConv(parseConvShape('vgg16.conv3_1'), fastestEngine({threads: 1}))));`;
+    const pick = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], {cwd: ROOT, env: {...process.env, ...NO_NATIVE}}).toString());
+    expect(pick).toEqual({conv: 'im2col', why: 'im2col: no native Winograd transforms with gemm/blocked'});
+  });
+
   it('composition falls back to the JS engine; im2col throws the reason', () => {
     const script = `
       const {fastestEngine} = await import('./dist/kernels/gemm/engines.js');

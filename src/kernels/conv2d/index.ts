@@ -8,8 +8,8 @@ import {makeIm2col} from './im2col.js';
 import {parseConvShape} from './parse.js';
 import {conv2dWebgpu} from './webgpu.js';
 import {conv, convSpec, type ConvInputs, type ConvShape} from './spec.js';
-import {winogradF2x3} from './winograd-f2x3.js';
-import {winogradF4x3} from './winograd-f4x3.js';
+import {winogradF2x3, winogradF2x3Js} from './winograd-f2x3.js';
+import {winogradF4x3, winogradF4x3Js} from './winograd-f4x3.js';
 
 const bothLayouts = (shapes: ConvShape[]): ConvShape[] => shapes.flatMap((p) => [p, {...p, layout: 'nhwc' as const}]);
 const named = (tokens: string[]): ConvShape[] => tokens.map((t) => parseConvShape(t));
@@ -18,7 +18,7 @@ export const conv2d: OpDefinition<ConvShape, ConvInputs, Float32Array> = {
   name: 'conv2d',
   spec: convSpec,
   // gemmEngines is fastest first; the ladder runs slowest first.
-  variants: [direct, ...[...gemmEngines].reverse().map(makeIm2col), winogradF2x3, winogradF4x3, conv2dWebgpu],
+  variants: [direct, ...[...gemmEngines].reverse().map(makeIm2col), winogradF2x3Js, winogradF4x3Js, winogradF2x3, winogradF4x3, conv2dWebgpu],
   parseShape: (token) => parseConvShape(token),
   edgeShapes: bothLayouts([
     conv({c: 1, h: 1, w: 1, k: 1, r: 1}),

@@ -3,10 +3,13 @@
 // weights are constant at inference); the α² transformed-domain products are batched GEMMs
 // M[ξ] = U[ξ] (K/g × C/g) · V[ξ] (C/g × tiles) through the GEMM engine; Y = Aᵀ·M·A gives m×m outputs.
 // Multiplies fall by 9m²/α² (2.25× for F(2x2), 4× for F(4x4)); the transforms are memory-bound passes.
+// This file is the JS-transform rung (winograd-*-js, and the fallback without the addon); with the
+// native engine the same variants run the whole conv in C instead (winograd-native.ts).
 import type {KernelVariant} from '../../core/types.js';
 import type {GemmEngine, GemmExecutor} from '../gemm/engine.js';
 import {fastestEngine} from '../gemm/engines.js';
 import {addBias, convSizes, convSpec, outDims, type ConvInputs, type ConvShape} from './spec.js';
+import {nativeIsaOf, prepareNative, runNative, type NativeWinogradState} from './winograd-native.js';
 
 export interface WinogradMatrices {
   /** Output tile size m (α = m + 2). */
@@ -48,7 +51,7 @@ function tiles(p: ConvShape, m: number) {
 }
 
 /** U = G·g·Gᵀ for every filter and channel, laid out as the GEMMs' A operands. */
-function transformFilters(p: ConvShape, w: Float32Array, mat: WinogradMatrices): Float32Array {
+export function transformFilters(p: ConvShape, w: Float32Array, mat: WinogradMatrices): Float32Array {
   const alpha = mat.m + 2, a2 = alpha * alpha;
   const cg = p.c / p.groups, kg = p.k / p.groups;
   const u = new Float32Array(p.groups * a2 * kg * cg);
@@ -173,31 +176,50 @@ export function winogradMacs(p: ConvShape, m: number): number {
   return p.n * p.groups * alpha * alpha * (p.k / p.groups) * (p.c / p.groups) * tiles(p, m).T;
 }
 
-export function makeWinograd(name: string, mat: WinogradMatrices, toleranceScale: number, pickEngine?: GemmEngine):
-  KernelVariant<ConvShape, ConvInputs, Float32Array, WinogradState> {
+/**
+ * Which transforms run: 'auto' takes the native ones (winograd-native.ts) when the GEMM engine is the native
+ * one and the addon loads, else the JS ones around the engine; 'js' always the JS ones (the fallback rung).
+ * Mixing C transforms with a JS GEMM is not offered: there the JS products dominate.
+ */
+export type WinogradTransforms = 'auto' | 'js';
+
+type State = ({kind: 'js'} & WinogradState) | ({kind: 'native'} & NativeWinogradState);
+
+export function makeWinograd(name: string, mat: WinogradMatrices, toleranceScale: number, pickEngine?: GemmEngine,
+  transforms: WinogradTransforms = 'auto'): KernelVariant<ConvShape, ConvInputs, Float32Array, State> {
   const alpha = mat.m + 2;
+  const engineFor = (threads: number) => pickEngine ?? fastestEngine({threads});
+  const nativeIsa = (threads: number) => (transforms === 'auto' ? nativeIsaOf(engineFor(threads)) : undefined);
   return {
     id: `conv2d/${name}`,
     op: 'conv2d',
-    backend: 'js',
-    summary: `Winograd F(${mat.m}x${mat.m},3x3): ${alpha}x${alpha} tile transforms, ${alpha * alpha} transformed-domain GEMMs through the fastest engine (filters transformed in prepare)`,
-    params: {m: mat.m, alpha, ...(pickEngine ? {gemm: pickEngine.id} : {})},
+    // The products run where the engine runs; with native transforms the whole conv is native.
+    get backend() {
+      return nativeIsa(1) ? 'native' : 'js';
+    },
+    summary: transforms === 'js'
+      ? `Winograd F(${mat.m}x${mat.m},3x3), JS transforms: ${alpha}x${alpha} tiles, ${alpha * alpha} transformed-domain GEMMs through the fastest engine (filters transformed in prepare)`
+      : `Winograd F(${mat.m}x${mat.m},3x3), native transforms into packed panels + ${alpha * alpha} micro-kernel products in one addon call (JS transforms without the addon)`,
+    params: {m: mat.m, alpha, ...(pickEngine ? {gemm: pickEngine.id} : {}), ...(transforms === 'js' ? {transforms: 'js'} : {})},
     spec: convSpec,
     available: (caps) => (pickEngine ? pickEngine.available(caps) : {ok: true}),
     supports: winogradSupports,
     toleranceScale: () => toleranceScale,
-    metrics: (p) => ({gemm: (pickEngine ?? fastestEngine({threads: 1})).id, effectiveFlops: true, tileM: mat.m,
+    metrics: (p) => ({gemm: engineFor(1).id, transforms: nativeIsa(1) ? 'native' : 'js', effectiveFlops: true, tileM: mat.m,
       transformedMacs: winogradMacs(p, mat.m), macReduction: convSpec.macs(p) / winogradMacs(p, mat.m)}),
-    async prepare(p, inputs, opts) {
-      const engine = pickEngine ?? fastestEngine({threads: opts.threads});
+    async prepare(p, inputs, opts): Promise<State> {
+      const u = transformFilters(p, inputs.w, mat);
+      const isa = nativeIsa(opts.threads);
+      if (isa) return {kind: 'native', ...prepareNative(p, inputs, u, mat.m, isa, opts.threads)};
+      const engine = engineFor(opts.threads);
       const {T} = tiles(p, mat.m);
       const cg = p.c / p.groups, kg = p.k / p.groups, a2 = alpha * alpha;
       const exec = await engine.create({threads: opts.threads, maxM: kg, maxN: T, maxK: cg});
-      return {p, inputs, out: new Float32Array(convSizes.output(p)), u: transformFilters(p, inputs.w, mat),
+      return {kind: 'js', p, inputs, out: new Float32Array(convSizes.output(p)), u,
         v: new Float32Array(a2 * cg * T), mm: new Float32Array(a2 * kg * T), exec,
         tm: {m: mat.m, alpha, bt: sparse(mat.bt), at: sparse(mat.at)}};
     },
-    run: (st) => convWinograd(st),
-    dispose: (st) => st.exec.dispose?.(),
+    run: (st) => (st.kind === 'native' ? runNative(st) : convWinograd(st)),
+    dispose: (st) => (st.kind === 'js' ? st.exec.dispose?.() : undefined),
   };
 }
