@@ -70,7 +70,7 @@ describe('dlbench net (CLI)', () => {
     const out = path.join(tmp(), 'alex-nhwc.json');
     const r = await runCli(['net', 'alexnet-2012', '--layout', 'nhwc', '--time', '1', '--min-samples', '1', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/batch 1, NHWC \(weights RSCK\), conv im2col/);
+    expect(r.stdout).toMatch(/batch 1, NHWC \(weights RSCK\), conv auto/);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(rep.config.net).toMatchObject({name: 'alexnet-2012', layout: 'nhwc', conv: 'im2col'});
     expect(rep.results.every((x) => x.layer?.layout === 'nhwc')).toBe(true);
