@@ -72,7 +72,7 @@ describe('dlbench net (CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/batch 1, NHWC \(weights RSCK\), conv auto/);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(rep.config.net).toMatchObject({name: 'alexnet-2012', layout: 'nhwc', conv: 'im2col'});
+    expect(rep.config.net).toMatchObject({name: 'alexnet-2012', layout: 'nhwc', conv: 'auto'});
     expect(rep.results.every((x) => x.layer?.layout === 'nhwc')).toBe(true);
     expect(rep.results.filter((x) => x.state === 'ok').length).toBe(rep.results.length - 3); // flatten, drop6, drop7
     const by = (name: string) => rep.results.find((x) => x.layer?.name === name)!;
