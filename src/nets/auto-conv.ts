@@ -2,14 +2,15 @@
 // engine. The rule compares multiplies per (channel × filter) as the micro-kernel performs them, padding
 // included: F(m×m) α²·(tiles across the batch rounded up to NR), im2col 9·N·(P·Q rounded up to NR, MR for
 // NHWC); Winograd up to AUTO_MARGIN of im2col's, native transforms only (JS ones lose to im2col-native).
-// Without a bias a channel floor applies; a net layer's bias is fused by Winograd, a JS pass for im2col.
+// Few channels or filters per group: im2col (the transforms cost more than the multiplies they save).
 import {outDims, type ConvShape} from '../kernels/conv2d/spec.js';
 import {winogradSupports} from '../kernels/conv2d/winograd.js';
 import {nativeIsaOf} from '../kernels/conv2d/winograd-native.js';
 import type {GemmEngine} from '../kernels/gemm/engine.js';
 import {kernelFor} from '../native/loader.js';
 
-/** Without a bias, fewer channels (or filters) per group than this: im2col (VGG's conv1_1, C = 3: 3.9 ms as F(4x4) vs 3.3). */
+/** Fewer channels (or filters) per group than this: im2col. VGG's conv1_1 (C = 3) with its bias, in the net on one
+ * thread: im2col-native 3.23 ms vs F(4x4) 3.59 ms (the bias add is native in both since the im2col bias moved to C). */
 export const AUTO_MIN_CHANNELS = 16;
 /** Winograd's padded multiply count must be at most this fraction of im2col's (its transforms are not free:
  * 512×7×7 with 512 filters, counts 0.89, times F(2x2) 3.25 ms vs im2col 3.47 ms — a near tie). */
@@ -28,14 +29,13 @@ export function winogradWork(p: ConvShape, m: number, nr: number): number {
   return (m + 2) ** 2 * Math.ceil(tiles / nr) * nr;
 }
 
-/** `bias`: the layer adds one (a network's conv layers do). */
-export function autoConv(p: ConvShape, engine: GemmEngine, bias = true): AutoPick {
+export function autoConv(p: ConvShape, engine: GemmEngine): AutoPick {
   const isa = nativeIsaOf(engine);
   if (!isa) return {conv: 'im2col', why: `im2col: no native Winograd transforms with ${engine.id}`};
   const s = winogradSupports(p);
   if (!s.ok) return {conv: 'im2col', why: 'im2col: Winograd needs 3×3, stride 1'};
   const cg = p.c / p.groups, kg = p.k / p.groups;
-  if (!bias && Math.min(cg, kg) < AUTO_MIN_CHANNELS) return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
+  if (Math.min(cg, kg) < AUTO_MIN_CHANNELS) return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
   const k = kernelFor(isa);
   const nr = k.ok ? k.kernel.nr : 1, mr = k.ok ? k.kernel.mr : 1;
   const {P, Q} = outDims(p);
