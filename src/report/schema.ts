@@ -50,6 +50,8 @@ export interface RoofPosition {
   attainableGflops: number;
   pctOfPeak: number;
   bound: 'memory' | 'compute';
+  /** Where the case's bytes live between timed calls (they fit that cache), which sets the memory roof. */
+  memoryLevel?: 'L1' | 'L2' | 'L3' | 'DRAM';
   /** Above the roof: a measurement bug, flagged, never celebrated. */
   aboveRoof: boolean;
 }

@@ -17,7 +17,8 @@ function verdict(r: CaseResult): string {
 
 function roofCell(r: OkCase): string {
   if (!r.roof) return '—';
-  return `${fmtPct(r.roof.pctOfPeak)} ${r.roof.bound === 'memory' ? 'mem' : 'cpu'}${r.roof.aboveRoof ? ' ABOVE ROOF' : ''}`;
+  const mem = r.roof.memoryLevel && r.roof.memoryLevel !== 'DRAM' ? r.roof.memoryLevel : 'mem';
+  return `${fmtPct(r.roof.pctOfPeak)} ${r.roof.bound === 'memory' ? mem : 'cpu'}${r.roof.aboveRoof ? ' ABOVE ROOF' : ''}`;
 }
 
 /** The median of the op's baseline rung (its first variant) at each shape, when measured. */

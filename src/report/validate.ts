@@ -29,6 +29,7 @@ const Layer = Type.Object({
 const Roof = Type.Object({
   peakGflops: Num, attainableGflops: Num, pctOfPeak: Num,
   bound: Type.String(), aboveRoof: Type.Boolean(),
+  memoryLevel: Type.Optional(Type.Union([Type.Literal('L1'), Type.Literal('L2'), Type.Literal('L3'), Type.Literal('DRAM')])),
 });
 
 const base = {

@@ -105,7 +105,7 @@ function ok(variant: string, backend: OkCase['backend'], gflops: number, ai: num
 describe('roof positions', () => {
   it('compute-bound native row: the ISA peak at the thread count', () => {
     expect(roofPosition(ok('gemm/native', 'native', 95, 300, {isa: 'avx512'}), roofs, 2)).toEqual({
-      peakGflops: 190, attainableGflops: 190, pctOfPeak: 50, bound: 'compute', aboveRoof: false,
+      peakGflops: 190, attainableGflops: 190, pctOfPeak: 50, bound: 'compute', memoryLevel: 'DRAM', aboveRoof: false,
     });
     expect(roofPosition(ok('gemm/native-avx2', 'native', 45, 300, {isa: 'avx2'}), roofs, 1)?.peakGflops).toBe(90);
     // 2 threads unmeasured for avx2: the 1-thread roof scales; 5 threads on 2 cores is the 2-core roof.
@@ -142,6 +142,35 @@ describe('roof positions', () => {
     expect(pos.aboveRoof).toBe(false);
     // The same speed claimed as performed FLOPs would be a measurement error.
     expect(roofPosition({...wino, metrics: {gemm: 'gemm/native'}}, roofs, 1)!.aboveRoof).toBe(true);
+  });
+
+  it('cache-aware memory roof: a working set that fits a cache is judged by that level, DRAM above the L3', () => {
+    const cached: Roofs = {
+      ...roofs, machine: {...roofs.machine, caches: {L1d: '32K', L2: '1024K', L3: '32768K'}},
+      caches: [
+        {level: 'L1', threads: 1, bytesPerThread: 16384, gbps: 200}, {level: 'L2', threads: 1, bytesPerThread: 524288, gbps: 120},
+        {level: 'L3', threads: 1, bytesPerThread: 1 << 24, gbps: 60},
+      ],
+    };
+    const sized = (bytes: number, gflops: number) => ({...ok('layer/native', 'native', gflops, 0.125), bytes});
+    // 6 MB (a VGG-sized ReLU): L3, roof 0.125 × 60; at 9 GFLOP/s (72 GB/s) it is above the L3 probe but
+    // under the L2 one (part of the set hits L2), so no flag.
+    const relu = roofPosition(sized(6 << 20, 9), cached, 1)!;
+    expect(relu).toMatchObject({bound: 'memory', memoryLevel: 'L3', attainableGflops: 7.5, aboveRoof: false});
+    expect(roofPosition(sized(6 << 20, 16), cached, 1)!.aboveRoof).toBe(true); // 128 GB/s: faster than L2
+    expect(roofPosition(sized(512 << 10, 1), cached, 1)!.memoryLevel).toBe('L2');
+    expect(roofPosition(sized(512 << 10, 1), cached, 2)!.memoryLevel).toBe('L2');
+    expect(roofPosition(sized(16 << 10, 1), cached, 1)!.memoryLevel).toBe('L1');
+    // 160 MB (fc6's weights): DRAM at the triad (20 GB/s), and 2× the triad is flagged.
+    expect(roofPosition(sized(160 << 20, 2), cached, 1)).toMatchObject({memoryLevel: 'DRAM', attainableGflops: 2.5, aboveRoof: false});
+    expect(roofPosition(sized(160 << 20, 5), cached, 1)!.aboveRoof).toBe(true);
+    // Just over the L3 some of the set still hits it: bounded by the L3 probe, not flagged.
+    expect(roofPosition(sized(40 << 20, 5), cached, 1)).toMatchObject({memoryLevel: 'DRAM', aboveRoof: false});
+    const base = {schemaVersion: 1, tool: 'dlbench', createdAt: '', interrupted: false, config: {seed: 1, threads: 1, timeBudgetMs: 1, minSamples: 1, warmupMs: 0}} as const;
+    const ctx = {cpu: {model: '', cores: 2, speedMHz: 0, arch: 'x64', caches: {}}, memory: {totalBytes: 0}, os: {platform: '', release: '', type: ''}, runtime: {node: '', v8: ''}, dlbench: {version: ''}, packages: {}, hostname: ''};
+    const text = renderTables({...base, context: ctx, results: [{...sized(6 << 20, 6), roof: roofPosition(sized(6 << 20, 6), cached, 1)}]});
+    expect(text).toContain('80% L3');
+    expect(text).not.toContain('ABOVE ROOF');
   });
 
   it("table: a '% peak' column only when roofs are known, and ABOVE ROOF called out", () => {
