@@ -138,50 +138,57 @@ void dlb_maxpool(int threads, int layout, long n, long c, long h, long w, long s
 }
 
 /* ---- LRN across channels: b = a / (k + α/size · Σ a²)^β over the size channels around c.
- * The five squares are summed afresh per output (size MACs, no running sum, so no cancellation);
- * β = 3/4 is computed as 1/(√t·√√t), two square roots that vectorize where powf does not. ---- */
-static inline float lrn_scale(float t, float beta) {
+ * The window's squares are summed afresh per output (size MACs, no running sum, so no cancellation),
+ * channel by channel into a row of sums so the inner loops are unit-stride and vectorize; β = 3/4 is
+ * 1/(√t·√√t), two square roots that vectorize where powf does not. ---- */
+static void lrn_finish(const float *x, const float *sum, long len, float a, float k, float beta, float *o) {
   if (beta == 0.75f) {
-    const float r = sqrtf(t);
-    return 1.0f / (r * sqrtf(r));
+    for (long i = 0; i < len; i++) {
+      const float r = sqrtf(k + a * sum[i]);
+      o[i] = x[i] / (r * sqrtf(r));
+    }
+  } else {
+    for (long i = 0; i < len; i++) o[i] = x[i] * powf(k + a * sum[i], -beta);
   }
-  return powf(t, -beta);
 }
 
 static void lrn_nchw_task(void *ctx, int t, int nt) {
   const layer_job *j = ctx;
   const long hw = j->h * j->w, C = j->c, half = j->size / 2;
   const float a = j->alpha / (float)j->size;
+  float *sum = dlb_tls_scratch(0, (size_t)hw);
   long lo, hi;
   split(j->n * C, t, nt, &lo, &hi);
   for (long pl = lo; pl < hi; pl++) {
     const long img = pl / C, ch = pl % C;
     const long c0 = ch - half < 0 ? 0 : ch - half, c1 = ch + half >= C ? C - 1 : ch + half;
-    const float *base = j->x + img * C * hw, *x = base + ch * hw;
-    float *o = j->out + pl * hw;
-    for (long i = 0; i < hw; i++) {
-      float s = 0.0f;
-      for (long cc = c0; cc <= c1; cc++) s += base[cc * hw + i] * base[cc * hw + i];
-      o[i] = x[i] * lrn_scale(j->k + a * s, j->beta);
+    const float *base = j->x + img * C * hw;
+    for (long i = 0; i < hw; i++) sum[i] = 0.0f;
+    for (long cc = c0; cc <= c1; cc++) {
+      const float *xc = base + cc * hw;
+      for (long i = 0; i < hw; i++) sum[i] += xc[i] * xc[i];
     }
+    lrn_finish(base + ch * hw, sum, hw, a, j->k, j->beta, j->out + pl * hw);
   }
 }
 
+/* NHWC: a pixel's squares go into a row padded with size/2 zeros each side, then each window is a
+ * sum of `size` shifted copies of that row. */
 static void lrn_nhwc_task(void *ctx, int t, int nt) {
   const layer_job *j = ctx;
   const long C = j->c, half = j->size / 2;
   const float a = j->alpha / (float)j->size;
+  float *sq = dlb_tls_scratch(0, (size_t)(C + 2 * half)), *sum = dlb_tls_scratch(1, (size_t)C);
+  for (long i = 0; i < half; i++) sq[i] = sq[C + half + i] = 0.0f;
   long lo, hi;
   split(j->n * j->h * j->w, t, nt, &lo, &hi);
   for (long px = lo; px < hi; px++) {
     const float *x = j->x + px * C;
-    float *o = j->out + px * C;
-    for (long ch = 0; ch < C; ch++) {
-      const long c0 = ch - half < 0 ? 0 : ch - half, c1 = ch + half >= C ? C - 1 : ch + half;
-      float s = 0.0f;
-      for (long cc = c0; cc <= c1; cc++) s += x[cc] * x[cc];
-      o[ch] = x[ch] * lrn_scale(j->k + a * s, j->beta);
-    }
+    for (long ch = 0; ch < C; ch++) sq[half + ch] = x[ch] * x[ch];
+    for (long ch = 0; ch < C; ch++) sum[ch] = sq[ch];
+    for (long d = 1; d < j->size; d++)
+      for (long ch = 0; ch < C; ch++) sum[ch] += sq[ch + d];
+    lrn_finish(x, sum, C, a, j->k, j->beta, j->out + px * C);
   }
 }
 
