@@ -41,34 +41,26 @@ static int get_long(napi_env env, napi_value v, long *out) {
   return 1;
 }
 
-static int get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+/* A typed array of the given element type: its data pointer and length in elements. */
+static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len, const char *msg) {
   bool is;
   napi_typedarray_type type;
-  void *ptr;
   napi_value buf;
   size_t off;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &type, len, &ptr, &buf, &off) != napi_ok || type != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "dlbench native: expected a Float32Array");
+      napi_get_typedarray_info(env, v, &type, len, data, &buf, &off) != napi_ok || type != want) {
+    napi_throw_type_error(env, NULL, msg);
     return 0;
   }
-  *data = ptr;
   return 1;
 }
 
+static int get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+  return get_typed(env, v, napi_float32_array, (void **)data, len, "dlbench native: expected a Float32Array");
+}
+
 static int get_f64(napi_env env, napi_value v, double **data, size_t *len) {
-  bool is;
-  napi_typedarray_type type;
-  void *ptr;
-  napi_value buf;
-  size_t off;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &type, len, &ptr, &buf, &off) != napi_ok || type != napi_float64_array) {
-    napi_throw_type_error(env, NULL, "dlbench native: expected a Float64Array");
-    return 0;
-  }
-  *data = ptr;
-  return 1;
+  return get_typed(env, v, napi_float64_array, (void **)data, len, "dlbench native: expected a Float64Array");
 }
 
 static int get_dbl(napi_env env, napi_value v, double *out) {

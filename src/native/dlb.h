@@ -6,6 +6,7 @@
 #define DLB_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdatomic.h>
 
 enum dlb_isa { DLB_ISA_SCALAR = 0, DLB_ISA_AVX2 = 1, DLB_ISA_AVX512 = 2, DLB_ISA_COUNT = 3 };
 
@@ -74,6 +75,19 @@ int dlb_skinny_enable(int on);
 typedef void (*dlb_task)(void *ctx, int t, int nt);
 void dlb_parallel(int nt, dlb_task fn, void *ctx);
 int dlb_parallel_size(int nt);
+/* A spinning barrier among the n threads of one dlb_parallel call (pool.c). A sleeping one let the
+ * scheduler wake the sleeper on its waker's core and run the halves one after the other; spinning keeps
+ * each thread on its core, and it yields after a while so more threads than cores still progress.
+ * dlb_spin_barrier_init before the call that uses it. */
+typedef struct {
+  atomic_int count, gen;
+  int n;
+} dlb_spin_barrier;
+void dlb_spin_barrier_init(dlb_spin_barrier *b, int n);
+void dlb_spin_barrier_wait(dlb_spin_barrier *b);
+/* Threads for a memory-bound pass over `work` elements split in `units` pieces: 1 below min_work
+ * (a pool wake-up costs more than a second core gives back), else at most one per unit. */
+int dlb_threads_for(double work, long units, int threads, double min_work);
 /* Serializes whole calls (recursive): held around scratch set-up and dlb_parallel. */
 void dlb_pool_lock(void);
 void dlb_pool_unlock(void);

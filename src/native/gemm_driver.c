@@ -5,8 +5,6 @@
  * Threads take disjoint bands of C: column bands share one packed A block (two spin barriers per
  * A block), row bands (narrow N) pack their own A and B. */
 #include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <string.h>
 #include "dlb.h"
 #if defined(__SSE__)
@@ -104,35 +102,11 @@ static long ic_block(long m, long MC, long mr) {
 }
 static long ic_cap(long m, long MC, long mr) { return round_up(m < MC + MC / 2 ? m : MC + MC / 2, mr); }
 
-/* A spinning barrier for column bands. pthread_barrier_wait sleeps in the kernel, and the
- * scheduler may wake the sleeper on its waker's core (wake-affine): at 1024³ on two threads
- * the halves then ran one after the other on one core in half of the calls. Spinning keeps
- * each thread on its core; after a while it yields, so more threads than cores still progress. */
-typedef struct {
-  atomic_int count, gen;
-  int n;
-} spin_barrier;
-
-static void spin_barrier_wait(spin_barrier *b) {
-  const int gen = atomic_load(&b->gen);
-  if (atomic_fetch_add(&b->count, 1) == b->n - 1) {
-    atomic_store(&b->count, 0);
-    atomic_fetch_add(&b->gen, 1);
-    return;
-  }
-  for (long spins = 0; atomic_load(&b->gen) == gen; spins++) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-    if (spins > 1000) sched_yield(); /* ~20 µs of pause */
-  }
-}
-
 /* A band's context: its packing buffers, and for column bands the A block all threads share. */
 typedef struct {
   float *ap, *bp;
   int t, nt;               /* this thread among the threads sharing ap (nt 1: private ap) */
-  spin_barrier *sync;     /* NULL when ap is private */
+  dlb_spin_barrier *sync;     /* NULL when ap is private */
 } band_ctx;
 
 /* One thread's share: C[m0:m1, n0:n1]. */
@@ -151,7 +125,7 @@ static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0
         const long slivers = (mc + mr - 1) / mr;
         const long s0 = slivers * bc->t / bc->nt * mr, s1 = slivers * (bc->t + 1) / bc->nt * mr;
         if (s1 > s0) pack_a(g, ic + s0, (s1 < mc ? s1 : mc) - s0, pc, kc, mr, ap + s0 * kc);
-        spin_barrier_wait(bc->sync);
+        dlb_spin_barrier_wait(bc->sync);
       } else {
         pack_a(g, ic, mc, pc, kc, mr, ap);
       }
@@ -178,7 +152,7 @@ static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0
           }
         }
       }
-      if (bc->sync) spin_barrier_wait(bc->sync); /* everyone done with A before it is repacked */
+      if (bc->sync) dlb_spin_barrier_wait(bc->sync); /* everyone done with A before it is repacked */
     }
   }
 }
@@ -190,7 +164,7 @@ typedef struct {
   float *ap_shared;
   float *bp[256];
   float *ap[256];
-  spin_barrier sync;
+  dlb_spin_barrier sync; /* column bands: all threads pack one A block (dlb.h on why it spins) */
 } band_job;
 
 static void band_task(void *ctx, int t, int nt) {
@@ -257,9 +231,7 @@ int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
   if (rc == 0) {
     /* The pool may grant fewer threads than asked; the barrier must count the real number. */
     const int launched = dlb_parallel_size(nt);
-    atomic_store(&job.sync.count, 0);
-    atomic_store(&job.sync.gen, 0);
-    job.sync.n = launched;
+    dlb_spin_barrier_init(&job.sync, launched);
     dlb_parallel(launched, band_task, &job);
   }
   dlb_pool_unlock();

@@ -86,10 +86,8 @@ static void im2col_run(int threads, int nhwc, const float *in, long C, long H, l
   const long P = (H + 2 * ph - dh * (R - 1) - 1) / sh + 1, Q = (W + 2 * pw - dw * (S - 1) - 1) / sw + 1;
   const long units = nhwc ? P : C;
   /* Below ~256 K written values a pool wake-up is not worth it. */
-  int nt = threads < 1 ? 1 : threads;
-  if ((double)C * R * S * P * Q < (1 << 18)) nt = 1;
-  if (nt > units) nt = (int)units;
-  if (nt <= 1) im2col_task(&j, 0, 1);
+  const int nt = dlb_threads_for((double)C * R * S * P * Q, units, threads, 1 << 18);
+  if (nt == 1) im2col_task(&j, 0, 1);
   else dlb_parallel(nt, im2col_task, &j);
 }
 

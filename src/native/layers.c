@@ -8,11 +8,6 @@
 #include <string.h>
 #include "dlb.h"
 
-/* Below ~256 K elements a pool wake-up costs more than the second core gives back. */
-static int layer_threads(double elements, long units, int threads) {
-  if (elements < (1 << 18) || threads < 2 || units < 2) return 1;
-  return threads > units ? (int)units : threads;
-}
 
 static void split(long units, int t, int nt, long *lo, long *hi) {
   *lo = units * t / nt;
@@ -29,7 +24,8 @@ typedef struct {
 } layer_job;
 
 static void run(layer_job *j, long units, dlb_task fn, int threads) {
-  const int nt = layer_threads((double)j->n * j->c * j->h * j->w, units, threads);
+  /* Below ~256 K elements a pool wake-up costs more than the second core gives back. */
+  const int nt = dlb_threads_for((double)j->n * j->c * j->h * j->w, units, threads, 1 << 18);
   if (nt == 1) fn(j, 0, 1);
   else dlb_parallel(nt, fn, j);
 }

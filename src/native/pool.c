@@ -4,6 +4,7 @@
  * per-thread scratch buffers safe to reuse without locks. Single-threaded calls bypass both
  * (dlb_tls_scratch): worker_threads each running a one-thread GEMM must not queue on a lock. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dlb.h"
@@ -150,4 +151,31 @@ float *dlb_tls_scratch(int slot, size_t floats) {
     s->cap[slot] = s->buf[slot] ? bytes / sizeof(float) : 0;
   }
   return s->buf[slot];
+}
+
+void dlb_spin_barrier_init(dlb_spin_barrier *b, int n) {
+  atomic_store(&b->count, 0);
+  atomic_store(&b->gen, 0);
+  b->n = n;
+}
+
+void dlb_spin_barrier_wait(dlb_spin_barrier *b) {
+  if (b->n <= 1) return;
+  const int gen = atomic_load(&b->gen);
+  if (atomic_fetch_add(&b->count, 1) == b->n - 1) {
+    atomic_store(&b->count, 0);
+    atomic_fetch_add(&b->gen, 1);
+    return;
+  }
+  for (long spins = 0; atomic_load(&b->gen) == gen; spins++) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (spins > 1000) sched_yield(); /* ~20 µs of pause */
+  }
+}
+
+int dlb_threads_for(double work, long units, int threads, double min_work) {
+  if (work < min_work || threads < 2 || units < 2) return 1;
+  return threads > units ? (int)units : threads;
 }

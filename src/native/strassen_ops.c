@@ -49,11 +49,8 @@ static void combine_task(void *ctx, int t, int nt) {
   }
 }
 
-/* Below ~1 M elements a pool wake-up is not worth it. */
-static int ew_threads(long rows, long cols, int threads) {
-  if ((double)rows * cols < (1 << 20) || threads < 1) return 1;
-  return threads > rows ? (int)rows : threads;
-}
+/* Below ~1 M elements a pool wake-up is not worth it; row bands, so at most one thread per row. */
+static int ew_threads(long rows, long cols, int threads) { return dlb_threads_for((double)rows * cols, rows, threads, 1 << 20); }
 
 void dlb_strassen_add(int threads, long rows, long cols, const float *x, long ldx, const float *y, long ldy, float sign, float *z, long ldz) {
   ew_job j = {rows, cols, x, ldx, y, ldy, z, ldz, sign, 0, 0, 0, 0, 0, 0, 0};

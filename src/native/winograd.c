@@ -3,7 +3,6 @@
  * once at prepare (no packing at run time), output transform. V[ξ] stays in L2, U[ξ] streams once per
  * block. Threads take whole blocks (many blocks, no barriers) or split each block by channels, then
  * filter slivers (few blocks; two spin barriers per block). Bottleneck: the products (~107 GFLOP/s). */
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "dlb.h"
@@ -24,29 +23,6 @@ const dlb_wino_kernels *dlb_wino_for(int isa) {
 }
 
 typedef struct {
-  atomic_int count, gen;
-  int n;
-} wino_barrier;
-
-/* Spinning, like the GEMM driver's column-band barrier (a sleeping one lets the scheduler stack both
- * threads on one core); yields after a while so oversubscription still progresses. */
-static void barrier_wait(wino_barrier *b) {
-  if (b->n == 1) return;
-  const int gen = atomic_load(&b->gen);
-  if (atomic_fetch_add(&b->count, 1) == b->n - 1) {
-    atomic_store(&b->count, 0);
-    atomic_fetch_add(&b->gen, 1);
-    return;
-  }
-  for (long spins = 0; atomic_load(&b->gen) == gen; spins++) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-    if (spins > 1000) sched_yield();
-  }
-}
-
-typedef struct {
   const dlb_wino_geom *g;
   const dlb_kernel_desc *kd;
   const dlb_wino_kernels *wk;
@@ -55,7 +31,7 @@ typedef struct {
   long nb, nblocks, kpad;
   int by_blocks;
   atomic_long next; /* by_blocks: the next (group, block) unit to take */
-  wino_barrier sync;
+  dlb_spin_barrier sync;
 } wino_job;
 
 /* One whole (group, block) unit on one thread with its own V and M: transform, products, output. */
@@ -98,7 +74,7 @@ static void wino_task(void *ctx, int t, int nt) {
         if (by_c) j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp[0]);
         else j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp[0]);
       }
-      barrier_wait(&j->sync);
+      dlb_spin_barrier_wait(&j->sync);
       for (int xi = 0; xi < a2; xi++) {
         const float *u = j->up + (grp * a2 + xi) * kpad * g->cg;
         const float *v = j->vp[0] + (long)xi * ns * g->cg * nr;
@@ -108,7 +84,7 @@ static void wino_task(void *ctx, int t, int nt) {
             j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
       }
       if (k1 > ks0 * mr) j->wk->output(g, j->mm[0], kpad, grp, ks0 * mr, k1, t0, nb, j->bias, j->out);
-      barrier_wait(&j->sync); /* V and M are rewritten by the next block */
+      dlb_spin_barrier_wait(&j->sync); /* V and M are rewritten by the next block */
     }
   }
 }
@@ -159,9 +135,7 @@ int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float 
     if (!j.vp[t] || !j.mm[t]) rc = -1;
   }
   if (rc == 0) {
-    atomic_store(&j.sync.count, 0);
-    atomic_store(&j.sync.gen, 0);
-    j.sync.n = nt;
+    dlb_spin_barrier_init(&j.sync, nt);
     dlb_parallel(nt, wino_task, &j);
   }
   dlb_pool_unlock();

@@ -5,7 +5,7 @@
 import type {KernelVariant} from '../../core/types.js';
 import {loadNative, type NativeAddon} from '../../native/loader.js';
 import {LRN_DEFAULTS} from './lrn.js';
-import {layerSpec, outputLength, type LayerInputs, type LayerShape} from './spec.js';
+import {layerSpec, outputLength, type LayerInputs, type LayerShape, type Nchw} from './spec.js';
 
 const NATIVE_KINDS: ReadonlySet<LayerShape['kind']> = new Set(['relu', 'bias', 'maxpool', 'lrn', 'softmax']);
 
@@ -18,7 +18,7 @@ interface State {
 }
 
 /** 0 = NCHW, 1 = NHWC (shapes without a layout are NCHW). */
-const layoutCode = (p: LayerShape): number => ((p as {layout?: string}).layout === 'nhwc' ? 1 : 0);
+const layoutCode = (p: Nchw): number => (p.layout === 'nhwc' ? 1 : 0);
 
 export function runLayerNative(addon: NativeAddon, threads: number, p: LayerShape, inp: LayerInputs, out: Float32Array): Float32Array {
   const x = inp.x;
