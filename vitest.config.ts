@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // A summary and the failures, not one line per passing test: 2,000 green lines hide the red one.
+    reporters: ['dot'],
   },
 });
