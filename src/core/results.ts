@@ -271,7 +271,7 @@ const reportProperties = {
 
 export const ReportSchema = Type.Object(reportProperties, {
   title: 'dlbench results file',
-  description: `A results file written by dlbench (run, sweep, net, svd, verify --out). schemaVersion ${SCHEMA_VERSION}.`,
+  description: `A results file written by dlbench (run, sweep, net, svd). schemaVersion ${SCHEMA_VERSION}.`,
 });
 export type Report = Static<typeof ReportSchema> & {context: Context};
 
