@@ -3,14 +3,13 @@ import {findVariant, allOps, allVariants} from './core/registry.js';
 import type {KernelVariant} from './core/types.js';
 import {buildPlan, type PlanRequest} from './suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, runSuite, type SuiteOptions} from './suite/run-suite.js';
-import type {Report} from './report/schema.js';
+import type {Report} from './core/results.js';
 import {releaseWebGpu} from './webgpu/device.js';
 
 export type {Availability, Backend, Caps, CheckResult, KernelVariant, OpDefinition, OpName, OpSpec} from './core/types.js';
-export type {CaseResult, Context, Report} from './report/schema.js';
-export type {Stats} from './measure/stats.js';
+export type {CaseResult, Context, Report, Stats} from './core/results.js';
 export type {Timer, TimingOptions} from './measure/timer.js';
-export {SCHEMA_VERSION} from './report/schema.js';
+export {SCHEMA_VERSION} from './core/results.js';
 export {UsageError} from './core/errors.js';
 export {summarize} from './measure/stats.js';
 export {collectContext} from './measure/environment.js';

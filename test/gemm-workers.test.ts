@@ -11,7 +11,7 @@ import {makeWorkers, makeWorkersEngine, workers} from '../src/kernels/gemm/worke
 import {partition} from '../src/kernels/gemm/workers-pool.js';
 import {runCase} from '../src/measure/runner.js';
 import type {Timer} from '../src/measure/timer.js';
-import type {Report} from '../src/report/schema.js';
+import type {Report} from '../src/core/results.js';
 import {verifyVariant} from '../src/suite/verify.js';
 import {runCli} from './helpers/cli.js';
 

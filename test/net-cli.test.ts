@@ -7,7 +7,7 @@ import {engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
 // variants exist once per engine, slowest first.
 const FAST = fastestEngine({threads: 1}).id.replace('gemm/', '');
 const IM2COL = [...engineNames()].reverse().map((e) => `conv2d/im2col-${e}`);
-import type {Report} from '../src/report/schema.js';
+import type {Report} from '../src/core/results.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {gpuOk} from './helpers/webgpu.js';
 import {loadNative} from '../src/native/loader.js';

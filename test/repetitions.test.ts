@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {poolRepetition} from '../src/suite/repetitions.js';
-import type {CaseResult, OkCase} from '../src/report/schema.js';
+import type {CaseResult, OkCase} from '../src/core/results.js';
 import {gemmReport} from './helpers/reports.js';
 
 describe('run --repetitions pooling', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {UsageError} from '../src/core/errors.js';
 import {summarize} from '../src/measure/stats.js';
-import type {CaseResult, OkCase, Report} from '../src/report/schema.js';
+import type {CaseResult, OkCase, Report} from '../src/core/results.js';
 import {analyzeSweep, crossoverPairs, renderSweep, type SweepVariantInfo} from '../src/report/sweep.js';
 import {parseThreadList} from '../src/suite/sweep.js';
 import {measureInterleaved} from '../src/suite/interleave.js';

@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import type {Report} from '../src/report/schema.js';
+import type {Report} from '../src/core/results.js';
 import {runCli} from './helpers/cli.js';
 import {gpuOk, needsGpu} from './helpers/webgpu.js';
 

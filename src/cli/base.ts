@@ -2,7 +2,7 @@
 // (2 for bad input, with one line naming the flag; 1 for failures found while running).
 import {Command, Errors, Flags} from '@oclif/core';
 import {UsageError} from '../core/errors.js';
-import type {Report} from '../report/schema.js';
+import type {Report} from '../core/results.js';
 import {defaultThreads, failedCount} from '../suite/run-suite.js';
 import {configureWebGpu, GPU_BACKENDS} from '../webgpu/device.js';
 

@@ -8,7 +8,7 @@ import {compareReports, type CompareOptions, type Comparison} from '../report/co
 import {parsePercent, readCompareConfig} from '../report/compare/config.js';
 import {renderHtml} from '../report/html/page.js';
 import type {Source} from '../report/html/data.js';
-import type {Report} from '../report/schema.js';
+import type {Report} from '../core/results.js';
 import {readReport} from '../report/validate.js';
 import {assertWritable, writeFileAtomic} from '../report/write.js';
 

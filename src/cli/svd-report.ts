@@ -2,7 +2,7 @@
 // per loop" block, and the low-rank GEMM table. Pure functions of the results: easy to test.
 import {makeTable} from '../report/cli-table.js';
 import {fmtMs, fmtNum} from '../report/format.js';
-import type {CaseResult} from '../report/schema.js';
+import type {CaseResult} from '../core/results.js';
 
 const exp = (x: unknown, digits = 2): string => (typeof x === 'number' && Number.isFinite(x) ? x.toExponential(digits) : '—');
 

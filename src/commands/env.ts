@@ -1,7 +1,7 @@
 import {BaseCommand} from '../cli/base.js';
 import {collectContext} from '../measure/environment.js';
 import {fmtBytes} from '../suite/plan.js';
-import type {Context, WebGpuContext} from '../report/schema.js';
+import type {Context, WebGpuContext} from '../core/results.js';
 import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
 
 function describeGpu(g: WebGpuContext | undefined): string {

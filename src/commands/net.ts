@@ -15,7 +15,7 @@ import {DEFAULT_NET_TIMING, forwardNet, netTotals, profileNet} from '../nets/run
 import {findNet, planNet} from '../nets/shapes.js';
 import {tinybenchTimer} from '../measure/timer.js';
 import {renderBatchSweep, renderLowRank, renderNetProfile, renderSummary, type BatchRow} from '../report/net-table.js';
-import type {CaseResult, Report} from '../report/schema.js';
+import type {CaseResult, Report} from '../core/results.js';
 import {assertWritable, writeFileAtomic} from '../report/write.js';
 import {emptyReport} from '../suite/run-suite.js';
 import {releaseWebGpu} from '../webgpu/device.js';

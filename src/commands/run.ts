@@ -7,7 +7,7 @@ import {renderComparisonTable} from '../report/compare/render.js';
 import {allOps} from '../core/registry.js';
 import {renderTables} from '../report/table.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
-import type {Report} from '../report/schema.js';
+import type {Report} from '../core/results.js';
 import {buildPlan, DEFAULT_PRESET, presetNames} from '../suite/plan.js';
 import {DEFAULT_TIMING, emptyReport, runSuite} from '../suite/run-suite.js';
 import {poolRepetition} from '../suite/repetitions.js';

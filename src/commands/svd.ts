@@ -15,7 +15,7 @@ import type {SvdDtype, SvdInputs, SvdShape} from '../kernels/svd/spec.js';
 import {runCase} from '../measure/runner.js';
 import {summarize} from '../measure/stats.js';
 import {tinybenchTimer} from '../measure/timer.js';
-import type {Report} from '../report/schema.js';
+import type {Report} from '../core/results.js';
 import {assertWritable, writeFileAtomic} from '../report/write.js';
 import {assertFits} from '../suite/plan.js';
 import {DEFAULT_TIMING, emptyReport} from '../suite/run-suite.js';

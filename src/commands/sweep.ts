@@ -3,7 +3,7 @@ import {BaseCommand} from '../cli/base.js';
 import {Interrupt} from '../cli/interrupt.js';
 import {Progress} from '../cli/progress.js';
 import {allOps, findOp} from '../core/registry.js';
-import type {Report} from '../report/schema.js';
+import type {Report} from '../core/results.js';
 import {renderSweep, threadsOf} from '../report/sweep.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
 import {buildPlan} from '../suite/plan.js';

@@ -1,8 +1,10 @@
 // The contracts every op, variant, command and report builds on (see DESIGN.md).
 // Keep this file free of imports from kernels/ or commands/: it is the bottom of the graph.
 
-export type OpName = 'gemm' | 'conv2d' | 'svd' | 'layer';
-export type Backend = 'js' | 'workers' | 'native' | 'webgpu';
+// The op and backend names and a check's verdict are fields of the results file, declared there.
+import type {Backend, CheckResult, OpName} from './results.js';
+
+export type {Backend, CheckResult, OpName};
 
 export type Availability = {ok: true} | {ok: false; reason: string};
 
@@ -10,18 +12,6 @@ export type Availability = {ok: true} | {ok: false; reason: string};
 export interface Caps {
   /** Threads a parallel variant may use (`--threads`, default: all cores). */
   threads: number;
-}
-
-export interface CheckResult {
-  pass: boolean;
-  /** How the output was judged: a full float64 reference, or a randomized O(n²) check. */
-  method: string;
-  /** The largest normalized error seen (units depend on the method, see the op's spec). */
-  error: number;
-  tolerance: number;
-  detail?: string;
-  /** Measured quantities the check computed on the way (SVD errors…), copied onto the result row. */
-  metrics?: Record<string, number | string | boolean>;
 }
 
 /** The cost model and correctness oracle of one op; shared by every variant of it. */

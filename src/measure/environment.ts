@@ -4,7 +4,7 @@ import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import {createRequire} from 'node:module';
-import type {Context} from '../report/schema.js';
+import type {Context} from '../core/results.js';
 
 const require = createRequire(import.meta.url);
 const TRACKED_PACKAGES = ['@oclif/core', 'tinybench', 'cli-table3', 'piscina'];

@@ -5,7 +5,7 @@
 // Cache-aware (as in Ilic et al.'s cache-aware roofline): timed calls repeat on the same data, so
 // a case whose bytes fit a cache level runs from that level between samples — its bandwidth is that
 // level's read probe, not DRAM's triad (a 6 MB ReLU at 2× the triad was no measurement error).
-import type {CaseResult, Context, OkCase, RoofPosition} from '../report/schema.js';
+import type {CaseResult, Context, OkCase, RoofPosition} from '../core/results.js';
 import type {Isa} from '../native/loader.js';
 import type {Roofs} from './roofs.js';
 import {gemmEngines} from '../kernels/gemm/engines.js';

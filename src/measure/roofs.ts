@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {ISAS, loadNative, type Isa} from '../native/loader.js';
 import {writeFileAtomic} from '../report/write.js';
-import type {Context} from '../report/schema.js';
+import type {Context} from '../core/results.js';
 import {jsScalarPeak, jsScalarPeakThreads} from './js-peak.js';
 
 export const ROOFS_VERSION = 1;

@@ -3,7 +3,7 @@
 import {errorMessage} from '../core/errors.js';
 import {maybeInjectFault} from '../core/faults.js';
 import type {Caps, KernelVariant} from '../core/types.js';
-import type {CaseResult, ErroredCase} from '../report/schema.js';
+import type {CaseResult, ErroredCase} from '../core/results.js';
 import {HIGH_SPREAD, summarize} from './stats.js';
 import type {Timer, TimingOptions} from './timer.js';
 

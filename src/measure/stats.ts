@@ -1,24 +1,7 @@
 // Pure summary statistics over raw samples (milliseconds). No I/O, no clocks: unit-tested
 // against hand-computed values.
 
-export interface Stats {
-  samples: number;
-  medianMs: number;
-  meanMs: number;
-  minMs: number;
-  maxMs: number;
-  p25Ms: number;
-  p75Ms: number;
-  p99Ms: number;
-  iqrMs: number;
-  /** Median absolute deviation from the median (unscaled). */
-  madMs: number;
-  sdMs: number;
-  /** Relative margin of error of the mean at 95% confidence (Student's t), in percent. */
-  rmePct: number;
-  /** IQR / median: the spread the table flags when above HIGH_SPREAD. */
-  relSpread: number;
-}
+import type {Stats} from '../core/results.js';
 
 /** IQR/median above this is flagged as a noisy measurement. */
 export const HIGH_SPREAD = 0.1;

@@ -4,7 +4,7 @@
 import type {Caps, KernelVariant} from '../core/types.js';
 import {INPUT_DISTRIBUTION, runCase, stopRequested} from '../measure/runner.js';
 import type {Timer, TimingOptions} from '../measure/timer.js';
-import type {CaseResult, LayerInfo} from '../report/schema.js';
+import type {CaseResult, LayerInfo} from '../core/results.js';
 import type {FcLowRankShape} from '../kernels/layers/fc-lowrank.js';
 import {convCandidates, convVariant, fcCandidates, fcLowRankVariant, fcVariant, otherVariant, type KernelChoice} from './kernels.js';
 import {lowRankMetrics, type LowRankFc} from './lowrank.js';

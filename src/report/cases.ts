@@ -1,6 +1,6 @@
 // How cases are named and matched across files: op + variant + shape (+ the layer's place in its
 // network, where two layers of one net can share a shape). Used by compare, exporters and HTML.
-import type {CaseResult, OkCase} from './schema.js';
+import type {CaseResult, OkCase} from '../core/results.js';
 
 export function caseKey(r: Pick<CaseResult, 'op' | 'variant' | 'shapeText' | 'layer'>): string {
   const v = r.variant.startsWith(`${r.op}/`) ? r.variant : `${r.op}:${r.variant}`;

@@ -5,7 +5,7 @@ import type {LayerPlan} from '../nets/shapes.js';
 import type {NetTotals} from '../nets/run-net.js';
 import {makeTable} from './cli-table.js';
 import {fmtMs, fmtNum, fmtPct} from './format.js';
-import type {CaseResult, Report} from './schema.js';
+import type {CaseResult, Report} from '../core/results.js';
 
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 

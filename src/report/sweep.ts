@@ -3,57 +3,13 @@
 // computed from medians of the same run, so ratios compare cases measured under the same load.
 import {fmtMs, fmtNum} from './format.js';
 import {makeTable} from './cli-table.js';
-import type {CaseResult, OkCase} from './schema.js';
+import type {BestRow, CaseResult, Crossover, OkCase, ScalingRow, SweepSummary} from '../core/results.js';
 
 export interface SweepVariantInfo {
   id: string;
   /** The variant this one builds on (params.base): Strassen's leaves, the workers' kernel. */
   base?: string;
   parallel: boolean;
-}
-
-export interface BestRow {
-  shapeText: string;
-  variant: string;
-  threads: number;
-  medianMs: number;
-  gflops: number;
-  /** The second fastest variant and how many times slower it is. */
-  runnerUp?: {variant: string; threads: number; slowdown: number};
-}
-
-export interface Crossover {
-  challenger: string;
-  incumbent: string;
-  /** incumbent median / challenger median per size (> 1: the challenger is faster). */
-  ratios: {shapeText: string; ratio: number}[];
-  /** The first size from which the challenger stays faster to the end of the range. */
-  from?: string;
-  verdict: 'always' | 'from' | 'never' | 'not measured';
-}
-
-export interface ScalingRow {
-  variant: string;
-  shapeText: string;
-  threads: number;
-  medianMs: number;
-  gflops: number;
-  /** Same variant's median on one thread / on `threads` (absent without a one-thread run). */
-  speedup?: number;
-  /** speedup / threads. */
-  efficiency?: number;
-  gflopsPerCore: number;
-  /** The single-threaded base variant's median / this median. */
-  vsBase?: number;
-  base?: string;
-}
-
-export interface SweepSummary {
-  sizes: string[];
-  threads: number[];
-  best: BestRow[];
-  crossovers: Crossover[];
-  scaling: ScalingRow[];
 }
 
 export function threadsOf(r: CaseResult): number {

@@ -4,7 +4,7 @@ import {makeTable} from './cli-table.js';
 import {allOps} from '../core/registry.js';
 import {HIGH_SPREAD} from '../measure/stats.js';
 import {fmtMs, fmtNum, fmtPct} from './format.js';
-import type {CaseResult, OkCase, Report} from './schema.js';
+import type {CaseResult, OkCase, Report} from '../core/results.js';
 
 function verdict(r: CaseResult): string {
   switch (r.state) {

@@ -7,7 +7,7 @@ import type {CheckResult, KernelVariant} from '../core/types.js';
 import {caseBase} from '../measure/runner.js';
 import {HIGH_SPREAD, summarize} from '../measure/stats.js';
 import type {TimingOptions} from '../measure/timer.js';
-import type {CaseResult, ErroredCase} from '../report/schema.js';
+import type {CaseResult, ErroredCase} from '../core/results.js';
 
 export interface InterleavedCase {
   v: KernelVariant;

@@ -5,7 +5,7 @@
 // (google/benchmark's --benchmark_repetitions with random interleaving, for the same reason).
 import {HIGH_SPREAD, summarize} from '../measure/stats.js';
 import {caseKey} from '../report/cases.js';
-import type {CaseResult} from '../report/schema.js';
+import type {CaseResult} from '../core/results.js';
 
 /** Pools `more` (a later pass over the same plan) into `into`, case by case, in place. */
 export function poolRepetition(into: CaseResult[], more: readonly CaseResult[]): void {

@@ -6,7 +6,7 @@ import {collectContext} from '../measure/environment.js';
 import {attachRoof} from '../measure/roofline.js';
 import {withRoofsAndNative} from '../measure/roofs.js';
 import {tinybenchTimer, type Timer, type TimingOptions} from '../measure/timer.js';
-import {SCHEMA_VERSION, type CaseResult, type Report} from '../report/schema.js';
+import {SCHEMA_VERSION, type CaseResult, type Report} from '../core/results.js';
 import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
 import type {Plan} from './plan.js';
 

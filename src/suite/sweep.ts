@@ -3,7 +3,7 @@
 // The analysis (best per size, crossovers, scaling) is attached to the report.
 import {UsageError} from '../core/errors.js';
 import type {KernelVariant} from '../core/types.js';
-import type {Report} from '../report/schema.js';
+import type {Report} from '../core/results.js';
 import {analyzeSweep, type SweepVariantInfo} from '../report/sweep.js';
 import {stopRequested} from '../measure/runner.js';
 import {measureInterleaved} from './interleave.js';

@@ -4,7 +4,7 @@
 // No adapter (no package, no driver, DLBENCH_NO_WEBGPU=1) is an answer, not an error:
 // {ok:false, reason}, which variants turn into skipped rows.
 import type {Availability} from '../core/types.js';
-import type {WebGpuAdapterInfo, WebGpuContext} from '../report/schema.js';
+import type {WebGpuAdapterInfo, WebGpuContext} from '../core/results.js';
 import {clearPipelineCache} from './pipelines.js';
 
 export interface WebGpuOptions {

@@ -3,7 +3,7 @@
 // rows), with samples drawn from a seeded distribution so statistics have known answers.
 import {createRng} from '../../src/core/rng.js';
 import {summarize, HIGH_SPREAD} from '../../src/measure/stats.js';
-import {SCHEMA_VERSION, type CaseResult, type OkCase, type Report} from '../../src/report/schema.js';
+import {SCHEMA_VERSION, type CaseResult, type OkCase, type Report} from '../../src/core/results.js';
 
 export function samples(n: number, medianMs: number, seed: number, relNoise = 0.02): number[] {
   const rng = createRng(seed);
@@ -71,5 +71,5 @@ export function fullReport(): Report {
     state: 'skipped', reason: 'no WebGPU adapter'});
   rows.push({op: 'gemm', variant: 'gemm/broken', backend: 'js', params: {}, shape: {}, shapeText: '64x64x64', seed: 42, inputDistribution: 'u', flops: 1, macs: 1, bytes: 1, ai: 1,
     state: 'check-failed', check: {pass: false, method: 'reference', error: 0.5, tolerance: 1e-5, detail: 'max error at C[3,4]'}, firstCallMs: 1});
-  return makeReport(rows, {roofs: {fp32GflopsPerCore: 80, fp32Gflops: 160, bandwidthGBs: 40, l2: {bandwidthGBs: 200}}, webgpu: {adapter: 'none'}});
+  return makeReport(rows, {roofs: {fp32GflopsPerCore: 80, fp32Gflops: 160, bandwidthGBs: 40, l2: {bandwidthGBs: 200}}, webgpu: {available: false, reason: 'no WebGPU adapter'}});
 }

@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {roofPosition} from '../../src/measure/roofline.js';
 import type {Roofs} from '../../src/measure/roofs.js';
 import {renderTables} from '../../src/report/table.js';
-import type {OkCase, Report} from '../../src/report/schema.js';
+import type {OkCase, Report} from '../../src/core/results.js';
 import {runCli} from '../helpers/cli.js';
 
 const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'dlbench-cache-'));

@@ -4,7 +4,7 @@
 // noise. A CI that straddles the threshold is "inconclusive", which never fails the gate.
 import {UsageError} from '../../core/errors.js';
 import {caseKey, isOk} from '../cases.js';
-import type {CaseResult, OkCase, Report} from '../schema.js';
+import type {CaseResult, OkCase, Report} from '../../core/results.js';
 import {bootstrapRatio, mannWhitneyU, median} from './stats.js';
 
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'inconclusive' | 'failed' | 'calibration' | 'missing' | 'new';

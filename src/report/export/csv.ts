@@ -1,7 +1,7 @@
 // One row per case (RFC 4180: quoted where needed, CRLF-free), every state included, so a
 // spreadsheet sees skipped and failed cases too. Metric columns are the union over the rows.
 import {finite} from '../cases.js';
-import type {CaseResult, Report} from '../schema.js';
+import type {CaseResult, Report} from '../../core/results.js';
 
 function cell(x: unknown): string {
   if (x === undefined || x === null) return '';

@@ -2,7 +2,7 @@
 // customSmallerIsBetter tracks the median time; customBiggerIsBetter tracks GFLOP/s.
 // Only measured (ok) cases: the action has no notion of a skipped benchmark.
 import {caseKey, finite, isOk} from '../cases.js';
-import type {Report} from '../schema.js';
+import type {Report} from '../../core/results.js';
 
 interface GabEntry {
   name: string;

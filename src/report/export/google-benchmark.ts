@@ -3,7 +3,7 @@
 // Mann–Whitney U test has the real distribution; median/mean/stddev follow as aggregates like
 // `--benchmark_repetitions` writes them. dlbench measures wall time only: cpu_time = real_time.
 import {caseKey, finite, isOk} from '../cases.js';
-import type {Report} from '../schema.js';
+import type {Report} from '../../core/results.js';
 
 const NS_PER_MS = 1e6;
 

@@ -1,6 +1,6 @@
 // The one list of text exporters: `run --export-<name>` and `report --format <name>` read it.
 import {renderTables} from '../table.js';
-import type {Report} from '../schema.js';
+import type {Report} from '../../core/results.js';
 import {badFlag} from '../../core/errors.js';
 import {toCsv} from './csv.js';
 import {toGabBiggerIsBetter, toGabSmallerIsBetter} from './github-action-benchmark.js';

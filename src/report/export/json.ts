@@ -1,5 +1,5 @@
 // The results file itself: pretty-printed, newline-terminated (what `run --out` writes).
-import type {Report} from '../schema.js';
+import type {Report} from '../../core/results.js';
 
 export function toJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n';

@@ -2,7 +2,7 @@
 // failures spelled out, the machine in one line.
 import {contextLine, finite, opsInOrder} from '../cases.js';
 import {fmtMs, fmtNum, fmtPct} from '../format.js';
-import type {CaseResult, Report} from '../schema.js';
+import type {CaseResult, Report} from '../../core/results.js';
 
 /** Escapes what would break a table cell. */
 export function mdCell(s: string): string {

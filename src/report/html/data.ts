@@ -1,7 +1,7 @@
 // From one or more results files to the flat rows the charts and tables draw. Everything here
 // is read loosely: ops, metrics, layers and roofs appear as other rungs land, never by name.
 import {caseKey, finite, isOk} from '../cases.js';
-import type {OkCase, Report} from '../schema.js';
+import type {OkCase, Report} from '../../core/results.js';
 
 export interface Source {
   /** Short label: the file name (unique among the inputs). */

@@ -5,7 +5,7 @@ import {contextLine, finite, opsInOrder} from '../cases.js';
 import type {Comparison} from '../compare/compare.js';
 import {summaryLine} from '../compare/render.js';
 import {fmtMs, fmtNum, fmtPct} from '../format.js';
-import type {CaseResult} from '../schema.js';
+import type {CaseResult} from '../../core/results.js';
 import {comparisonChart, errorChart, gflopsChart, layerShareChart, rooflineChart, sideBySideChart} from './charts.js';
 import {errorPoints, layerShares, okPoints, roofsOf, type Source} from './data.js';
 import {renderSvg} from './svg.js';
