@@ -1,5 +1,5 @@
 // The programmatic API: what the CLI does, for people embedding dlbench in their own harness.
-import {findVariant, allOps, allVariants} from './core/registry.js';
+import {findVariant, allOps, allVariants} from './kernels/registry.js';
 import type {KernelVariant} from './core/types.js';
 import {buildPlan, type PlanRequest} from './suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, runSuite, type SuiteOptions} from './suite/run-suite.js';

@@ -1,7 +1,7 @@
 // Generated from the registry: every variant of every op, on that op's edge shapes, against
 // the op's reference check. A new variant is covered by adding it to its op's array.
 import {afterAll, describe, expect, it} from 'vitest';
-import {allOps} from '../src/core/registry.js';
+import {allOps} from '../src/kernels/registry.js';
 import {defaultThreads} from '../src/suite/run-suite.js';
 import {releaseWebGpu} from '../src/webgpu/device.js';
 // Probes the GPU once, so WebGPU variants are available (run through lavapipe) rather than "not probed".

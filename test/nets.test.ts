@@ -16,7 +16,7 @@ import {forwardNet, netTotals, profileNet} from '../src/nets/run-net.js';
 import {findNet, planNet} from '../src/nets/shapes.js';
 import {summaryRows} from '../src/report/net-table.js';
 import {UsageError} from '../src/core/errors.js';
-import {allVariants} from '../src/core/registry.js';
+import {allVariants} from '../src/kernels/registry.js';
 
 const caps = {threads: 1};
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

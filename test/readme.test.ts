@@ -1,7 +1,7 @@
 // The README's ladder table is documentation users read first: it must name every variant.
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {allVariants} from '../src/core/registry.js';
+import {allVariants} from '../src/kernels/registry.js';
 import {ROOT} from './helpers/cli.js';
 
 describe('README', () => {

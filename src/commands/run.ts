@@ -4,7 +4,7 @@ import {Interrupt} from '../cli/interrupt.js';
 import {Progress} from '../cli/progress.js';
 import {compareFiles, exportFlags, loadBaseline, plannedExports, runGateFlags, writeExports} from '../cli/report-flags.js';
 import {renderComparisonTable} from '../report/compare/render.js';
-import {allOps} from '../core/registry.js';
+import {allOps} from '../kernels/registry.js';
 import {renderTables} from '../report/table.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
 import type {Report} from '../report/schema.js';

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
 import {Interrupt} from '../cli/interrupt.js';
 import {Progress} from '../cli/progress.js';
-import {allOps, findOp} from '../core/registry.js';
+import {allOps, findOp} from '../kernels/registry.js';
 import type {Report} from '../report/schema.js';
 import {renderSweep, threadsOf} from '../report/sweep.js';
 import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';

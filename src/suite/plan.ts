@@ -2,7 +2,7 @@
 // validating everything before any work starts: bad input fails here, with nothing written.
 import os from 'node:os';
 import {UsageError} from '../core/errors.js';
-import {allOps, findOp, isGlob, matchVariants} from '../core/registry.js';
+import {allOps, findOp, isGlob, matchVariants} from '../kernels/registry.js';
 import {expandSizeList} from '../core/sizes.js';
 import type {KernelVariant, OpDefinition} from '../core/types.js';
 
