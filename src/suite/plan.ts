@@ -2,9 +2,10 @@
 // validating everything before any work starts: bad input fails here, with nothing written.
 import os from 'node:os';
 import {UsageError} from '../core/errors.js';
-import {allOps, findOp, isGlob, matchVariants} from '../kernels/registry.js';
+import {allOps as kernelOps, findOp as findKernelOp, isGlob, matchVariants} from '../kernels/registry.js';
 import {expandSizeList} from '../core/sizes.js';
 import type {KernelVariant, OpDefinition} from '../core/types.js';
+import {withNetLayers} from '../nets/conv-layers.js';
 
 export interface PlanRequest {
   ops?: string[];
@@ -27,6 +28,10 @@ export interface Plan {
 }
 
 export const DEFAULT_PRESET = 'quick';
+
+// Sizes and presets may name network layers ('vgg16.conv3_1', --preset vgg16).
+const allOps = (): OpDefinition[] => kernelOps().map(withNetLayers);
+const findOp = (name: string): OpDefinition => withNetLayers(findKernelOp(name));
 
 export function presetNames(): string[] {
   return [...new Set(allOps().flatMap((o) => Object.keys(o.presets)))];
