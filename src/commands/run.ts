@@ -6,7 +6,8 @@ import {compareFiles, exportFlags, loadBaseline, plannedExports, runGateFlags, w
 import {renderComparisonTable} from '../report/compare/render.js';
 import {allOps} from '../kernels/registry.js';
 import {renderTables} from '../report/table.js';
-import {assertWritable, defaultOutPath, writeFileAtomic} from '../report/write.js';
+import {assertWritable, defaultOutPath} from '../report/write.js';
+import {writeFileAtomic} from '../core/write-file.js';
 import type {Report} from '../report/schema.js';
 import {buildPlan, DEFAULT_PRESET, presetNames} from '../suite/plan.js';
 import {DEFAULT_TIMING, emptyReport, runSuite} from '../suite/run-suite.js';
