@@ -6,6 +6,7 @@ import {allOps as kernelOps, findOp as findKernelOp, isGlob, matchVariants} from
 import {expandSizeList} from '../core/sizes.js';
 import type {KernelVariant, OpDefinition} from '../core/types.js';
 import {withNetLayers} from '../nets/conv-layers.js';
+import {fmtBytes} from '../report/format.js';
 
 export interface PlanRequest {
   ops?: string[];
@@ -47,16 +48,6 @@ export function assertFits(op: OpDefinition, shape: unknown, flag = '--size'): v
     throw new UsageError(`${flag}: ${op.name} ${op.spec.describe(shape)} needs about ${fmtBytes(need)} of buffers; ` +
       `this machine allows ${fmtBytes(limit)} (${MEMORY_FRACTION * 100}% of ${fmtBytes(os.totalmem())}). Choose a smaller size.`);
   }
-}
-
-export function fmtBytes(b: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let i = 0;
-  while (b >= 1024 && i < units.length - 1) {
-    b /= 1024;
-    i++;
-  }
-  return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 export function buildPlan(req: PlanRequest): Plan {
