@@ -1,6 +1,7 @@
 // The programmatic API: what the CLI does, for people embedding dlbench in their own harness.
-import {findVariant, allOps, allVariants} from './core/registry.js';
-import type {KernelVariant} from './core/types.js';
+import {findVariant, allOps as kernelOps, allVariants} from './kernels/registry.js';
+import type {KernelVariant, OpDefinition} from './core/types.js';
+import {withNetLayers} from './nets/conv-layers.js';
 import {buildPlan, type PlanRequest} from './suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, runSuite, type SuiteOptions} from './suite/run-suite.js';
 import type {Report} from './core/results.js';
@@ -20,12 +21,17 @@ export {EXPORTERS, findExporter} from './report/export/index.js';
 export {compareReports, DEFAULT_COMPARE, type CompareOptions, type Comparison, type CaseComparison, type Verdict} from './report/compare/compare.js';
 export {mannWhitneyU, bootstrapRatio} from './report/compare/stats.js';
 export {renderHtml} from './report/html/page.js';
-export {allOps, allVariants, findVariant};
+export {allVariants, findVariant};
 export {nets} from './nets/defs.js';
 export {findNet, planNet} from './nets/shapes.js';
 export {forwardNet, profileNet, netTotals} from './nets/run-net.js';
 export {resolveChoice} from './nets/kernels.js';
 export {NET_LAYOUTS, type NetLayout} from './nets/layout.js';
+
+/** Every op, with sizes and presets as the CLI reads them (conv2d takes named network layers). */
+export function allOps(): OpDefinition[] {
+  return kernelOps().map(withNetLayers);
+}
 
 export interface VariantSummary {
   id: string;

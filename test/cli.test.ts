@@ -3,7 +3,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {allVariants} from '../src/core/registry.js';
+import {allVariants} from '../src/kernels/registry.js';
 import {runCli, startCli} from './helpers/cli.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dlbench-test-'));

@@ -1,7 +1,8 @@
 // Generated from the registry: every variant of every op, on that op's edge shapes, against
 // the op's reference check. A new variant is covered by adding it to its op's array.
 import {afterAll, describe, expect, it} from 'vitest';
-import {allOps} from '../src/core/registry.js';
+import {allOps} from '../src/kernels/registry.js';
+import {withNetLayers} from '../src/nets/conv-layers.js';
 import {defaultThreads} from '../src/suite/run-suite.js';
 import {releaseWebGpu} from '../src/webgpu/device.js';
 // Probes the GPU once, so WebGPU variants are available (run through lavapipe) rather than "not probed".
@@ -54,7 +55,7 @@ describe('registry', () => {
   });
 
   it('gives every op a quick preset and round-trips its shape text through the parser', () => {
-    for (const op of allOps()) {
+    for (const op of allOps().map(withNetLayers)) {
       expect(op.presets.quick?.length).toBeGreaterThan(0);
       for (const s of [...op.edgeShapes, ...Object.values(op.presets).flat()]) {
         expect(op.parseShape(op.spec.describe(s))).toEqual(s);

@@ -6,7 +6,7 @@ import {conv2d} from '../src/kernels/conv2d/index.js';
 import {loadNative} from '../src/native/loader.js';
 import {activeIm2col, jsIm2col, nativeIm2col, type NativeIm2colFn} from '../src/kernels/conv2d/im2col-js.js';
 import {makeIm2col} from '../src/kernels/conv2d/im2col.js';
-import {parseConvShape} from '../src/kernels/conv2d/parse.js';
+import {parseConvSize, withNetLayers} from '../src/nets/conv-layers.js';
 import {conv, convSizes, convSpec, convTolerance, outDims, type ConvInputs, type ConvShape} from '../src/kernels/conv2d/spec.js';
 import {blockedEngine, gemmEngines} from '../src/kernels/gemm/engines.js';
 import type {GemmEngine} from '../src/kernels/gemm/engine.js';
@@ -102,10 +102,10 @@ describe('conv2d conformance (every registered variant × every edge shape)', ()
 
 describe('conv2d cost model and metrics', () => {
   it('counts FLOPs as 2·N·K·P·Q·(C/g)·R·S', () => {
-    const p = parseConvShape('vgg16.conv1_2');
+    const p = parseConvSize('vgg16.conv1_2');
     expect(convSpec.flops(p)).toBe(2 * 64 * 224 * 224 * 64 * 9);
     expect(convSpec.macs(p)).toBe(convSpec.flops(p) / 2);
-    const g = parseConvShape('alexnet-2012.conv2');
+    const g = parseConvSize('alexnet-2012.conv2');
     expect(g.groups).toBe(2);
     expect(convSpec.macs(g)).toBe(256 * 27 * 27 * 48 * 25);
     expect(convSpec.bytes(p)).toBe(4 * (64 * 224 * 224 + 64 * 64 * 9 + 64 * 224 * 224));
@@ -113,40 +113,40 @@ describe('conv2d cost model and metrics', () => {
 
   it('reports the im2col buffer and its expansion over the input', () => {
     const v = makeIm2col(blockedEngine);
-    const m = v.metrics!(parseConvShape('vgg16.conv1_1'));
+    const m = v.metrics!(parseConvSize('vgg16.conv1_1'));
     expect(m.im2colBytes).toBe(4 * 3 * 9 * 224 * 224);
     expect(m.im2colExpansion).toBeCloseTo(9, 10);
-    expect(v.metrics!(parseConvShape('alexnet.conv1')).im2colExpansion).toBeCloseTo((121 * 55 * 55) / (224 * 224), 10);
+    expect(v.metrics!(parseConvSize('alexnet.conv1')).im2colExpansion).toBeCloseTo((121 * 55 * 55) / (224 * 224), 10);
     expect(v.metrics!(conv({c: 8, h: 5, w: 5, k: 4, r: 1})).im2colBytes).toBe(0);
   });
 
   it('reports Winograd multiplies saved (2.25× for F(2x2), 4× for F(4x4)) with conventional FLOPs', () => {
-    const p = parseConvShape('vgg16.conv3_1');
+    const p = parseConvSize('vgg16.conv3_1');
     const f2 = conv2d.variants.find((v) => v.id === 'conv2d/winograd-f2x3')!;
     const f4 = conv2d.variants.find((v) => v.id === 'conv2d/winograd-f4x3')!;
     expect(f2.metrics!(p).macReduction).toBeCloseTo(2.25, 10);
     expect(f4.metrics!(p).macReduction).toBeCloseTo(4, 10);
     expect(f2.metrics!(p).effectiveFlops).toBe(true);
-    expect(f2.supports!(parseConvShape('alexnet.conv1')).ok).toBe(false);
+    expect(f2.supports!(parseConvSize('alexnet.conv1')).ok).toBe(false);
   });
 });
 
 describe('conv2d size syntax', () => {
   it('round-trips describe → parse for every edge and preset shape', () => {
-    for (const p of [...conv2d.edgeShapes, ...Object.values(conv2d.presets).flat()]) expect(parseConvShape(convSpec.describe(p))).toEqual(p);
+    for (const p of [...conv2d.edgeShapes, ...Object.values(withNetLayers(conv2d).presets).flat()]) expect(parseConvSize(convSpec.describe(p))).toEqual(p);
   });
 
   it('reads fields in any order, non-square kernels, layouts and named layers', () => {
-    expect(parseConvShape('2x3x10x12p1k8s2r3x5-nhwc')).toEqual(conv({n: 2, c: 3, h: 10, w: 12, k: 8, r: 3, s: 5, stride: 2, pad: 1, layout: 'nhwc'}));
-    const v = parseConvShape('vgg16.conv3_1-n8-nhwc');
+    expect(parseConvSize('2x3x10x12p1k8s2r3x5-nhwc')).toEqual(conv({n: 2, c: 3, h: 10, w: 12, k: 8, r: 3, s: 5, stride: 2, pad: 1, layout: 'nhwc'}));
+    const v = parseConvSize('vgg16.conv3_1-n8-nhwc');
     expect(v).toMatchObject({n: 8, c: 128, h: 56, w: 56, k: 256, r: 3, pad: 1, layout: 'nhwc'});
-    expect(parseConvShape('alexnet.conv1')).toMatchObject({c: 3, h: 224, k: 64, r: 11, stride: 4, pad: 2});
+    expect(parseConvSize('alexnet.conv1')).toMatchObject({c: 3, h: 224, k: 64, r: 11, stride: 4, pad: 2});
   });
 
   it('refuses bad tokens with a UsageError naming --size and the syntax', () => {
     for (const bad of ['64', '1x3x8x8', '1x3x8x8k4k5', '1x3x4x4k2r7', '1x3x8x8k4g2', 'vgg16.pool1', 'resnet.conv1', '1x3x8x8k0']) {
-      expect(() => parseConvShape(bad), bad).toThrow(UsageError);
-      expect(() => parseConvShape(bad), bad).toThrow(/--size/);
+      expect(() => parseConvSize(bad), bad).toThrow(UsageError);
+      expect(() => parseConvSize(bad), bad).toThrow(/--size/);
     }
   });
 });

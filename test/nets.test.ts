@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {blockedEngine, engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
 import {nativeEngine} from '../src/kernels/gemm/native-engine.js';
 import {nativeIsaOf} from '../src/kernels/conv2d/winograd-native.js';
-import {parseConvShape} from '../src/kernels/conv2d/parse.js';
+import {parseConvSize} from '../src/nets/conv-layers.js';
 import {conv} from '../src/kernels/conv2d/spec.js';
 import {autoConv, winogradWork} from '../src/nets/auto-conv.js';
 // The default engine is the fastest available (native once the addon built); im2col and fc
@@ -16,7 +16,7 @@ import {forwardNet, netTotals, profileNet} from '../src/nets/run-net.js';
 import {findNet, planNet} from '../src/nets/shapes.js';
 import {summaryRows} from '../src/report/net-table.js';
 import {UsageError} from '../src/core/errors.js';
-import {allVariants} from '../src/core/registry.js';
+import {allVariants} from '../src/kernels/registry.js';
 
 const caps = {threads: 1};
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -270,14 +270,14 @@ describe('per-layer profile', () => {
 
   it('auto rule: im2col for 11×11 and for C = 3, F(4x4) on VGG 56×56, im2col on a JS engine', () => {
     if (!nativeIsaOf(nativeEngine)) return;
-    expect(autoConv(parseConvShape('vgg16.conv1_1'), nativeEngine)).toEqual({conv: 'im2col', why: 'im2col: 3 channels or filters per group < 16'});
-    expect(autoConv(parseConvShape('alexnet.conv1'), nativeEngine).conv).toBe('im2col');
-    expect(autoConv(parseConvShape('vgg16.conv3_1'), nativeEngine).conv).toBe('winograd-f4x3');
-    expect(autoConv(parseConvShape('vgg16.conv3_1'), blockedEngine).conv).toBe('im2col');
+    expect(autoConv(parseConvSize('vgg16.conv1_1'), nativeEngine)).toEqual({conv: 'im2col', why: 'im2col: 3 channels or filters per group < 16'});
+    expect(autoConv(parseConvSize('alexnet.conv1'), nativeEngine).conv).toBe('im2col');
+    expect(autoConv(parseConvSize('vgg16.conv3_1'), nativeEngine).conv).toBe('winograd-f4x3');
+    expect(autoConv(parseConvSize('vgg16.conv3_1'), blockedEngine).conv).toBe('im2col');
     // im2col pads too: 7×7 = 49 output columns fill two 32-lane (or four 16-lane) slivers, so F(2x2)'s 16 tiles win.
     expect(autoConv(conv({c: 512, h: 7, w: 7, k: 512, r: 3, pad: 1}), nativeEngine).conv).toBe('winograd-f2x3');
     // Padded tiles: 13×13 is 16 F(4x4) tiles (one 32-lane sliver, half empty) or 49 F(2x2) tiles (two slivers).
-    const p = parseConvShape('alexnet.conv3');
+    const p = parseConvSize('alexnet.conv3');
     expect(winogradWork(p, 4, 32)).toBe(36 * 32);
     expect(winogradWork(p, 2, 32)).toBe(16 * 64);
     expect(winogradWork({...p, n: 3}, 4, 32)).toBe(36 * 64);

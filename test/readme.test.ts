@@ -4,7 +4,7 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {dirname, join, relative, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {allVariants} from '../src/core/registry.js';
+import {allVariants} from '../src/kernels/registry.js';
 import {ROOT} from './helpers/cli.js';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');

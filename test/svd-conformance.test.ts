@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {UsageError} from '../src/core/errors.js';
-import {allOps} from '../src/core/registry.js';
+import {allOps} from '../src/kernels/registry.js';
 import {fastestEngine} from '../src/kernels/gemm/engines.js';
 import type {Timer} from '../src/measure/timer.js';
 import {runCase} from '../src/measure/runner.js';

@@ -1,5 +1,6 @@
 import {beforeEach, describe, expect, it} from 'vitest';
-import {jsSvdKernels, svd64, type Svd64Kernels} from '../src/kernels/svd/golub-kahan.js';
+import {jsSvdKernels, svd64} from '../src/kernels/svd/golub-kahan.js';
+import type {Svd64Kernels} from '../src/kernels/svd/kernels64.js';
 import {nativeSvdKernels} from '../src/kernels/svd/native64.js';
 import type {Isa} from '../src/native/loader.js';
 import {kernelFor} from '../src/native/loader.js';

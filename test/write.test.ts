@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {UsageError} from '../src/core/errors.js';
-import {assertWritable, defaultOutPath, writeFileAtomic} from '../src/report/write.js';
+import {assertWritable, defaultOutPath} from '../src/report/write.js';
+import {writeFileAtomic} from '../src/core/write-file.js';
 
 describe('atomic writes', () => {
   it('replaces the file whole and leaves no temp file behind', () => {

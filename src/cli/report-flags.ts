@@ -10,7 +10,8 @@ import {renderHtml} from '../report/html/page.js';
 import type {Source} from '../report/html/data.js';
 import type {Report} from '../core/results.js';
 import {readReport} from '../report/validate.js';
-import {assertWritable, writeFileAtomic} from '../report/write.js';
+import {assertWritable} from '../report/write.js';
+import {writeFileAtomic} from '../core/write-file.js';
 
 export const exportFlags = {
   ...Object.fromEntries(EXPORTERS.map((e) => [`export-${e.name}`, Flags.string({description: `also write ${e.description} to this file`, helpGroup: 'EXPORT'})])),

@@ -5,7 +5,8 @@ import {compareFiles, compareOptions, gateFlags} from '../cli/report-flags.js';
 import type {Comparison} from '../report/compare/compare.js';
 import {renderComparisonMarkdown, renderComparisonTable} from '../report/compare/render.js';
 import {readReport} from '../report/validate.js';
-import {assertWritable, writeFileAtomic} from '../report/write.js';
+import {assertWritable} from '../report/write.js';
+import {writeFileAtomic} from '../core/write-file.js';
 
 export default class Compare extends BaseCommand {
   static override summary = 'Compare a run with a baseline case by case (ratio of medians, bootstrap CI, Mann–Whitney U); exit 1 on a regression.';

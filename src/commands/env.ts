@@ -1,6 +1,6 @@
 import {BaseCommand} from '../cli/base.js';
 import {collectContext} from '../measure/environment.js';
-import {fmtBytes} from '../suite/plan.js';
+import {fmtBytes} from '../report/format.js';
 import type {Context, WebGpuContext} from '../core/results.js';
 import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import {makeTable} from '../report/cli-table.js';
 import {BaseCommand} from '../cli/base.js';
-import {allOps, findOp} from '../core/registry.js';
+import {allOps, findOp} from '../kernels/registry.js';
 import {releaseWebGpu} from '../webgpu/device.js';
 
 export interface VariantInfo {

@@ -3,8 +3,7 @@ import {BaseCommand} from '../cli/base.js';
 import {collectContext} from '../measure/environment.js';
 import {loadCachedRoofs, measureRoofs, roofsCacheFile, saveRoofs, type Roofs} from '../measure/roofs.js';
 import {makeTable} from '../report/cli-table.js';
-import {fmtNum} from '../report/format.js';
-import {fmtBytes} from '../suite/plan.js';
+import {fmtBytes, fmtNum} from '../report/format.js';
 
 export default class Machine extends BaseCommand {
   static override summary = "Measure this machine's roofs (FMA peaks per ISA, STREAM and cache bandwidth, JS peak); cached per machine.";

@@ -16,7 +16,8 @@ import {findNet, planNet} from '../nets/shapes.js';
 import {tinybenchTimer} from '../measure/timer.js';
 import {renderBatchSweep, renderLowRank, renderNetProfile, renderSummary, type BatchRow} from '../report/net-table.js';
 import type {CaseResult, Report} from '../core/results.js';
-import {assertWritable, writeFileAtomic} from '../report/write.js';
+import {assertWritable} from '../report/write.js';
+import {writeFileAtomic} from '../core/write-file.js';
 import {emptyReport} from '../suite/run-suite.js';
 import {releaseWebGpu} from '../webgpu/device.js';
 

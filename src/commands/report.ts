@@ -5,7 +5,8 @@ import {badFlag, UsageError} from '../core/errors.js';
 import {EXPORT_FORMATS, findExporter} from '../report/export/index.js';
 import {renderHtml} from '../report/html/page.js';
 import {readReport} from '../report/validate.js';
-import {assertWritable, writeFileAtomic} from '../report/write.js';
+import {assertWritable} from '../report/write.js';
+import {writeFileAtomic} from '../core/write-file.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'Turn results files into a table, markdown, CSV, google-benchmark or github-action-benchmark JSON, or a self-contained HTML report.';

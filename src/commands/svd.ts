@@ -16,7 +16,8 @@ import {runCase} from '../measure/runner.js';
 import {summarize} from '../measure/stats.js';
 import {tinybenchTimer} from '../measure/timer.js';
 import type {Report} from '../core/results.js';
-import {assertWritable, writeFileAtomic} from '../report/write.js';
+import {assertWritable} from '../report/write.js';
+import {writeFileAtomic} from '../core/write-file.js';
 import {assertFits} from '../suite/plan.js';
 import {DEFAULT_TIMING, emptyReport} from '../suite/run-suite.js';
 

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core';
 import {makeTable} from '../report/cli-table.js';
 import {BaseCommand} from '../cli/base.js';
 import {Progress} from '../cli/progress.js';
-import {allOps, findOp, matchVariants} from '../core/registry.js';
+import {allOps, findOp, matchVariants} from '../kernels/registry.js';
 import {verifyAll, type VerifyRow} from '../suite/verify.js';
 
 export default class Verify extends BaseCommand {

@@ -7,7 +7,7 @@ import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {ISAS, loadNative, type Isa} from '../native/loader.js';
-import {writeFileAtomic} from '../report/write.js';
+import {writeFileAtomic} from '../core/write-file.js';
 import type {Context} from '../core/results.js';
 import {jsScalarPeak, jsScalarPeakThreads} from './js-peak.js';
 

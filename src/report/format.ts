@@ -1,4 +1,4 @@
-// Number formatting shared by the terminal table and the text exporters.
+// Number formatting shared by the terminal tables, the text exporters and error messages.
 
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
@@ -19,4 +19,14 @@ export function fmtNum(x: number, digits = 3): string {
 export function fmtPct(x: number): string {
   if (!Number.isFinite(x)) return '—';
   return `${x.toFixed(x < 10 ? 1 : 0)}%`;
+}
+
+export function fmtBytes(b: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  while (b >= 1024 && i < units.length - 1) {
+    b /= 1024;
+    i++;
+  }
+  return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }

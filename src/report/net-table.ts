@@ -1,10 +1,9 @@
 // Text tables for `dlbench net`: the per-layer profile (with totals and the conv/fc/other time
 // shares the seeds quote), the batch sweep, and the untimed summary in the seeds' VGG layout.
-import {fmtBytes} from '../suite/plan.js';
 import type {LayerPlan} from '../nets/shapes.js';
 import type {NetTotals} from '../nets/run-net.js';
 import {makeTable} from './cli-table.js';
-import {fmtMs, fmtNum, fmtPct} from './format.js';
+import {fmtBytes, fmtMs, fmtNum, fmtPct} from './format.js';
 import type {CaseResult, Report} from '../core/results.js';
 
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US');

@@ -1,7 +1,7 @@
 // Terminal tables (cli-table3): one per op, rows in plan order, speedups against the op's
 // first rung measured at the same shape in the same run.
 import {makeTable} from './cli-table.js';
-import {allOps} from '../core/registry.js';
+import {allOps} from '../kernels/registry.js';
 import {HIGH_SPREAD} from '../measure/stats.js';
 import {fmtMs, fmtNum, fmtPct} from './format.js';
 import type {CaseResult, OkCase, Report} from '../core/results.js';

@@ -1,29 +1,8 @@
-// The one place that writes report files: temp file in the same folder, then rename, so a
-// reader (or a Ctrl-C) never sees half a file.
-import {existsSync, statSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+// Where reports go: the default path, and a check that --out can be written before any measuring.
+// The writing itself is writeFileAtomic (src/core/write-file.ts).
+import {existsSync, statSync, closeSync, mkdirSync, openSync, rmSync} from 'node:fs';
 import path from 'node:path';
 import {UsageError} from '../core/errors.js';
-
-export function writeFileAtomic(file: string, content: string): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.dlbench-tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(file)}`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, {force: true});
-    throw err;
-  }
-  closeSync(fd);
-  try {
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, {force: true});
-    throw err;
-  }
-}
 
 /** Fails early (before any measuring) when the output file could not be written. */
 export function assertWritable(file: string, flag: string): void {

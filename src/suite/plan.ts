@@ -2,9 +2,11 @@
 // validating everything before any work starts: bad input fails here, with nothing written.
 import os from 'node:os';
 import {UsageError} from '../core/errors.js';
-import {allOps, findOp, isGlob, matchVariants} from '../core/registry.js';
+import {allOps as kernelOps, findOp as findKernelOp, isGlob, matchVariants} from '../kernels/registry.js';
 import {expandSizeList} from '../core/sizes.js';
 import type {KernelVariant, OpDefinition} from '../core/types.js';
+import {withNetLayers} from '../nets/conv-layers.js';
+import {fmtBytes} from '../report/format.js';
 
 export interface PlanRequest {
   ops?: string[];
@@ -28,6 +30,10 @@ export interface Plan {
 
 export const DEFAULT_PRESET = 'quick';
 
+// Sizes and presets may name network layers ('vgg16.conv3_1', --preset vgg16).
+const allOps = (): OpDefinition[] => kernelOps().map(withNetLayers);
+const findOp = (name: string): OpDefinition => withNetLayers(findKernelOp(name));
+
 export function presetNames(): string[] {
   return [...new Set(allOps().flatMap((o) => Object.keys(o.presets)))];
 }
@@ -42,16 +48,6 @@ export function assertFits(op: OpDefinition, shape: unknown, flag = '--size'): v
     throw new UsageError(`${flag}: ${op.name} ${op.spec.describe(shape)} needs about ${fmtBytes(need)} of buffers; ` +
       `this machine allows ${fmtBytes(limit)} (${MEMORY_FRACTION * 100}% of ${fmtBytes(os.totalmem())}). Choose a smaller size.`);
   }
-}
-
-export function fmtBytes(b: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let i = 0;
-  while (b >= 1024 && i < units.length - 1) {
-    b /= 1024;
-    i++;
-  }
-  return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 export function buildPlan(req: PlanRequest): Plan {

@@ -48,8 +48,8 @@ describe('fallback without the native addon', () => {
     const script = `
       const {autoConv} = await import('./dist/nets/auto-conv.js');
       const {fastestEngine} = await import('./dist/kernels/gemm/engines.js');
-      const {parseConvShape} = await import('./dist/kernels/conv2d/parse.js');
-      console.log(JSON.stringify(autoConv(parseConvShape('vgg16.conv3_1'), fastestEngine({threads: 1}))));`;
+      const {parseConvSize} = await import('./dist/nets/conv-layers.js');
+      console.log(JSON.stringify(autoConv(parseConvSize('vgg16.conv3_1'), fastestEngine({threads: 1}))));`;
     const pick = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], {cwd: ROOT, env: {...process.env, ...NO_NATIVE}}).toString());
     expect(pick).toEqual({conv: 'im2col', why: 'im2col: no native Winograd transforms with gemm/blocked'});
   });

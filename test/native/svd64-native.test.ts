@@ -2,7 +2,8 @@
 // replace, on sizes around their 32-column blocks, and the whole Golub–Kahan SVD on both.
 import {describe, expect, it} from 'vitest';
 import {createRng} from '../../src/core/rng.js';
-import {jsSvdKernels, svd64, type Svd64Kernels} from '../../src/kernels/svd/golub-kahan.js';
+import {jsSvdKernels, svd64} from '../../src/kernels/svd/golub-kahan.js';
+import type {Svd64Kernels} from '../../src/kernels/svd/kernels64.js';
 import {nativeSvdKernels} from '../../src/kernels/svd/native64.js';
 import {kernelFor, loadNative, type Isa} from '../../src/native/loader.js';
 
@@ -104,8 +105,8 @@ describe('float64 SVD kernels without the addon', () => {
     const {execFileSync} = await import('node:child_process');
     const {ROOT} = await import('../helpers/cli.js');
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
-      const {defaultSvdKernels, nativeSvdKernels} = await import('./dist/kernels/svd/native64.js');
-      const {svd64} = await import('./dist/kernels/svd/golub-kahan.js');
+      const {nativeSvdKernels} = await import('./dist/kernels/svd/native64.js');
+      const {defaultSvdKernels, svd64} = await import('./dist/kernels/svd/golub-kahan.js');
       const r = svd64(Float64Array.of(3, 0, 0, 4), 2, 2);
       console.log(JSON.stringify({name: defaultSvdKernels().name, native: nativeSvdKernels() === undefined, s: Array.from(r.s)}));
     `], {cwd: ROOT, env: {...process.env, DLBENCH_NO_NATIVE: '1'}, encoding: 'utf8'});

@@ -1,5 +1,6 @@
 // The conv2d op: its spec, the ladder (direct → im2col + each GEMM engine → Winograd), its size
-// syntax, edge shapes and presets. im2col variants come from the engine list: when a faster
+// syntax, edge shapes and numeric presets (named network layers and their presets are added by
+// src/nets/conv-layers.ts). im2col variants come from the engine list: when a faster
 // engine (native, workers) joins gemmEngines, its conv2d/im2col-<engine> appears here by itself.
 import type {OpDefinition} from '../../core/types.js';
 import {gemmEngines} from '../gemm/engines.js';
@@ -12,7 +13,6 @@ import {winogradF2x3, winogradF2x3Js} from './winograd-f2x3.js';
 import {winogradF4x3, winogradF4x3Js} from './winograd-f4x3.js';
 
 const bothLayouts = (shapes: ConvShape[]): ConvShape[] => shapes.flatMap((p) => [p, {...p, layout: 'nhwc' as const}]);
-const named = (tokens: string[]): ConvShape[] => tokens.map((t) => parseConvShape(t));
 
 export const conv2d: OpDefinition<ConvShape, ConvInputs, Float32Array> = {
   name: 'conv2d',
@@ -47,11 +47,5 @@ export const conv2d: OpDefinition<ConvShape, ConvInputs, Float32Array> = {
       conv({c: 64, h: 14, w: 14, k: 64, r: 1}),
       conv({c: 3, h: 63, w: 63, k: 32, r: 11, stride: 4, pad: 2}),
     ],
-    standard: named(['alexnet.conv1', 'alexnet.conv2', 'alexnet-2012.conv2', 'vgg16.conv2_1', 'vgg16.conv3_1', 'vgg16.conv4_2',
-      'vgg16.conv5_1', 'vgg16.conv3_1-nhwc']),
-    alexnet: named(['alexnet.conv1', 'alexnet.conv2', 'alexnet.conv3', 'alexnet.conv4', 'alexnet.conv5']),
-    // VGG-16's distinct 3×3 layers (the ones Winograd is built for).
-    vgg16: named(['vgg16.conv1_1', 'vgg16.conv1_2', 'vgg16.conv2_1', 'vgg16.conv2_2', 'vgg16.conv3_1', 'vgg16.conv3_2',
-      'vgg16.conv4_1', 'vgg16.conv4_2', 'vgg16.conv5_1']),
   },
 };

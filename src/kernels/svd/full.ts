@@ -4,8 +4,7 @@
 // QR sweeps batched 32 at a time on Uᵀ/Vᵀ), else in JS. Expected bottleneck: the sweeps' rotations
 // (≈ 6(M+N)N² flops, FMA-latency bound natively), then the memory-bound Householder updates.
 import type {KernelVariant} from '../../core/types.js';
-import {svd64} from './golub-kahan.js';
-import {defaultSvdKernels} from './native64.js';
+import {defaultSvdKernels, svd64} from './golub-kahan.js';
 import {fullFlops, specWithFlops, type SvdInputs, type SvdOutput, type SvdShape} from './spec.js';
 
 /** Above this many FLOPs a JS full SVD takes minutes: skipped unless named with --variant. */
@@ -19,10 +18,15 @@ interface State {
 export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
   id: 'svd/full',
   op: 'svd',
-  // Where the O(n³) arithmetic runs: the addon's float64 kernels when they loaded.
-  backend: defaultSvdKernels().name.startsWith('native') ? 'native' : 'js',
+  // Where the O(n³) arithmetic runs: the addon's float64 kernels when they load. Getters, so that
+  // importing the ladder loads no addon; the first reader decides.
+  get backend() {
+    return defaultSvdKernels().name.startsWith('native') ? 'native' : 'js';
+  },
   summary: 'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; hot loops on the addon\'s f64 kernels when built',
-  params: {algorithm: 'golub-kahan-reinsch', precision: 'f64', kernels: defaultSvdKernels().name},
+  get params() {
+    return {algorithm: 'golub-kahan-reinsch', precision: 'f64', kernels: defaultSvdKernels().name};
+  },
   spec: specWithFlops(fullFlops),
   available: () => ({ok: true}),
   limits(p) {

@@ -6,7 +6,8 @@
 // The three hot loops are swappable (Svd64Kernels): JS here, or the addon's float64 kernels
 // (native64.ts), which apply each sweep to the rows of Uᵀ and Vᵀ so the rotations vectorize.
 import {transpose} from './dense64.js';
-import {defaultSvdKernels, registerJsKernels} from './native64.js';
+import type {Svd64Kernels} from './kernels64.js';
+import {nativeSvdKernels} from './native64.js';
 
 export interface Svd64 {
   /** m×r row-major, r = min(m, n). */
@@ -18,23 +19,15 @@ export interface Svd64 {
   r: number;
 }
 
-/** The loops that dominate the cost; rotSweep, when given, works on transposed U and V. */
-export interface Svd64Kernels {
-  /** 'js', or 'native-<isa>'. */
-  name: string;
-  reflectLeft(x: Float64Array, ld: number, r0: number, len: number, c0: number, cols: number, v: Float64Array, beta: number, acc: Float64Array): void;
-  reflectRight(x: Float64Array, ld: number, r0: number, r1: number, c0: number, len: number, v: Float64Array, beta: number): void;
-  /**
-   * `count` QR sweeps on the rows of the row-major xt (row length cols, stride ld): sweep q rotates
-   * rows (k, k+1), k = lo[q]..hi[q]−1 in order, by (cs, sn)[q·stride + k]. Batching sweeps lets a
-   * column block of xt stay in cache through all of them.
-   */
-  rotSweeps?(xt: Float64Array, ld: number, cols: number, count: number, lo: Float64Array, hi: Float64Array,
-    cs: Float64Array, sn: Float64Array, stride: number): void;
-}
-
 export const jsSvdKernels: Svd64Kernels = {name: 'js', reflectLeft, reflectRight};
-registerJsKernels(jsSvdKernels);
+
+let chosen: Svd64Kernels | undefined;
+
+/** Native when the addon loads, else the JS loops; decided on first use, once per process. */
+export function defaultSvdKernels(): Svd64Kernels {
+  chosen ??= nativeSvdKernels() ?? jsSvdKernels;
+  return chosen;
+}
 
 const EPS = 2 ** -52;
 const MAX_SWEEPS_PER_VALUE = 75;

@@ -1,9 +1,9 @@
 // The full SVD's hot loops on the native addon (src/native/kernels/dsvd_impl.h, float64, built
 // per ISA and dispatched at run time): Householder reflectors from the left and the right, and
 // each QR sweep applied to Uᵀ/Vᵀ rows. Without the addon (or with DLBENCH_NO_NATIVE=1) the
-// JS loops of golub-kahan.ts run instead; the results agree to rounding.
+// JS loops of golub-kahan.ts run instead (its defaultSvdKernels); the results agree to rounding.
 import {bestIsa, loadNative, type Isa} from '../../native/loader.js';
-import type {Svd64Kernels} from './golub-kahan.js';
+import type {Svd64Kernels} from './kernels64.js';
 
 /** The addon's f64 SVD kernels for isa (default: the widest this CPU runs), or undefined without the addon. */
 export function nativeSvdKernels(isa?: Isa): Svd64Kernels | undefined {
@@ -16,20 +16,4 @@ export function nativeSvdKernels(isa?: Isa): Svd64Kernels | undefined {
     reflectRight: (x, ld, r0, r1, c0, len, v, beta) => addon.dreflectRight(which, x, ld, r0, r1, c0, len, v, beta),
     rotSweeps: (xt, ld, cols, count, lo, hi, cs, sn, stride) => addon.drotSweeps(which, xt, ld, cols, count, lo, hi, cs, sn, stride),
   };
-}
-
-let chosen: Svd64Kernels | undefined;
-
-/** Native when the addon loads, else the JS loops; decided once per process. */
-export function defaultSvdKernels(): Svd64Kernels {
-  chosen ??= nativeSvdKernels() ?? jsKernelsLazy();
-  return chosen;
-}
-
-// golub-kahan.ts imports this module; reading its export lazily keeps the cycle harmless.
-let jsKernelsLazy = (): Svd64Kernels => {
-  throw new Error('golub-kahan.ts has not registered its JS kernels');
-};
-export function registerJsKernels(k: Svd64Kernels): void {
-  jsKernelsLazy = () => k;
 }

@@ -1,7 +1,7 @@
 // Lookups over the op definitions: the one list that list, run, verify and the tests read.
-import {ops} from '../kernels/index.js';
-import {UsageError} from './errors.js';
-import type {KernelVariant, OpDefinition} from './types.js';
+import {ops} from './index.js';
+import {UsageError} from '../core/errors.js';
+import type {KernelVariant, OpDefinition} from '../core/types.js';
 
 export function allOps(): OpDefinition[] {
   return ops;
