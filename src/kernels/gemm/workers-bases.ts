@@ -1,12 +1,9 @@
 // The kernels a worker thread can run on its block of the output, by name (`base` param of
-// gemm/workers). Imported by both sides: the main thread asks available(), the worker calls
-// load() once and then the kernel per task. To add one, append an entry; gemm/workers-<name>
-// and its engine follow from this list.
+// gemm/workers): the engines the GEMM list marks `workerBase`, one thread each. Imported by both
+// sides: the main thread asks available(), the worker calls load() once and then the kernel per task.
 import type {Availability} from '../../core/types.js';
-import {bestIsa, kernelFor, loadNative} from '../../native/loader.js';
-import {blockedGemmCall, blockedWorkspace, DEFAULT_BLOCKS, type BlockedWorkspace} from './blocked.js';
-import type {GemmCall} from './engine.js';
-import {callArgs} from './native-engine.js';
+import type {GemmCall, GemmEngine} from './engine.js';
+import {gemmKernels} from './kernels.js';
 
 export interface WorkerBase {
   /** The `base` param value, e.g. 'blocked'. */
@@ -18,42 +15,27 @@ export interface WorkerBase {
   load(): (call: GemmCall) => void;
 }
 
-const blockedBase: WorkerBase = {
-  name: 'blocked',
-  singleThreadId: 'gemm/blocked',
-  available: () => ({ok: true}),
-  load() {
-    let ws: BlockedWorkspace | undefined;
-    return (call) => {
-      const need = blockedWorkspace(call, DEFAULT_BLOCKS);
-      if (!ws || need.ap.length > ws.ap.length || need.bp.length > ws.bp.length) ws = need;
-      blockedGemmCall(call, DEFAULT_BLOCKS, ws);
-    };
-  },
-};
+/** An engine run on one thread inside a worker; its executor must be synchronous. */
+function engineBase(e: GemmEngine): WorkerBase {
+  return {
+    name: e.id.replace(/^gemm\//, ''),
+    singleThreadId: e.id,
+    available: () => e.available({threads: 1}),
+    load() {
+      const exec = e.create({threads: 1});
+      if (exec instanceof Promise) throw new Error(`${e.id} cannot be a worker base: its executor is created asynchronously`);
+      return (call) => void exec.gemm(call);
+    },
+  };
+}
 
-/**
- * The addon, one thread per worker: each worker_thread loads it (NAPI_MODULE_INIT makes it
- * context-aware) and its one-thread calls take no lock and pack into thread-local buffers
- * (gemm_driver.c), so the workers' blocks run in parallel.
- */
-const nativeBase: WorkerBase = {
-  name: 'native',
-  singleThreadId: 'gemm/native',
-  available() {
-    const k = kernelFor(bestIsa() ?? 'scalar');
-    return k.ok ? {ok: true} : {ok: false, reason: k.reason};
-  },
-  load() {
-    const n = loadNative();
-    if (!n.ok) throw new Error(n.reason);
-    const addon = n.addon, isa = addon.bestIsa();
-    return (call) => addon.sgemm(isa, 1, ...callArgs(call));
-  },
-};
+// Built on first use, like the list itself (see kernels.ts).
+let bases: WorkerBase[] | undefined;
 
-export const workerBases: WorkerBase[] = [blockedBase, nativeBase];
+export function workerBases(): WorkerBase[] {
+  return (bases ??= gemmKernels().filter((k) => k.workerBase && k.engine).map((k) => engineBase(k.engine!)));
+}
 
 export function findWorkerBase(name: string): WorkerBase | undefined {
-  return workerBases.find((b) => b.name === name);
+  return workerBases().find((b) => b.name === name);
 }

@@ -32,17 +32,19 @@ export function workersId(baseName: string): `gemm/${string}` {
   return baseName === 'blocked' ? 'gemm/workers' : `gemm/workers-${baseName}`;
 }
 
-/** gemm/workers on `baseName` (a workerBases entry); `inject` is the failure test hook. */
+/** gemm/workers on `baseName` (a worker base of the GEMM list); `inject` is the failure test hook. */
 export function makeWorkers(baseName = 'blocked', opts: {inject?: InjectedFailure} = {}): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
-  const base = findWorkerBase(baseName);
   return {
     id: workersId(baseName),
     op: 'gemm',
     backend: 'workers',
     summary: `piscina pool, one ${baseName} block of C per thread (rows, or columns if short-wide), SharedArrayBuffer operands`,
-    params: {base: base?.singleThreadId ?? `gemm/${baseName}`},
+    // Looked up on use: the base list is read only once every kernel module has loaded (kernels.ts).
+    get params() {
+      return {base: findWorkerBase(baseName)?.singleThreadId ?? `gemm/${baseName}`};
+    },
     spec: gemmSpec,
-    available: () => baseAvailability(base, baseName),
+    available: () => baseAvailability(findWorkerBase(baseName), baseName),
     async prepare(p, {a, b}, {threads}) {
       // Copies into shared memory are set-up, like packing a weight matrix once: untimed.
       // The pool starts last, so nothing that can throw runs after it (it must not leak).
@@ -79,11 +81,11 @@ function stage(x: Float32Array, slot: {buf?: Float32Array}): Float32Array {
  * Operands already in SharedArrayBuffers go straight to the workers; others are staged.
  */
 export function makeWorkersEngine(baseName = 'blocked'): GemmEngine {
-  const base = findWorkerBase(baseName);
   return {
     id: workersId(baseName),
     backend: 'workers',
     available(caps: Caps): Availability {
+      const base = findWorkerBase(baseName);
       if (caps.threads < 2) return {ok: false, reason: `${workersId(baseName)} as a GEMM engine needs --threads ≥ 2 (on one thread use ${base?.singleThreadId ?? 'its base'})`};
       return baseAvailability(base, baseName);
     },
