@@ -34,8 +34,8 @@ export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   presets: {
     quick: [sq(128), sq(256), sq(512), mnk(256, 1024, 128)],
     // The CI regression gate (bench/baseline-ci.json): a few seconds. Every rung's call stays
-    // under ~1 ms, shorter than a scheduler slice, so most samples run uncontended and the
-    // medians hold still on a loaded shared runner (at 160³ they jumped 2× between runs).
+    // shorter than a scheduler slice, so most samples run uncontended and the medians hold
+    // still on a loaded shared runner (at larger sizes they jumped between runs).
     ci: [sq(48), sq(64), sq(80)],
     standard: [sq(128), sq(256), sq(512), sq(1024), sq(2048), mnk(4096, 64, 1024), mnk(64, 4096, 1024), mnk(1024, 1024, 64)],
     // DeepBench's GEMM inference shapes (M, N, K): speech and translation models at small batch N.

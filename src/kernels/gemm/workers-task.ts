@@ -42,7 +42,7 @@ function kernel(name: string): (call: GemmCall) => void {
 }
 
 // Each worker is a fresh V8 isolate: without this its first calls run unoptimized code, which
-// a long-lived pool would long have left behind. Aligned and edge-tile shapes, ~10 ms in all.
+// a long-lived pool would long have left behind. Aligned and edge-tile shapes, kept short.
 function warmUp(name: string): void {
   const k = kernel(name);
   for (const [m, n, k2, reps] of [[64, 64, 64, 12], [37, 29, 41, 4]]) {

@@ -2,7 +2,7 @@
 // (blocked by default) on one block of C per piscina worker thread, over SharedArrayBuffers.
 // Partition: MR-aligned row blocks, or NR-aligned column blocks when C is short and wide.
 // Expected bottleneck: the base kernel's per-core rate, minus each thread re-packing the
-// shared operand and the postMessage round trip (~tens of µs) per call.
+// shared operand and the postMessage round trip per call.
 import type {Availability, Caps, KernelVariant} from '../../core/types.js';
 import type {GemmCall, GemmEngine, GemmExecutor} from './engine.js';
 import {isShared, sharedF32, toShared} from './shared.js';
