@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {gemm} from '../src/kernels/gemm/index.js';
 import {blocked} from '../src/kernels/gemm/blocked.js';
-import {blockedEngine} from '../src/kernels/gemm/engines.js';
+import {blockedEngine, strassenOn} from '../src/kernels/gemm/engines.js';
 import {gemmSpec, gemmTolerance, type GemmShape} from '../src/kernels/gemm/spec.js';
-import {DEFAULT_CUTOFF, PARALLEL_CUTOFF, makeStrassen, paddedShape, strassen, strassenDepth, strassenOn, strassenToleranceScale, strassenWorkers}
+import {DEFAULT_CUTOFF, PARALLEL_CUTOFF, makeStrassen, paddedShape, strassen, strassenDepth, strassenToleranceScale, strassenWorkers}
   from '../src/kernels/gemm/strassen.js';
 import {makeWorkersEngine} from '../src/kernels/gemm/workers.js';
 import {verifyVariant} from '../src/suite/verify.js';

@@ -4,7 +4,8 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {createRng, fillUniform} from '../src/core/rng.js';
 import {gemm} from '../src/kernels/gemm/index.js';
-import type {GemmCall} from '../src/kernels/gemm/engine.js';
+import {blockedEngine} from '../src/kernels/gemm/blocked.js';
+import type {GemmCall, GemmEngine} from '../src/kernels/gemm/engine.js';
 import {gemmSpec, gemmTolerance, type GemmShape} from '../src/kernels/gemm/spec.js';
 import {toShared} from '../src/kernels/gemm/shared.js';
 import {makeWorkers, makeWorkersEngine, workers} from '../src/kernels/gemm/workers.js';
@@ -72,15 +73,17 @@ describe('gemm/workers', () => {
     }
   });
 
-  it('is unavailable, with a reason, for a base kernel this build lacks', () => {
-    const v = makeWorkers('no-such-base');
-    expect(v.id).toBe('gemm/workers-no-such-base');
-    expect(v.available({threads: 2})).toEqual({ok: false, reason: "no worker base kernel 'no-such-base' in this build"});
+  it('is unavailable, with its base kernel\'s reason, where the base cannot run here', () => {
+    const missing: GemmEngine = {...blockedEngine, id: 'gemm/missing', available: () => ({ok: false, reason: 'not built'})};
+    const v = makeWorkers(missing);
+    expect(v.id).toBe('gemm/workers-missing');
+    expect(v.params).toEqual({base: 'gemm/missing'});
+    expect(v.available({threads: 2})).toEqual({ok: false, reason: "base kernel 'missing' unavailable: not built"});
   });
 
   for (const inject of ['throw', 'exit'] as const) {
     it(`turns a worker that fails (${inject}) into an errored row, without hanging`, async () => {
-      const v = makeWorkers('blocked', {inject});
+      const v = makeWorkers(blockedEngine, {inject});
       const r = await runCase(v, mnk(64, 64, 64), {seed: 1, caps: {threads: 2}, timing: {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0}, timer: oneCallTimer});
       expect(r.state).toBe('errored');
       if (r.state !== 'errored') return;

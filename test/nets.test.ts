@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {blockedEngine, engineNames, fastestEngine} from '../src/kernels/gemm/engines.js';
-import {nativeEngine} from '../src/kernels/gemm/native-engine.js';
+import {nativeEngine} from '../src/kernels/gemm/native.js';
 import {nativeIsaOf} from '../src/kernels/conv2d/winograd-native.js';
 import {parseConvSize} from '../src/nets/conv-layers.js';
 import {conv} from '../src/kernels/conv2d/spec.js';

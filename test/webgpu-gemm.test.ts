@@ -7,7 +7,7 @@ import {buildPlan} from '../src/suite/plan.js';
 import {runSuite} from '../src/suite/run-suite.js';
 import {verifyVariant} from '../src/suite/verify.js';
 import {acquireWebGpu, releaseWebGpu} from '../src/webgpu/device.js';
-import {gpuGemmVariant, prepareGpuGemm, disposeGpuGemm} from '../src/webgpu/gemm-variant.js';
+import {gpuGemmVariant, prepareGpuGemm, disposeGpuGemm} from '../src/kernels/gemm/webgpu.js';
 import {REGBLOCKED_DEFAULT} from '../src/webgpu/gemm-gpu.js';
 import {getPipeline, pipelineCacheSize} from '../src/webgpu/pipelines.js';
 import {gpuOk, needsGpu} from './helpers/webgpu.js';

@@ -8,7 +8,6 @@
 import type {CaseResult, Context, OkCase, RoofPosition} from '../core/results.js';
 import type {Isa} from '../native/loader.js';
 import type {Roofs} from './roofs.js';
-import {gemmEngines} from '../kernels/gemm/engines.js';
 
 /** A result this far above its roof is flagged: roofs are measured too, so allow their noise. */
 export const ABOVE_ROOF_SLACK = 1.05;
@@ -40,13 +39,16 @@ export function computeRoof(roofs: Roofs, backend: string, params: Record<string
   return undefined; // webgpu: no GPU roof measured yet
 }
 
+/** The backend of a GEMM engine by id (the kernels' engine list, passed in by the caller). */
+export type EngineBackend = (engineId: string) => string | undefined;
+
 /**
  * The backend whose roof bounds a row: a composed kernel (im2col, Winograd, FC…) that records
  * the GEMM engine it ran on is bounded by that engine's roof, whatever its own label.
  */
-function roofBackend(r: OkCase): string {
-  const engine = typeof r.metrics?.gemm === 'string' ? gemmEngines.find((e) => e.id === r.metrics!.gemm) : undefined;
-  return engine?.backend ?? r.backend;
+function roofBackend(r: OkCase, engineBackend?: EngineBackend): string {
+  const engine = typeof r.metrics?.gemm === 'string' ? engineBackend?.(r.metrics.gemm) : undefined;
+  return engine ?? r.backend;
 }
 
 const LEVELS = ['L1', 'L2', 'L3'] as const;
@@ -84,9 +86,9 @@ export function memoryRoof(roofs: Roofs, bytes: number, threads: number): {level
   return {level: 'DRAM', gbps: dram, ceilingGbps: ceiling};
 }
 
-export function roofPosition(r: OkCase, roofs: Roofs, threads: number): RoofPosition | undefined {
+export function roofPosition(r: OkCase, roofs: Roofs, threads: number, engineBackend?: EngineBackend): RoofPosition | undefined {
   if (!(r.flops > 0)) return undefined; // a pure data move (transpose) has no FLOP roof
-  const backend = roofBackend(r);
+  const backend = roofBackend(r, engineBackend);
   const t = backend === 'js' ? 1 : threads;
   const peak = computeRoof(roofs, backend, r.params, t);
   if (peak === undefined || !(peak > 0)) return undefined;
@@ -108,9 +110,9 @@ export function roofPosition(r: OkCase, roofs: Roofs, threads: number): RoofPosi
 }
 
 /** Fills `roof` on an ok result when the run's context carries measured roofs. */
-export function attachRoof(r: CaseResult, ctx: Context, threads: number): void {
+export function attachRoof(r: CaseResult, ctx: Context, threads: number, engineBackend?: EngineBackend): void {
   const roofs = ctx.roofs as Roofs | undefined;
   if (r.state !== 'ok' || !roofs) return;
-  const pos = roofPosition(r, roofs, threads);
+  const pos = roofPosition(r, roofs, threads, engineBackend);
   if (pos) r.roof = pos;
 }

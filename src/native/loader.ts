@@ -125,6 +125,11 @@ export function loadNative(): NativeLoad {
   return cached;
 }
 
+/** Whether a load was tried yet: lets a test prove that importing the kernels loads nothing. */
+export function isNativeLoaded(): boolean {
+  return cached !== undefined;
+}
+
 export function nativeAvailability(): Availability {
   const n = loadNative();
   return n.ok ? {ok: true} : {ok: false, reason: n.reason};

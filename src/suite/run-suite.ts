@@ -1,6 +1,7 @@
 // Runs a plan case by case. Inputs are made once per shape and shared by its variants, so every
 // rung multiplies the same matrices. Stops between cases when the signal aborts (Ctrl-C).
 import os from 'node:os';
+import {gemmEngineBackend} from '../kernels/gemm/engines.js';
 import {runCase, stopRequested} from '../measure/runner.js';
 import {collectContext} from '../measure/environment.js';
 import {attachRoof} from '../measure/roofline.js';
@@ -72,7 +73,7 @@ async function runCases(plan: Plan, opts: SuiteOptions, report: Report, total: n
         forced: plan.forced,
         inputs,
       });
-      attachRoof(result, report.context, opts.threads);
+      attachRoof(result, report.context, opts.threads, gemmEngineBackend);
       report.results.push(result);
       opts.onResult?.(result, index, total);
       index++;

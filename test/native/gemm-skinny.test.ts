@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {createRng, fillUniform} from '../../src/core/rng.js';
 import type {GemmCall} from '../../src/kernels/gemm/engine.js';
-import {callArgs} from '../../src/kernels/gemm/native-engine.js';
+import {callArgs} from '../../src/kernels/gemm/native.js';
 import {gemmTolerance} from '../../src/kernels/gemm/spec.js';
 import {loadNative, type Isa, type NativeAddon, type SgemmPath} from '../../src/native/loader.js';
 import {ROOT} from '../helpers/cli.js';

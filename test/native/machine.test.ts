@@ -4,6 +4,7 @@ import {existsSync, mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {gemmEngineBackend} from '../../src/kernels/gemm/engines.js';
 import {roofPosition} from '../../src/measure/roofline.js';
 import type {Roofs} from '../../src/measure/roofs.js';
 import {renderTables} from '../../src/report/table.js';
@@ -136,12 +137,12 @@ describe('roof positions', () => {
     expect(roofPosition(ok('gemm/workers', 'workers', 6, 300, {base: 'gemm/blocked'}), roofs, 2)!.peakGflops).toBe(7);
     // A JS-labelled Winograd whose GEMMs ran on gemm/native, reporting 2.25x "effective" FLOPs.
     const wino = {...ok('conv2d/winograd-f2x3', 'js', 180, 300), metrics: {gemm: 'gemm/native', effectiveFlops: true, macReduction: 2.25}};
-    const pos = roofPosition(wino, roofs, 1)!;
+    const pos = roofPosition(wino, roofs, 1, gemmEngineBackend)!;
     expect(pos.peakGflops).toBe(100);
     expect(pos.pctOfPeak).toBeCloseTo(80, 10);
     expect(pos.aboveRoof).toBe(false);
     // The same speed claimed as performed FLOPs would be a measurement error.
-    expect(roofPosition({...wino, metrics: {gemm: 'gemm/native'}}, roofs, 1)!.aboveRoof).toBe(true);
+    expect(roofPosition({...wino, metrics: {gemm: 'gemm/native'}}, roofs, 1, gemmEngineBackend)!.aboveRoof).toBe(true);
   });
 
   it('cache-aware memory roof: a working set that fits a cache is judged by that level, DRAM above the L3', () => {

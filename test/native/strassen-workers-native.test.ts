@@ -4,7 +4,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {createRng, fillUniform} from '../../src/core/rng.js';
-import {nativeEngine} from '../../src/kernels/gemm/native-engine.js';
+import {nativeEngine} from '../../src/kernels/gemm/native.js';
 import {gemmSpec, type GemmShape} from '../../src/kernels/gemm/spec.js';
 import {makeStrassen, NATIVE_CUTOFF, strassenDepth, strassenNative, strassenToleranceScale} from '../../src/kernels/gemm/strassen.js';
 import {workersNative} from '../../src/kernels/gemm/workers.js';

@@ -8,7 +8,7 @@ import {F4X3} from '../../src/kernels/conv2d/winograd-f4x3.js';
 import {nativeIsaOf, packFilters} from '../../src/kernels/conv2d/winograd-native.js';
 import {transformFilters} from '../../src/kernels/conv2d/winograd.js';
 import {conv2d} from '../../src/kernels/conv2d/index.js';
-import {nativeEngine, makeNativeEngine} from '../../src/kernels/gemm/native-engine.js';
+import {nativeEngine, makeNativeEngine} from '../../src/kernels/gemm/native.js';
 import {blockedEngine} from '../../src/kernels/gemm/engines.js';
 import {ISAS, kernelFor, loadNative} from '../../src/native/loader.js';
 

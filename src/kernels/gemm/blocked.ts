@@ -4,7 +4,7 @@
 // branches. Expected bottleneck: the scalar mul+add issue rate of V8's generated code
 // (no SIMD, no FMA in JS), with operands coming from L1 (B sliver) and L2 (A block).
 import type {KernelVariant} from '../../core/types.js';
-import type {GemmCall} from './engine.js';
+import type {GemmCall, GemmEngine} from './engine.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
 export const MR = 4;
@@ -175,3 +175,20 @@ export function makeBlocked(bs: BlockSizes = DEFAULT_BLOCKS): KernelVariant<Gemm
 }
 
 export const blocked = makeBlocked();
+
+/** gemm/blocked as a building block: the workspace grows to the largest call seen. */
+export const blockedEngine: GemmEngine = {
+  id: 'gemm/blocked',
+  backend: 'js',
+  available: () => ({ok: true}),
+  create({maxM = 1, maxN = 1, maxK = 1}) {
+    let ws: BlockedWorkspace = blockedWorkspace({m: maxM, n: maxN, k: maxK}, DEFAULT_BLOCKS);
+    return {
+      gemm(call: GemmCall) {
+        const need = blockedWorkspace(call, DEFAULT_BLOCKS);
+        if (need.ap.length > ws.ap.length || need.bp.length > ws.bp.length) ws = need;
+        blockedGemmCall(call, DEFAULT_BLOCKS, ws);
+      },
+    };
+  },
+};

@@ -1,31 +1,20 @@
-// The GEMM engines other ops compose with, fastest first: `fastestEngine` picks the first
-// available, `findEngine` resolves a `--gemm` flag ('blocked' or 'gemm/blocked').
+// The GEMM engines other ops compose with, fastest first (the engines of the GEMM list, by rank):
+// `fastestEngine` picks the first available, `findEngine` resolves a `--gemm` flag ('blocked'
+// or 'gemm/blocked').
 import {UsageError} from '../../core/errors.js';
-import type {Caps} from '../../core/types.js';
-import {blockedGemmCall, blockedWorkspace, DEFAULT_BLOCKS, type BlockedWorkspace} from './blocked.js';
-import type {GemmCall, GemmEngine} from './engine.js';
-import {nativeEngine, openblasEngine} from './native-engine.js';
-import {workersEngine} from './workers.js';
+import type {Caps, KernelVariant} from '../../core/types.js';
+import {blockedEngine} from './blocked.js';
+import type {GemmEngine} from './engine.js';
+import {gemmKernels} from './kernels.js';
+import type {GemmInputs, GemmShape} from './spec.js';
+import {defaultCutoff, makeStrassen} from './strassen.js';
 
-export const blockedEngine: GemmEngine = {
-  id: 'gemm/blocked',
-  backend: 'js',
-  available: () => ({ok: true}),
-  create({maxM = 1, maxN = 1, maxK = 1}) {
-    let ws: BlockedWorkspace = blockedWorkspace({m: maxM, n: maxN, k: maxK}, DEFAULT_BLOCKS);
-    return {
-      gemm(call: GemmCall) {
-        const need = blockedWorkspace(call, DEFAULT_BLOCKS);
-        if (need.ap.length > ws.ap.length || need.bp.length > ws.bp.length) ws = need;
-        blockedGemmCall(call, DEFAULT_BLOCKS, ws);
-      },
-    };
-  },
-};
+export {blockedEngine};
 
-/** Fastest first. Later rungs (native, workers, webgpu) prepend themselves here. */
-// workers-on-blocked sits below native: it is the fastest engine only where the addon is missing.
-export const gemmEngines: GemmEngine[] = [nativeEngine, openblasEngine, workersEngine, blockedEngine];
+export const gemmEngines: GemmEngine[] = gemmKernels()
+  .filter((k) => k.engine)
+  .sort((x, y) => (x.engineRank ?? Infinity) - (y.engineRank ?? Infinity))
+  .map((k) => k.engine!);
 
 export function engineNames(): string[] {
   return gemmEngines.map((e) => e.id.replace(/^gemm\//, ''));
@@ -40,4 +29,15 @@ export function findEngine(name: string, flag = '--gemm'): GemmEngine {
 
 export function fastestEngine(caps: Caps): GemmEngine {
   return gemmEngines.find((e) => e.available(caps).ok) ?? blockedEngine;
+}
+
+/** The backend of a GEMM engine by id, for rows that record the engine they composed on. */
+export function gemmEngineBackend(id: string): string | undefined {
+  return gemmEngines.find((e) => e.id === id)?.backend;
+}
+
+/** Strassen on a `--gemm` engine name (`blocked`, `workers`, …). */
+export function strassenOn(name: string, cutoff?: number): KernelVariant<GemmShape, GemmInputs, Float32Array> {
+  const engine = findEngine(name, '--gemm');
+  return makeStrassen(engine, cutoff ?? defaultCutoff(engine));
 }

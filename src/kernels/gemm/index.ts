@@ -1,18 +1,11 @@
-// The GEMM op: its spec, the ladder (in rung order: list, run, verify, tests and README all
-// iterate this one array), its size syntax, edge shapes and presets.
+// The GEMM op: its spec, the ladder (the variants of the GEMM list in kernels.ts, in rung
+// order), its size syntax, edge shapes and presets.
 import {parseDims} from '../../core/sizes.js';
 import type {OpDefinition} from '../../core/types.js';
-import {blocked, DEFAULT_BLOCKS, MR, NR} from './blocked.js';
-import {native, nativeAvx2, nativeAvx512, nativeEdgeShapes, nativeScalar} from './native.js';
-import {naiveIjk} from './naive-ijk.js';
-import {openblas} from './openblas.js';
-import {reorderedIkj} from './reordered-ikj.js';
-import {strassen, strassenNative, strassenWorkers} from './strassen.js';
-import {workers, workersNative} from './workers.js';
+import {DEFAULT_BLOCKS, MR, NR} from './blocked.js';
+import {gemmKernels} from './kernels.js';
+import {nativeEdgeShapes} from './native.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
-import {webgpuNaive} from './webgpu-naive.js';
-import {webgpuRegblocked} from './webgpu-regblocked.js';
-import {webgpuTiled} from './webgpu-tiled.js';
 
 export const GEMM_SIZE_SYNTAX = "N (square) or MxNxK (A is M×K, B is K×N); lists '256,512'; ranges '64..1024*2'";
 
@@ -22,7 +15,7 @@ const mnk = (m: number, n: number, k: number): GemmShape => ({m, n, k});
 export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   name: 'gemm',
   spec: gemmSpec,
-  variants: [naiveIjk, reorderedIkj, blocked, strassen, workers, strassenWorkers, native, nativeAvx512, nativeAvx2, nativeScalar, strassenNative, workersNative, openblas, webgpuNaive, webgpuTiled, webgpuRegblocked],
+  variants: gemmKernels().map((k) => k.variant),
   parseShape(token) {
     const [m, n, k] = parseDims(token, 3, '--size', GEMM_SIZE_SYNTAX);
     return {m, n, k};
@@ -41,8 +34,8 @@ export const gemm: OpDefinition<GemmShape, GemmInputs, Float32Array> = {
   presets: {
     quick: [sq(128), sq(256), sq(512), mnk(256, 1024, 128)],
     // The CI regression gate (bench/baseline-ci.json): a few seconds. Every rung's call stays
-    // under ~1 ms, shorter than a scheduler slice, so most samples run uncontended and the
-    // medians hold still on a loaded shared runner (at 160³ they jumped 2× between runs).
+    // shorter than a scheduler slice, so most samples run uncontended and the medians hold
+    // still on a loaded shared runner (at larger sizes they jumped between runs).
     ci: [sq(48), sq(64), sq(80)],
     standard: [sq(128), sq(256), sq(512), sq(1024), sq(2048), mnk(4096, 64, 1024), mnk(64, 4096, 1024), mnk(1024, 1024, 64)],
     // DeepBench's GEMM inference shapes (M, N, K): speech and translation models at small batch N.

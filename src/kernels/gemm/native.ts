@@ -1,24 +1,58 @@
 // Rung 6: native SIMD GEMM (the C addon in src/native). Over the JS blocked rung: the same
 // Goto/BLIS loops (ic/MC → pc/KC → jc/NC → ir/MR → jr/NR) in C, fp32 FMA micro-kernels per ISA
-// (AVX-512 12×32, AVX2 6×16, scalar 4×4) chosen at run time, and pthreads over bands of C.
-// Expected bottleneck: FMA issue in the micro-kernel (compute-bound above a few hundred per side).
+// chosen at run time, and pthreads over bands of C. The same addon call serves as the `native`
+// GEMM engine (strided views passed straight through, never copied) and as a worker base.
+// Expected bottleneck: FMA issue in the micro-kernel (compute-bound on large squares).
+// Importing this file loads nothing: the addon is loaded on first use (loader.ts memoizes it).
 import type {KernelVariant} from '../../core/types.js';
 import {bestIsa, kernelFor, loadNative, type Isa, type NativeAddon} from '../../native/loader.js';
+import type {GemmCall, GemmEngine} from './engine.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
 /**
- * Shapes where the native kernels' tiles and blocks break: MR±1 / NR±1 for each micro-kernel
- * (AVX-512 12×32, AVX2 6×16, scalar 4×4), KC±1 (384, 512, 256), NC+1 (AVX-512's 512, the others'
- * 256), MC+1 (AVX2's 3072: one stretched ic block) and beyond 1.5·MC (two balanced ic blocks on
- * every ISA). test/native.test.ts checks these numbers against the addon's own kernel table.
+ * The addon's tiles and blocks per micro-kernel (MR×NR, KC; NC; AVX2's MC), as its kernel table
+ * reports them: test/native/gemm-native.test.ts checks these against the table.
  */
 export const NATIVE_TILES = {avx512: {mr: 12, nr: 32, kc: 384}, avx2: {mr: 6, nr: 16, kc: 512}, scalar: {mr: 4, nr: 4, kc: 256}, nc: 512, mcAvx2: 3072};
+
+/**
+ * Shapes where those tiles and blocks break: MR±1 / NR±1 and KC±1 for each micro-kernel, NC+1
+ * (AVX-512's NC and the others'), MC+1 (AVX2's: one stretched ic block) and beyond 1.5·MC (two
+ * balanced ic blocks on every ISA).
+ */
 export const nativeEdgeShapes: GemmShape[] = [
   {m: 11, n: 31, k: 383}, {m: 13, n: 33, k: 385}, {m: 12, n: 32, k: 384},
   {m: 5, n: 15, k: 511}, {m: 7, n: 17, k: 513}, {m: 6, n: 16, k: 512},
   {m: 3, n: 5, k: 255}, {m: 5, n: 3, k: 257},
   {m: 25, n: 257, k: 9}, {m: 25, n: 513, k: 9}, {m: 3073, n: 19, k: 5}, {m: 6200, n: 19, k: 5},
 ];
+
+/** The one place that decides the ISA a native rung runs: 'best' is the widest this CPU has. */
+export function nativeIsa(which: Isa | 'best'): Isa {
+  return which === 'best' ? bestIsa() ?? 'scalar' : which;
+}
+
+function isaAvailability(which: Isa | 'best'): {ok: true} | {ok: false; reason: string} {
+  const k = kernelFor(nativeIsa(which));
+  return k.ok ? {ok: true} : {ok: false, reason: k.reason};
+}
+
+/** The addon, or an Error with the reason it cannot load. */
+export function requireAddon(): NativeAddon {
+  const n = loadNative();
+  if (!n.ok) throw new Error(n.reason);
+  return n.addon;
+}
+
+/** Resolves a GemmCall's defaults to the addon's positional arguments after `threads`. */
+export function callArgs(g: GemmCall): [number, number, number, Float32Array, number, number, number, Float32Array, number, number, number, Float32Array, number, number, number] {
+  const lda = g.lda ?? (g.transA ? g.m : g.k);
+  const ldb = g.ldb ?? (g.transB ? g.k : g.n);
+  return [g.m, g.n, g.k, g.a, g.aOffset ?? 0, lda, g.transA ? 1 : 0, g.b, g.bOffset ?? 0, ldb, g.transB ? 1 : 0,
+    g.c, g.cOffset ?? 0, g.ldc ?? g.n, g.beta ?? 0];
+}
+
+const nativeId = (which: Isa | 'best'): `gemm/${string}` => (which === 'best' ? 'gemm/native' : `gemm/native-${which}`);
 
 interface State {
   addon: NativeAddon;
@@ -37,25 +71,21 @@ function describeKernel(isa: Isa): Record<string, number | string> {
 
 /** 'best' is `gemm/native` (the widest ISA this CPU has); the others force one ISA. */
 export function makeNative(which: Isa | 'best'): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
-  const resolve = (): Isa => (which === 'best' ? bestIsa() ?? 'scalar' : which);
+  let params: Record<string, number | string> | undefined;
   return {
-    id: which === 'best' ? 'gemm/native' : `gemm/native-${which}`,
+    id: nativeId(which),
     op: 'gemm',
     backend: 'native',
     summary: which === 'best'
       ? 'C addon, Goto/BLIS packing + blocking, best SIMD micro-kernel dispatched at run time, pthreads'
       : `C addon forced to the ${which} micro-kernel (${which === 'scalar' ? 'portable reference' : `${which} FMA`}), pthreads`,
-    params: describeKernel(resolve()),
+    // Read from the addon's kernel table, so on first use rather than at import.
+    get params() {
+      return (params ??= describeKernel(nativeIsa(which)));
+    },
     spec: gemmSpec,
-    available() {
-      const k = kernelFor(resolve());
-      return k.ok ? {ok: true} : {ok: false, reason: k.reason};
-    },
-    prepare(p, {a, b}, {threads}) {
-      const n = loadNative();
-      if (!n.ok) throw new Error(n.reason);
-      return {addon: n.addon, isa: resolve(), threads, p, a, b, c: new Float32Array(p.m * p.n)};
-    },
+    available: () => isaAvailability(which),
+    prepare: (p, {a, b}, {threads}) => ({addon: requireAddon(), isa: nativeIsa(which), threads, p, a, b, c: new Float32Array(p.m * p.n)}),
     run(s) {
       const {m, n, k} = s.p;
       s.addon.sgemm(s.isa, s.threads, m, n, k, s.a, 0, k, 0, s.b, 0, n, 0, s.c, 0, n, 0);
@@ -68,3 +98,18 @@ export const native = makeNative('best');
 export const nativeAvx512 = makeNative('avx512');
 export const nativeAvx2 = makeNative('avx2');
 export const nativeScalar = makeNative('scalar');
+
+/** The native GEMM as a building block: the whole GemmCall goes to the addon, which packs from the strided views. */
+export function makeNativeEngine(which: Isa | 'best'): GemmEngine {
+  return {
+    id: nativeId(which),
+    backend: 'native',
+    available: () => isaAvailability(which),
+    create({threads}) {
+      const addon = requireAddon(), isa = nativeIsa(which);
+      return {gemm: (g: GemmCall) => addon.sgemm(isa, threads, ...callArgs(g))};
+    },
+  };
+}
+
+export const nativeEngine = makeNativeEngine('best');

@@ -5,27 +5,25 @@
 // Expected bottleneck: the base engine at the leaves; the additions are memory-bound streams
 // (in C, on the pool's threads, when the leaves are native: JS loops ate the 1/8 saved).
 import type {Backend, KernelVariant} from '../../core/types.js';
-import {loadNative} from '../../native/loader.js';
 import type {GemmEngine, GemmExecutor} from './engine.js';
-import {blockedEngine, findEngine} from './engines.js';
-import {nativeEngine} from './native-engine.js';
+import {blockedEngine} from './blocked.js';
+import {nativeEngine, requireAddon} from './native.js';
 import {sharedF32, toShared} from './shared.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 import {workersEngine} from './workers.js';
 
-/** Leaves of at most this size go to the base engine (measured crossover, see README). */
+/** Leaves of at most this size go to the base engine (the measured crossover, see README). */
 export const DEFAULT_CUTOFF = 256;
 /**
  * On the worker pool a leaf is split among the threads and the additions stay serial on the
- * main thread (Amdahl), so recursion pays off later: 512 measured 1.14× over gemm/workers at
- * 2048 on 2 threads where 256 lost (0.87×).
+ * main thread (Amdahl), so recursion pays off at larger sizes than on one thread (measured).
  */
 export const PARALLEL_CUTOFF = 512;
 
 /**
- * The native kernel runs ~30× faster than blocked, so a level's additions weigh ~30× more
- * against the 1/8 of a product it saves: measured in the README, one level pays off only
- * from about 4096 (leaves of 2048), as Huang et al. (SC16) found over a BLIS-class base.
+ * The native kernel runs far faster than blocked, so a level's additions weigh that much more
+ * against the 1/8 of a product it saves: one level pays off only on much larger operands
+ * (measured, see README), as Huang et al. (SC16) found over a BLIS-class base.
  */
 export const NATIVE_CUTOFF = 2048;
 
@@ -120,9 +118,7 @@ interface AddOps {
 const jsOps: AddOps = {add, sub, combine};
 
 function nativeOps(threads: number): AddOps {
-  const n = loadNative();
-  if (!n.ok) throw new Error(n.reason);
-  const addon = n.addon;
+  const addon = requireAddon();
   return {
     add: (r, c, x, y, z) => addon.strassenAdd(threads, r, c, x.a, x.o, x.ld, y.a, y.o, y.ld, 1, z.a, z.o, z.ld),
     sub: (r, c, x, y, z) => addon.strassenAdd(threads, r, c, x.a, x.o, x.ld, y.a, y.o, y.ld, -1, z.a, z.o, z.ld),
@@ -269,9 +265,3 @@ export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = defaul
 export const strassen = makeStrassen(blockedEngine);
 export const strassenWorkers = makeStrassen(workersEngine);
 export const strassenNative = makeStrassen(nativeEngine);
-
-/** Strassen on a `--gemm` engine name (`blocked`, `workers`, …). */
-export function strassenOn(name: string, cutoff?: number): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
-  const engine = findEngine(name, '--gemm');
-  return makeStrassen(engine, cutoff ?? defaultCutoff(engine));
-}

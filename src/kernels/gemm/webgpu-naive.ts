@@ -3,8 +3,8 @@
 // thousands of independent dot products in flight instead of a few. Expected bottleneck:
 // memory traffic — every multiply-add loads two floats that were already loaded by neighbours.
 import {NAIVE} from '../../webgpu/gemm-gpu.js';
-import {gpuGemmVariant} from '../../webgpu/gemm-variant.js';
 import {softwareMacLimit} from '../../webgpu/limits.js';
+import {gpuGemmVariant} from './webgpu.js';
 
 const limit = softwareMacLimit(2 ** 25, 'the naive GPU kernel');
 

@@ -4,7 +4,7 @@
 // Tile 4×8 per invocation, 8×8 invocations → 32×64 of C per workgroup. Expected bottleneck:
 // FMA issue rate; on lavapipe, LLVM's vectorization of the invocation lanes.
 import {REGBLOCKED_DEFAULT} from '../../webgpu/gemm-gpu.js';
-import {gpuGemmVariant} from '../../webgpu/gemm-variant.js';
+import {gpuGemmVariant} from './webgpu.js';
 
 const t = REGBLOCKED_DEFAULT.kind === 'regblocked' ? REGBLOCKED_DEFAULT.tile : {tm: 4, tn: 8, wx: 8, wy: 8};
 

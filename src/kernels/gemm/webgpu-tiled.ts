@@ -3,8 +3,8 @@
 // per multiply-add (16× less traffic). Expected bottleneck: two barriers per 16-deep K step and
 // one FMA per two workgroup-memory loads (on lavapipe the barriers dominate: slower than naive).
 import {TILED_16} from '../../webgpu/gemm-gpu.js';
-import {gpuGemmVariant} from '../../webgpu/gemm-variant.js';
 import {softwareMacLimit} from '../../webgpu/limits.js';
+import {gpuGemmVariant} from './webgpu.js';
 
 const limit = softwareMacLimit(2 ** 25, 'the shared-memory tiled GPU kernel');
 

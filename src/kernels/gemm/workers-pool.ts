@@ -3,12 +3,12 @@
 // idles and each packs only its share of the larger operand), blocks run concurrently.
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {Piscina} from 'piscina';
+import type {Piscina} from 'piscina';
 import type {Availability} from '../../core/types.js';
 import {MR, NR} from './blocked.js';
 import type {GemmCall} from './engine.js';
 import {isShared} from './shared.js';
-import type {GemmTask, InjectedFailure, RendezvousTask} from './workers-task.js';
+import type {GemmTask, InjectedFailure, RendezvousTask} from './workers-protocol.js';
 
 // Worker threads load JavaScript, never TypeScript: resolve the compiled file from the package
 // root, which is three levels up from both src/kernels/gemm/ (tests) and dist/kernels/gemm/.
@@ -68,8 +68,11 @@ export class GemmPool {
   static async start(threads: number, base?: string): Promise<GemmPool> {
     const avail = workerFileAvailability();
     if (!avail.ok) throw new Error(avail.reason);
+    // Loaded here, not at import: every worker thread imports the GEMM list (for its base
+    // kernel), and so this module, but only the main thread starts pools.
+    const {Piscina: Pool} = await import('piscina');
     const t0 = performance.now();
-    const pool = new Piscina({filename: WORKER_FILE_URL.href, minThreads: threads, maxThreads: threads,
+    const pool = new Pool({filename: WORKER_FILE_URL.href, minThreads: threads, maxThreads: threads,
       idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1});
     try {
       const counter = new Int32Array(new SharedArrayBuffer(4));

@@ -3,28 +3,8 @@
 // or the start-up rendezvous that proves every thread of the pool is up.
 import type {GemmCall} from './engine.js';
 import {findWorkerBase} from './workers-bases.js';
+import type {RendezvousTask, WorkerTask} from './workers-protocol.js';
 
-/** Test hook: make a worker fail, to prove failures become errored rows and never hangs. */
-export type InjectedFailure = 'throw' | 'exit';
-
-export interface GemmTask {
-  kind: 'gemm';
-  base: string;
-  call: GemmCall;
-  inject?: InjectedFailure;
-}
-
-export interface RendezvousTask {
-  kind: 'rendezvous';
-  /** Int32Array over a SharedArrayBuffer: slot 0 counts the threads that arrived. */
-  counter: Int32Array;
-  parties: number;
-  timeoutMs: number;
-  /** Base kernel to JIT-compile before arriving, so a fresh pool starts at steady-state speed. */
-  warm?: string;
-}
-
-export type WorkerTask = GemmTask | RendezvousTask;
 
 const kernels = new Map<string, (call: GemmCall) => void>();
 
@@ -42,7 +22,7 @@ function kernel(name: string): (call: GemmCall) => void {
 }
 
 // Each worker is a fresh V8 isolate: without this its first calls run unoptimized code, which
-// a long-lived pool would long have left behind. Aligned and edge-tile shapes, ~10 ms in all.
+// a long-lived pool would long have left behind. Aligned and edge-tile shapes, kept short.
 function warmUp(name: string): void {
   const k = kernel(name);
   for (const [m, n, k2, reps] of [[64, 64, 64, 12], [37, 29, 41, 4]]) {

@@ -2,14 +2,16 @@
 // (blocked by default) on one block of C per piscina worker thread, over SharedArrayBuffers.
 // Partition: MR-aligned row blocks, or NR-aligned column blocks when C is short and wide.
 // Expected bottleneck: the base kernel's per-core rate, minus each thread re-packing the
-// shared operand and the postMessage round trip (~tens of µs) per call.
+// shared operand and the postMessage round trip per call.
 import type {Availability, Caps, KernelVariant} from '../../core/types.js';
 import type {GemmCall, GemmEngine, GemmExecutor} from './engine.js';
 import {isShared, sharedF32, toShared} from './shared.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
-import {findWorkerBase, type WorkerBase} from './workers-bases.js';
+import {blockedEngine} from './blocked.js';
+import {nativeEngine} from './native.js';
+import {engineBase, type WorkerBase} from './worker-base.js';
 import {GemmPool, injectedFailure, workerFileAvailability, type Partition} from './workers-pool.js';
-import type {InjectedFailure} from './workers-task.js';
+import type {InjectedFailure} from './workers-protocol.js';
 
 interface State {
   p: GemmShape;
@@ -21,10 +23,9 @@ interface State {
   lastPartition?: Partition;
 }
 
-function baseAvailability(base: WorkerBase | undefined, name: string): Availability {
-  if (!base) return {ok: false, reason: `no worker base kernel '${name}' in this build`};
+function baseAvailability(base: WorkerBase): Availability {
   const a = base.available();
-  if (!a.ok) return {ok: false, reason: `base kernel '${name}' unavailable: ${a.reason}`};
+  if (!a.ok) return {ok: false, reason: `base kernel '${base.name}' unavailable: ${a.reason}`};
   return workerFileAvailability();
 }
 
@@ -32,17 +33,21 @@ export function workersId(baseName: string): `gemm/${string}` {
   return baseName === 'blocked' ? 'gemm/workers' : `gemm/workers-${baseName}`;
 }
 
-/** gemm/workers on `baseName` (a workerBases entry); `inject` is the failure test hook. */
-export function makeWorkers(baseName = 'blocked', opts: {inject?: InjectedFailure} = {}): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
-  const base = findWorkerBase(baseName);
+/**
+ * gemm/workers on `engine`, run on one thread per worker (the GEMM list marks which engines may be
+ * bases: the worker thread finds its base there by name); `inject` is the failure test hook.
+ */
+export function makeWorkers(engine: GemmEngine = blockedEngine, opts: {inject?: InjectedFailure} = {}): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
+  const base = engineBase(engine);
+  const baseName = base.name;
   return {
     id: workersId(baseName),
     op: 'gemm',
     backend: 'workers',
     summary: `piscina pool, one ${baseName} block of C per thread (rows, or columns if short-wide), SharedArrayBuffer operands`,
-    params: {base: base?.singleThreadId ?? `gemm/${baseName}`},
+    params: {base: base.singleThreadId},
     spec: gemmSpec,
-    available: () => baseAvailability(base, baseName),
+    available: () => baseAvailability(base),
     async prepare(p, {a, b}, {threads}) {
       // Copies into shared memory are set-up, like packing a weight matrix once: untimed.
       // The pool starts last, so nothing that can throw runs after it (it must not leak).
@@ -63,8 +68,8 @@ export function makeWorkers(baseName = 'blocked', opts: {inject?: InjectedFailur
   };
 }
 
-export const workers = makeWorkers('blocked');
-export const workersNative = makeWorkers('native');
+export const workers = makeWorkers(blockedEngine);
+export const workersNative = makeWorkers(nativeEngine);
 
 /** Grows a shared staging buffer and copies x in: for callers whose arrays are not shared. */
 function stage(x: Float32Array, slot: {buf?: Float32Array}): Float32Array {
@@ -78,14 +83,15 @@ function stage(x: Float32Array, slot: {buf?: Float32Array}): Float32Array {
  * on one it only adds overhead to blocked, and `fastestEngine` must not pick it there.
  * Operands already in SharedArrayBuffers go straight to the workers; others are staged.
  */
-export function makeWorkersEngine(baseName = 'blocked'): GemmEngine {
-  const base = findWorkerBase(baseName);
+export function makeWorkersEngine(engine: GemmEngine = blockedEngine): GemmEngine {
+  const base = engineBase(engine);
+  const baseName = base.name;
   return {
     id: workersId(baseName),
     backend: 'workers',
     available(caps: Caps): Availability {
-      if (caps.threads < 2) return {ok: false, reason: `${workersId(baseName)} as a GEMM engine needs --threads ≥ 2 (on one thread use ${base?.singleThreadId ?? 'its base'})`};
-      return baseAvailability(base, baseName);
+      if (caps.threads < 2) return {ok: false, reason: `${workersId(baseName)} as a GEMM engine needs --threads ≥ 2 (on one thread use ${base.singleThreadId})`};
+      return baseAvailability(base);
     },
     async create({threads}): Promise<GemmExecutor> {
       const pool = await GemmPool.start(threads, baseName);
@@ -103,4 +109,4 @@ export function makeWorkersEngine(baseName = 'blocked'): GemmEngine {
   };
 }
 
-export const workersEngine = makeWorkersEngine('blocked');
+export const workersEngine = makeWorkersEngine(blockedEngine);

@@ -3,7 +3,7 @@
 // Its hot loops run on the addon's float64 kernels when it is built (native64.ts: reflectors, and
 // QR sweeps batched 32 at a time on Uᵀ/Vᵀ), else in JS. Expected bottleneck: the sweeps' rotations
 // (≈ 6(M+N)N² flops, FMA-latency bound natively), then the memory-bound Householder updates.
-import type {KernelVariant} from '../../core/types.js';
+import type {Backend, KernelVariant} from '../../core/types.js';
 import {defaultSvdKernels, svd64} from './golub-kahan.js';
 import {fullFlops, specWithFlops, type SvdInputs, type SvdOutput, type SvdShape} from './spec.js';
 
@@ -18,9 +18,9 @@ interface State {
 export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
   id: 'svd/full',
   op: 'svd',
-  // Where the O(n³) arithmetic runs: the addon's float64 kernels when they load. Getters, so that
-  // importing the ladder loads no addon; the first reader decides.
-  get backend() {
+  // Where the O(n³) arithmetic runs: the addon's float64 kernels when they load. Asked on first
+  // read, so importing the registry loads no addon.
+  get backend(): Backend {
     return defaultSvdKernels().name.startsWith('native') ? 'native' : 'js';
   },
   summary: 'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; hot loops on the addon\'s f64 kernels when built',

@@ -1,12 +1,12 @@
 // Turns a GPU GEMM kernel into a KernelVariant: prepare compiles (cached) and allocates device
 // buffers; every run() uploads A and B, dispatches, reads C back, and records the phase split.
 // tinybench gets the kernel time as the sample (sampleDurationMs); the split goes to metrics.
-import type {KernelVariant} from '../core/types.js';
-import {gemmSpec, type GemmInputs, type GemmShape} from '../kernels/gemm/spec.js';
-import {timedCall} from './call.js';
-import {acquireWebGpu, requireGpu, webGpuAvailability, type GpuHandle} from './device.js';
-import {deviceLayout, gemmBindGroup, gemmParams, gemmPipeline, kernelKey, padInto, workgroupCounts, type DeviceLayout, type GemmDims, type GpuGemmKernel} from './gemm-gpu.js';
-import {KernelClock, PhaseRecorder} from './timing.js';
+import type {KernelVariant} from '../../core/types.js';
+import {timedCall} from '../../webgpu/call.js';
+import {acquireWebGpu, requireGpu, webGpuAvailability, type GpuHandle} from '../../webgpu/device.js';
+import {deviceLayout, gemmBindGroup, gemmParams, gemmPipeline, kernelKey, padInto, workgroupCounts, type DeviceLayout, type GemmDims, type GpuGemmKernel} from '../../webgpu/gemm-gpu.js';
+import {KernelClock, PhaseRecorder} from '../../webgpu/timing.js';
+import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
 export interface GpuGemmState {
   h: GpuHandle;
