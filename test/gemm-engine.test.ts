@@ -21,7 +21,7 @@ describe('GEMM engine calls (strides, transposes, accumulate)', () => {
     ['K=1 accumulate', {m: 130, n: 3, k: 1, beta: 1}],
   ];
   for (const [name, shape] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const lda = shape.lda ?? (shape.transA ? shape.m : shape.k);
       const ldb = shape.ldb ?? (shape.transB ? shape.k : shape.n);
       const ldc = shape.ldc ?? shape.n;
@@ -34,7 +34,7 @@ describe('GEMM engine calls (strides, transposes, accumulate)', () => {
       };
       const c0 = Float32Array.from(g.c);
       const want = referenceGemmCall(g, c0);
-      const exec = blockedEngine.create({threads: 1});
+      const exec = await blockedEngine.create({threads: 1});
       exec.gemm(g);
       const tol = gemmTolerance(shape.k) * shape.k + 1e-6;
       for (let i = 0; i < want.length; i++) expect(Math.abs(g.c[i] - want[i])).toBeLessThan(tol);

@@ -66,8 +66,8 @@ describe('gemm/strassen correctness', () => {
   it('is exactly its base kernel when the shape is at or below the cutoff', async () => {
     const p = mnk(37, 29, 8);
     const r = await compute(small, p);
-    const s = blocked.prepare(p, r.inputs, {threads: 1});
-    expect(r.c).toEqual(blocked.run(s));
+    const s = await blocked.prepare(p, r.inputs, {threads: 1});
+    expect(r.c).toEqual(await blocked.run(s));
   });
 
   it('has measurably larger error than classical GEMM at depth 4, yet within its widened tolerance', async () => {
@@ -76,7 +76,7 @@ describe('gemm/strassen correctness', () => {
     expect(r.metrics.depth).toBe(4);
     expect(r.check.pass).toBe(true);
     const inputs = r.inputs;
-    const classical = gemmSpec.check(p, inputs, blocked.run(blocked.prepare(p, inputs, {threads: 1})));
+    const classical = gemmSpec.check(p, inputs, await blocked.run(await blocked.prepare(p, inputs, {threads: 1})));
     expect(r.check.error).toBeGreaterThan(classical.error);
     expect(r.check.tolerance).toBeCloseTo(gemmTolerance(128, strassenToleranceScale(p, cutoff)), 20);
   });

@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)(`HTML report in headless Chromium${hasChromium ? '
     await page.waitForLoadState('load');
 
     const charts = await page.$$eval('figure.chart', (fs) => fs.map((f) => ({id: f.getAttribute('data-chart'), marks: f.querySelectorAll('svg path, svg line, svg rect, svg circle').length,
-      w: (f.querySelector('svg') as SVGSVGElement | null)?.getBoundingClientRect().width ?? 0})));
+      w: (f.querySelector('svg') as unknown as {getBoundingClientRect(): {width: number}} | null)?.getBoundingClientRect().width ?? 0})));
     const ids = charts.map((c) => c.id);
     for (const id of ['comparison', 'side-by-side', 'gflops-gemm', 'gflops-conv2d', 'gflops-svd', 'roofline', 'layers-alexnet', 'error-svd']) expect(ids).toContain(id);
     for (const c of charts) {

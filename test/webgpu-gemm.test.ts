@@ -1,5 +1,6 @@
 import {afterAll, describe, expect, it} from 'vitest';
 import {gemm} from '../src/kernels/gemm/index.js';
+import type {GemmInputs, GemmShape} from '../src/kernels/gemm/spec.js';
 import {runCase} from '../src/measure/runner.js';
 import {tinybenchTimer} from '../src/measure/timer.js';
 import {renderTables} from '../src/report/table.js';
@@ -107,7 +108,7 @@ describe.skipIf(!gpuOk)(`WebGPU measurement${needsGpu}`, () => {
     const losing = {
       ...inner,
       id: 'gemm/webgpu-test-lost' as const,
-      async prepare(p: unknown, i: unknown, o: {threads: number}) {
+      async prepare(p: GemmShape, i: GemmInputs, o: {threads: number}) {
         const s = await inner.prepare(p, i, o);
         s.h.device.destroy();
         await s.h.device.lost;

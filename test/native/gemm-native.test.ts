@@ -105,6 +105,7 @@ function runEngineCase(engine: GemmEngine, shape: Shape, threads: number): void 
   const c0 = Float32Array.from(g.c);
   const want = referenceGemmCall(g, c0);
   const exec = engine.create({threads});
+  if (exec instanceof Promise) throw new Error(`${engine.id}: a synchronous executor was expected`);
   void exec.gemm(g);
   const tol = gemmTolerance(shape.k) * Math.max(shape.k, 1) + 1e-6;
   let worst = 0;

@@ -5,7 +5,8 @@ import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {createRng, fillUniform} from '../../src/core/rng.js';
 import {nativeEngine} from '../../src/kernels/gemm/native.js';
-import {gemmSpec, type GemmShape} from '../../src/kernels/gemm/spec.js';
+import type {KernelVariant} from '../../src/core/types.js';
+import {gemmSpec, type GemmInputs, type GemmShape} from '../../src/kernels/gemm/spec.js';
 import {makeStrassen, NATIVE_CUTOFF, strassenDepth, strassenNative, strassenToleranceScale} from '../../src/kernels/gemm/strassen.js';
 import {workersNative} from '../../src/kernels/gemm/workers.js';
 import {loadNative, type NativeAddon} from '../../src/native/loader.js';
@@ -26,7 +27,7 @@ function rand(n: number, seed: number): Float32Array {
   return x;
 }
 
-async function compute(v: typeof strassenNative | typeof workersNative, p: GemmShape, threads: number) {
+async function compute<S>(v: KernelVariant<GemmShape, GemmInputs, Float32Array, S>, p: GemmShape, threads: number) {
   const inputs = gemmSpec.makeInputs(p, 3);
   const s = await v.prepare(p, inputs, {threads});
   try {
