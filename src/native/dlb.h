@@ -27,6 +27,7 @@ extern const dlb_kernel_desc dlb_sgemm_scalar_desc;
 
 int dlb_isa_supported(int isa);
 int dlb_best_isa(void);
+/* isa's GEMM micro-kernel when this build has it (dlb_isa_ops_built), else NULL. */
 const dlb_kernel_desc *dlb_kernel_for(int isa);
 
 /* op(A) is m×k: (i,p) at a[i*rsa + p*csa]; op(B) is k×n: (p,j) at b[p*rsb + j*csb]; C m×n row stride ldc. */
@@ -105,6 +106,7 @@ double dlb_peak_fma_scalar(int f64, double ms);
 double dlb_read_bw(int isa, size_t bytes, int nt, double ms);
 double dlb_read_sum_avx512(const float *x, size_t n);
 double dlb_read_sum_avx2(const float *x, size_t n);
+double dlb_read_sum_scalar(const float *x, size_t n);
 /* STREAM copy (kind 0) or triad (kind 1) over double arrays of n elements, best of reps, GB/s. */
 double dlb_stream(int kind, size_t n, int nt, int reps);
 double dlb_now_s(void);
@@ -124,7 +126,7 @@ const char *dlb_blas_path(void);
 const char *dlb_blas_config(void);
 int dlb_blas_sgemm(int transA, int transB, long m, long n, long k, const float *a, long lda,
                    const float *b, long ldb, float *c, long ldc, int beta, int threads);
-/* Float64 SVD kernels (kernels/dsvd_impl.h), one set per ISA; dlb_dsvd_for picks a supported set. */
+/* Float64 SVD kernels (kernels/dsvd_impl.h), one set per ISA (dlb_isa_ops). */
 typedef void (*dlb_dreflect_left_fn)(double *x, long ld, long r0, long len, long c0, long cols, const double *v, double beta, double *acc);
 typedef void (*dlb_dreflect_right_fn)(double *x, long ld, long r0, long r1, long c0, long len, const double *v, double beta);
 typedef void (*dlb_drot_sweeps_fn)(double *x, long ld, long cols, long count, const long *lo, const long *hi, const double *cs, const double *sn, long stride);
@@ -133,14 +135,7 @@ typedef struct {
   dlb_dreflect_right_fn reflect_right;
   dlb_drot_sweeps_fn rot_sweeps;
 } dlb_dsvd_kernels;
-#define DLB_DSVD_DECL(isa)                                                                              \
-  void dlb_dreflect_left_##isa(double *x, long ld, long r0, long len, long c0, long cols, const double *v, double beta, double *acc); \
-  void dlb_dreflect_right_##isa(double *x, long ld, long r0, long r1, long c0, long len, const double *v, double beta); \
-  void dlb_drot_sweeps_##isa(double *x, long ld, long cols, long count, const long *lo, const long *hi, const double *cs, const double *sn, long stride);
-DLB_DSVD_DECL(avx512)
-DLB_DSVD_DECL(avx2)
-DLB_DSVD_DECL(scalar)
-const dlb_dsvd_kernels *dlb_dsvd_for(int isa);
+extern const dlb_dsvd_kernels dlb_dsvd_avx512, dlb_dsvd_avx2, dlb_dsvd_scalar;
 
 /* Strassen–Winograd's additions (strassen_ops.c): z = x + sign·y, and the fused five-way output
  * combine; rows×cols views with row strides, split into row bands over `threads`. */
@@ -173,17 +168,29 @@ typedef struct {
   dlb_wino_in_fn input;
   dlb_wino_out_fn output;
 } dlb_wino_kernels;
-#define DLB_WINO_DECL(isa)                                                                                        \
-  void dlb_wino_input_##isa(const dlb_wino_geom *g, const float *x, long grp, long c0, long c1, long t0, long nb, long s0, long s1, float *vp); \
-  void dlb_wino_output_##isa(const dlb_wino_geom *g, const float *mm, long kpad, long grp, long k0, long k1, long t0, long nb, \
-                             const float *bias, float *out);
-DLB_WINO_DECL(avx512)
-DLB_WINO_DECL(avx2)
-DLB_WINO_DECL(scalar)
-const dlb_wino_kernels *dlb_wino_for(int isa);
+extern const dlb_wino_kernels dlb_wino_avx512, dlb_wino_avx2, dlb_wino_scalar;
 /* The whole convolution: transforms, the α² GEMMs on the ISA's micro-kernel with up = filters
  * pre-transformed and packed ([grp][ξ][kpad/MR slivers][cg][MR], kpad = K/g rounded up to MR),
  * bias (NULL: none). nb: tiles per block (0: automatic). 0 on success, −1 out of memory. */
 int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float *x, const float *up, const float *bias,
                       float *out, long nb);
+
+/* Everything one ISA brings, in one table (dispatch.c): the only place an ISA number becomes code.
+ * The GEMM driver, the skinny paths, Winograd, the SVD glue and the roofs all read it. */
+typedef struct {
+  int isa;
+  const char *name; /* "avx512" | "avx2" | "scalar" */
+  const dlb_kernel_desc *sgemm;
+  const dlb_skinny_kernels *skinny;
+  const dlb_wino_kernels *wino;
+  const dlb_dsvd_kernels *dsvd;
+  double (*peak_fma)(int f64, double ms);
+  double (*read_sum)(const float *x, size_t n); /* n a multiple of 128 */
+} dlb_isa_ops;
+/* isa's kernels when this build has them (x86 ISAs only on x86), else NULL; says nothing of this CPU. */
+const dlb_isa_ops *dlb_isa_ops_built(int isa);
+/* isa's kernels when this CPU can run them, else NULL. */
+const dlb_isa_ops *dlb_isa_ops_for(int isa);
+/* The ISA whose GEMM micro-kernel kd is (the skinny paths follow the GEMM's ISA); scalar when none. */
+const dlb_isa_ops *dlb_isa_ops_of(const dlb_kernel_desc *kd);
 #endif

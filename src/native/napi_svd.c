@@ -5,9 +5,9 @@
 static const dlb_dsvd_kernels *dsvd_kernels(napi_env env, napi_value v) {
   int isa;
   if (!parse_isa(env, v, &isa)) return NULL;
-  const dlb_dsvd_kernels *k = dlb_dsvd_for(isa);
-  if (!k) fail(env, "dlbench native: this CPU lacks the requested ISA");
-  return k;
+  const dlb_isa_ops *ops = dlb_isa_ops_for(isa);
+  if (!ops) fail(env, "dlbench native: this CPU lacks the requested ISA");
+  return ops ? ops->dsvd : NULL;
 }
 
 /* dreflectLeft(isa, x, ld, r0, len, c0, cols, v, beta, acc): rows r0..r0+len−1, columns c0..c0+cols−1. */

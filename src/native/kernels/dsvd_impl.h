@@ -121,3 +121,5 @@ void DLB_DSVD(dlb_drot_sweeps)(double *restrict x, long ld, long cols, long coun
   for (long j = j0; j < cols; j++)
     for (long q = 0; q < count; q++) DLB_DSVD(sweep_column)(x + j, ld, lo[q], hi[q], cs + q * stride, sn + q * stride);
 }
+
+const dlb_dsvd_kernels DLB_DSVD(dlb_dsvd) = {DLB_DSVD(dlb_dreflect_left), DLB_DSVD(dlb_dreflect_right), DLB_DSVD(dlb_drot_sweeps)};

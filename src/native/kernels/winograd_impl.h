@@ -176,3 +176,5 @@ void DLB_WINO(dlb_wino_output)(const dlb_wino_geom *g, const float *mm, long kpa
     }
   }
 }
+
+const dlb_wino_kernels DLB_WINO(dlb_wino) = {WNR, DLB_WINO(dlb_wino_input), DLB_WINO(dlb_wino_output)};

@@ -20,18 +20,10 @@ typedef struct {
   double result[256];
 } probe_job;
 
-static double run_peak(int isa, int f64, double ms) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (isa == DLB_ISA_AVX512) return dlb_peak_fma_avx512(f64, ms);
-  if (isa == DLB_ISA_AVX2) return dlb_peak_fma_avx2(f64, ms);
-#endif
-  return dlb_peak_fma_scalar(f64, ms);
-}
-
 static void peak_task(void *ctx, int t, int nt) {
   (void)nt;
   probe_job *j = ctx;
-  j->result[t] = run_peak(j->isa, j->f64, j->ms);
+  j->result[t] = dlb_isa_ops_built(j->isa)->peak_fma(j->f64, j->ms);
 }
 
 double dlb_peak_fma(int isa, int f64, int nt, double ms) {
@@ -45,15 +37,10 @@ double dlb_peak_fma(int isa, int f64, int nt, double ms) {
 
 static volatile double read_sink;
 
-static double read_sum_scalar(const float *x, size_t n) {
-  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (size_t i = 0; i < n; i += 4) { s0 += x[i]; s1 += x[i + 1]; s2 += x[i + 2]; s3 += x[i + 3]; }
-  return s0 + s1 + s2 + s3;
-}
-
 static void read_task(void *ctx, int t, int nt) {
   (void)nt;
   probe_job *j = ctx;
+  double (*read_sum)(const float *, size_t) = dlb_isa_ops_built(j->isa)->read_sum;
   const size_t n = j->bytes / sizeof(float) / 128 * 128;
   float *x = aligned_alloc(64, n * sizeof(float));
   if (!x) { j->result[t] = -1; return; }
@@ -63,14 +50,7 @@ static void read_task(void *ctx, int t, int nt) {
   const double t0 = dlb_now_s();
   double t1 = t0;
   do {
-    for (int r = 0; r < 8; r++) {
-#if defined(__x86_64__) || defined(__i386__)
-      if (j->isa == DLB_ISA_AVX512) s += dlb_read_sum_avx512(x, n);
-      else if (j->isa == DLB_ISA_AVX2) s += dlb_read_sum_avx2(x, n);
-      else
-#endif
-        s += read_sum_scalar(x, n);
-    }
+    for (int r = 0; r < 8; r++) s += read_sum(x, n);
     passes += 8;
     t1 = dlb_now_s();
   } while ((t1 - t0) * 1e3 < j->ms);

@@ -28,3 +28,10 @@ static double peak_f32(double ms) { SCALAR_CHAINS(float) }
 static double peak_f64(double ms) { SCALAR_CHAINS(double) }
 
 double dlb_peak_fma_scalar(int f64, double ms) { return f64 ? peak_f64(ms) : peak_f32(ms); }
+
+/* Sums n floats (n a multiple of 4) with 4 independent add chains. */
+double dlb_read_sum_scalar(const float *x, size_t n) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (size_t i = 0; i < n; i += 4) { s0 += x[i]; s1 += x[i + 1]; s2 += x[i + 2]; s3 += x[i + 3]; }
+  return s0 + s1 + s2 + s3;
+}
