@@ -6,8 +6,10 @@
 #include "dlb.h"
 
 /* One ISA's row, from the symbol names every per-ISA file follows (…_<isa>). */
-#define ISA_OPS(id, x)                                                                                      \
+/* clang-format off */
+#define ISA_OPS(id, x) \
   {id, #x, &dlb_sgemm_##x##_desc, &dlb_skinny_##x, &dlb_wino_##x, &dlb_dsvd_##x, dlb_peak_fma_##x, dlb_read_sum_##x}
+/* clang-format on */
 
 #if defined(__x86_64__) || defined(__i386__)
 #define DLB_X86 1
@@ -18,10 +20,10 @@ static const dlb_isa_ops ops_scalar = ISA_OPS(DLB_ISA_SCALAR, scalar);
 
 /* Indexed by enum dlb_isa; NULL where this build has no code for the ISA. */
 static const dlb_isa_ops *const table[DLB_ISA_COUNT] = {
-  [DLB_ISA_SCALAR] = &ops_scalar,
+    [DLB_ISA_SCALAR] = &ops_scalar,
 #ifdef DLB_X86
-  [DLB_ISA_AVX2] = &ops_avx2,
-  [DLB_ISA_AVX512] = &ops_avx512,
+    [DLB_ISA_AVX2] = &ops_avx2,
+    [DLB_ISA_AVX512] = &ops_avx512,
 #endif
 };
 

@@ -65,11 +65,14 @@ static int parse_call(napi_env env, napi_value *v, call_args *x) {
   const long brows = x->tb ? x->n : x->k, bcols = x->tb ? x->k : x->n;
   if (!ld_ok(&x->lda, arows, acols) || !ld_ok(&x->ldb, brows, bcols) || !ld_ok(&x->ldc, x->m, x->n))
     return fail(env, "dlbench native: a leading dimension is smaller than its row"), 0;
-  const int aok = x->ta ? view_fits(x->ao, x->k, x->m, x->lda, 1, alen) : view_fits(x->ao, x->m, x->k, x->lda, 1, alen);
-  const int bok = x->tb ? view_fits(x->bo, x->n, x->k, x->ldb, 1, blen) : view_fits(x->bo, x->k, x->n, x->ldb, 1, blen);
+  const int aok =
+      x->ta ? view_fits(x->ao, x->k, x->m, x->lda, 1, alen) : view_fits(x->ao, x->m, x->k, x->lda, 1, alen);
+  const int bok =
+      x->tb ? view_fits(x->bo, x->n, x->k, x->ldb, 1, blen) : view_fits(x->bo, x->k, x->n, x->ldb, 1, blen);
   if (!aok) return fail(env, "dlbench native: A (offset, lda, shape) runs past its array"), 0;
   if (!bok) return fail(env, "dlbench native: B (offset, ldb, shape) runs past its array"), 0;
-  if (!view_fits(x->co, x->m, x->n, x->ldc, 1, clen)) return fail(env, "dlbench native: C (offset, ldc, shape) runs past its array"), 0;
+  if (!view_fits(x->co, x->m, x->n, x->ldc, 1, clen))
+    return fail(env, "dlbench native: C (offset, ldc, shape) runs past its array"), 0;
   if (x->threads < 1) x->threads = 1;
   return 1;
 }
@@ -82,10 +85,18 @@ napi_value js_sgemm(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 17, v) || !parse_isa(env, v[0], &isa) || !parse_call(env, v + 1, &x)) return NULL;
   if (!dlb_isa_supported(isa)) return fail(env, "dlbench native: this CPU lacks the requested ISA");
   dlb_gemm_args g = {
-    x.m, x.n, x.k,
-    x.a + x.ao, x.ta ? 1 : x.lda, x.ta ? x.lda : 1,
-    x.b + x.bo, x.tb ? 1 : x.ldb, x.tb ? x.ldb : 1,
-    x.c + x.co, x.ldc, (int)x.beta,
+      x.m,
+      x.n,
+      x.k,
+      x.a + x.ao,
+      x.ta ? 1 : x.lda,
+      x.ta ? x.lda : 1,
+      x.b + x.bo,
+      x.tb ? 1 : x.ldb,
+      x.tb ? x.ldb : 1,
+      x.c + x.co,
+      x.ldc,
+      (int)x.beta,
   };
   if (dlb_sgemm(dlb_kernel_for(isa), &g, (int)x.threads)) {
     napi_throw_error(env, NULL, "dlbench native: out of memory for packing buffers");
@@ -100,11 +111,12 @@ napi_value js_sgemm_path(napi_env env, napi_callback_info info) {
   napi_value v[8];
   int isa;
   long m, n, k, lda, ta, ldb, tb;
-  if (!get_args(env, info, 8, v) || !parse_isa(env, v[0], &isa) || !get_long(env, v[1], &m) || !get_long(env, v[2], &n) ||
-      !get_long(env, v[3], &k) || !get_long(env, v[4], &lda) || !get_long(env, v[5], &ta) || !get_long(env, v[6], &ldb) ||
-      !get_long(env, v[7], &tb))
+  if (!get_args(env, info, 8, v) || !parse_isa(env, v[0], &isa) || !get_long(env, v[1], &m) ||
+      !get_long(env, v[2], &n) || !get_long(env, v[3], &k) || !get_long(env, v[4], &lda) ||
+      !get_long(env, v[5], &ta) || !get_long(env, v[6], &ldb) || !get_long(env, v[7], &tb))
     return NULL;
-  const dlb_gemm_args g = {m, n, k, NULL, ta ? 1 : lda, ta ? lda : 1, NULL, tb ? 1 : ldb, tb ? ldb : 1, NULL, n, 0};
+  const dlb_gemm_args g = {m,    n, k, NULL, ta ? 1 : lda, ta ? lda : 1, NULL, tb ? 1 : ldb, tb ? ldb : 1,
+                           NULL, n, 0};
   return make_str(env, dlb_path_name(dlb_sgemm_path(dlb_kernel_for(isa), &g)));
 }
 
@@ -116,7 +128,8 @@ napi_value js_skinny_calls(napi_env env, napi_callback_info info) {
   for (int isa = 0; isa < DLB_ISA_COUNT; isa++) {
     napi_value per;
     CHECK(env, napi_create_object(env, &per));
-    for (int path = 1; path < DLB_PATH_COUNT; path++) set(env, per, dlb_path_name(path), make_num(env, (double)dlb_skinny_calls(isa, path)));
+    for (int path = 1; path < DLB_PATH_COUNT; path++)
+      set(env, per, dlb_path_name(path), make_num(env, (double)dlb_skinny_calls(isa, path)));
     set(env, o, isa_name(isa), per);
   }
   return o;
@@ -142,7 +155,8 @@ napi_value js_blas_load(napi_env env, napi_callback_info info) {
   napi_value o;
   CHECK(env, napi_create_object(env, &o));
   set(env, o, "ok", make_bool(env, why == NULL));
-  if (why) set(env, o, "reason", make_str(env, why));
+  if (why)
+    set(env, o, "reason", make_str(env, why));
   else {
     set(env, o, "library", make_str(env, dlb_blas_path()));
     set(env, o, "config", make_str(env, dlb_blas_config()));
@@ -157,17 +171,19 @@ napi_value js_blas_sgemm(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 16, v) || !parse_call(env, v, &x)) return NULL;
   if (x.k == 0 && x.m > 0 && x.n > 0) {
     /* Leave BLAS out of the degenerate case: C = 0 (beta 0) or unchanged (beta 1). */
-    if (!x.beta) for (long i = 0; i < x.m; i++) memset(x.c + x.co + i * x.ldc, 0, x.n * sizeof(float));
+    if (!x.beta)
+      for (long i = 0; i < x.m; i++) memset(x.c + x.co + i * x.ldc, 0, x.n * sizeof(float));
     return NULL;
   }
-  if (dlb_blas_sgemm((int)x.ta, (int)x.tb, x.m, x.n, x.k, x.a + x.ao, x.lda, x.b + x.bo, x.ldb, x.c + x.co, x.ldc,
-                     (int)x.beta, (int)x.threads))
+  if (dlb_blas_sgemm((int)x.ta, (int)x.tb, x.m, x.n, x.k, x.a + x.ao, x.lda, x.b + x.bo, x.ldb, x.c + x.co,
+                     x.ldc, (int)x.beta, (int)x.threads))
     return fail(env, dlb_blas_load());
   return NULL;
 }
 
 /* One f32 view argument triple (array, offset, ld) of a rows×cols matrix, bounds-checked. */
-static int get_view(napi_env env, napi_value *v, long rows, long cols, float **p, long *ld, const char *name) {
+static int get_view(napi_env env, napi_value *v, long rows, long cols, float **p, long *ld,
+                    const char *name) {
   float *a;
   size_t len;
   long off;
@@ -187,10 +203,12 @@ napi_value js_strassen_add(napi_env env, napi_callback_info info) {
   long nt, r, c, ldx, ldy, ldz;
   double sign;
   float *x, *y, *z;
-  if (!get_args(env, info, 13, v) || !get_long(env, v[0], &nt) || !get_long(env, v[1], &r) || !get_long(env, v[2], &c)) return NULL;
+  if (!get_args(env, info, 13, v) || !get_long(env, v[0], &nt) || !get_long(env, v[1], &r) ||
+      !get_long(env, v[2], &c))
+    return NULL;
   if (r < 0 || c < 0) return fail(env, "dlbench native: rows, cols must be >= 0");
-  if (!get_view(env, v + 3, r, c, &x, &ldx, "x") || !get_view(env, v + 6, r, c, &y, &ldy, "y") || !get_dbl(env, v[9], &sign) ||
-      !get_view(env, v + 10, r, c, &z, &ldz, "z"))
+  if (!get_view(env, v + 3, r, c, &x, &ldx, "x") || !get_view(env, v + 6, r, c, &y, &ldy, "y") ||
+      !get_dbl(env, v[9], &sign) || !get_view(env, v + 10, r, c, &z, &ldz, "z"))
     return NULL;
   dlb_strassen_add((int)nt, r, c, x, ldx, y, ldy, (float)sign, z, ldz);
   return NULL;
@@ -202,12 +220,17 @@ napi_value js_strassen_combine(napi_env env, napi_callback_info info) {
   long nt, r, c, ldp, ldc, off[4];
   float *p1, *cq[4], *ca;
   size_t clen;
-  if (!get_args(env, info, 12, v) || !get_long(env, v[0], &nt) || !get_long(env, v[1], &r) || !get_long(env, v[2], &c)) return NULL;
+  if (!get_args(env, info, 12, v) || !get_long(env, v[0], &nt) || !get_long(env, v[1], &r) ||
+      !get_long(env, v[2], &c))
+    return NULL;
   if (r < 0 || c < 0) return fail(env, "dlbench native: rows, cols must be >= 0");
-  if (!get_view(env, v + 3, r, c, &p1, &ldp, "p1") || !get_f32(env, v[6], &ca, &clen) || !get_long(env, v[11], &ldc)) return NULL;
+  if (!get_view(env, v + 3, r, c, &p1, &ldp, "p1") || !get_f32(env, v[6], &ca, &clen) ||
+      !get_long(env, v[11], &ldc))
+    return NULL;
   for (int q = 0; q < 4; q++) {
     if (!get_long(env, v[7 + q], &off[q])) return NULL;
-    if ((r > 1 && ldc < c) || !view_fits(off[q], r, c, ldc, 1, clen)) return fail(env, "dlbench native: a C quadrant runs past its array");
+    if ((r > 1 && ldc < c) || !view_fits(off[q], r, c, ldc, 1, clen))
+      return fail(env, "dlbench native: a C quadrant runs past its array");
     cq[q] = ca + off[q];
   }
   dlb_strassen_combine((int)nt, r, c, p1, ldp, cq[0], cq[1], cq[2], cq[3], ldc);

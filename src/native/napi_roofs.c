@@ -5,8 +5,8 @@
 /* The probes' shared arguments (isa, x, threads, ms); 0 after throwing. */
 static int probe_args(napi_env env, napi_callback_info info, int *isa, long *x, long *nt, long *ms) {
   napi_value v[4];
-  return get_args(env, info, 4, v) && parse_isa(env, v[0], isa) && get_long(env, v[1], x) && get_long(env, v[2], nt) &&
-         get_long(env, v[3], ms);
+  return get_args(env, info, 4, v) && parse_isa(env, v[0], isa) && get_long(env, v[1], x) &&
+         get_long(env, v[2], nt) && get_long(env, v[3], ms);
 }
 
 /* peakFma(isa, f64, threads, ms) → GFLOP/s */
@@ -35,10 +35,12 @@ napi_value js_stream(napi_env env, napi_callback_info info) {
   char kind[8];
   size_t len;
   long n, nt, reps;
-  if (!get_args(env, info, 4, v) || napi_get_value_string_utf8(env, v[0], kind, sizeof kind, &len) != napi_ok ||
-      !get_long(env, v[1], &n) || !get_long(env, v[2], &nt) || !get_long(env, v[3], &reps))
+  if (!get_args(env, info, 4, v) ||
+      napi_get_value_string_utf8(env, v[0], kind, sizeof kind, &len) != napi_ok || !get_long(env, v[1], &n) ||
+      !get_long(env, v[2], &nt) || !get_long(env, v[3], &reps))
     return NULL;
-  if (strcmp(kind, "copy") && strcmp(kind, "triad")) return fail(env, "dlbench native: stream kind must be copy or triad");
+  if (strcmp(kind, "copy") && strcmp(kind, "triad"))
+    return fail(env, "dlbench native: stream kind must be copy or triad");
   const double r = dlb_stream(strcmp(kind, "copy") ? 1 : 0, (size_t)n, (int)nt, (int)reps);
   if (r < 0) return fail(env, "dlbench native: STREAM probe failed (out of memory?)");
   return make_num(env, r);

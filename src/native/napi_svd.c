@@ -22,7 +22,8 @@ napi_value js_dreflect_left(napi_env env, napi_callback_info info) {
       !get_long(env, a[4], &len) || !get_long(env, a[5], &c0) || !get_long(env, a[6], &cols) ||
       !get_f64(env, a[7], &v, &vl) || !get_dbl(env, a[8], &beta) || !get_f64(env, a[9], &acc, &al))
     return NULL;
-  if (len < 0 || cols < 0 || ld < cols || c0 < 0 || r0 < 0) return fail(env, "dlbench native: dreflectLeft: bad block");
+  if (len < 0 || cols < 0 || ld < cols || c0 < 0 || r0 < 0)
+    return fail(env, "dlbench native: dreflectLeft: bad block");
   if (len == 0 || cols == 0) return NULL;
   if (!view_fits(r0 * ld + c0, len, cols, ld, 1, xl) || (size_t)len > vl || (size_t)cols > al)
     return fail(env, "dlbench native: dreflectLeft: block, v or acc runs past its array");
@@ -42,7 +43,8 @@ napi_value js_dreflect_right(napi_env env, napi_callback_info info) {
       !get_long(env, a[4], &r1) || !get_long(env, a[5], &c0) || !get_long(env, a[6], &len) ||
       !get_f64(env, a[7], &v, &vl) || !get_dbl(env, a[8], &beta))
     return NULL;
-  if (r0 < 0 || r1 < r0 || len < 0 || ld < len || c0 < 0) return fail(env, "dlbench native: dreflectRight: bad block");
+  if (r0 < 0 || r1 < r0 || len < 0 || ld < len || c0 < 0)
+    return fail(env, "dlbench native: dreflectRight: bad block");
   if (r1 == r0 || len == 0) return NULL;
   if (!view_fits(r0 * ld + c0, r1 - r0, len, ld, 1, xl) || (size_t)len > vl)
     return fail(env, "dlbench native: dreflectRight: block or v runs past its array");
@@ -64,15 +66,16 @@ napi_value js_drot_sweeps(napi_env env, napi_callback_info info) {
       !get_long(env, a[4], &count) || !get_f64(env, a[5], &lod, &ll) || !get_f64(env, a[6], &hid, &hl) ||
       !get_f64(env, a[7], &cs, &cl) || !get_f64(env, a[8], &sn, &sl) || !get_long(env, a[9], &stride))
     return NULL;
-  if (count < 0 || count > DSVD_MAX_SWEEPS || (size_t)count > ll || (size_t)count > hl || cols < 0 || ld < cols || stride < 0)
+  if (count < 0 || count > DSVD_MAX_SWEEPS || (size_t)count > ll || (size_t)count > hl || cols < 0 ||
+      ld < cols || stride < 0)
     return fail(env, "dlbench native: drotSweeps: bad count, cols, ld or stride");
   if (count == 0 || cols == 0) return NULL;
   for (long q = 0; q < count; q++) {
     lo[q] = (long)lod[q];
     hi[q] = (long)hid[q];
     if (lo[q] != lod[q] || hi[q] != hid[q] || lo[q] < 0 || hi[q] < lo[q] || hi[q] > stride ||
-        !view_fits(lo[q] * ld, hi[q] - lo[q] + 1, cols, ld, 1, xl) || (double)q * stride + hi[q] > (double)cl ||
-        (double)q * stride + hi[q] > (double)sl)
+        !view_fits(lo[q] * ld, hi[q] - lo[q] + 1, cols, ld, 1, xl) ||
+        (double)q * stride + hi[q] > (double)cl || (double)q * stride + hi[q] > (double)sl)
       return fail(env, "dlbench native: drotSweeps: a sweep's rows, cs or sn run past their arrays");
   }
   k->rot_sweeps(x, ld, cols, count, lo, hi, cs, sn, stride);

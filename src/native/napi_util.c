@@ -30,7 +30,8 @@ int get_long(napi_env env, napi_value v, long *out) {
 }
 
 /* A typed array of the given element type: its data pointer and length in elements. */
-static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len, const char *msg) {
+static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len,
+                     const char *msg) {
   bool is;
   napi_typedarray_type type;
   napi_value buf;
@@ -74,9 +75,12 @@ int parse_isa(napi_env env, napi_value v, int *isa) {
     napi_throw_type_error(env, NULL, "dlbench native: isa must be a string");
     return 0;
   }
-  if (!strcmp(s, "avx512")) *isa = DLB_ISA_AVX512;
-  else if (!strcmp(s, "avx2")) *isa = DLB_ISA_AVX2;
-  else if (!strcmp(s, "scalar")) *isa = DLB_ISA_SCALAR;
+  if (!strcmp(s, "avx512"))
+    *isa = DLB_ISA_AVX512;
+  else if (!strcmp(s, "avx2"))
+    *isa = DLB_ISA_AVX2;
+  else if (!strcmp(s, "scalar"))
+    *isa = DLB_ISA_SCALAR;
   else {
     napi_throw_range_error(env, NULL, "dlbench native: isa must be avx512, avx2 or scalar");
     return 0;

@@ -30,7 +30,8 @@ static void wino_unit(const wino_job *j, long grp, long blk, float *vp, float *m
     const float *v = vp + (long)xi * ns * g->cg * nr;
     float *m = mm + (long)xi * kpad * nb;
     for (long ks = 0; ks < kpad / mr; ks++)
-      for (long s = 0; s < ns; s++) j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
+      for (long s = 0; s < ns; s++)
+        j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
   }
   j->wk->output(g, mm, kpad, grp, 0, g->kg, blk * nb, nb, j->bias, j->out);
 }
@@ -56,8 +57,10 @@ static void wino_task(void *ctx, int t, int nt) {
     for (long blk = 0; blk < j->nblocks; blk++) {
       const long t0 = blk * nb;
       if (hi1 > lo1) {
-        if (by_c) j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp[0]);
-        else j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp[0]);
+        if (by_c)
+          j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp[0]);
+        else
+          j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp[0]);
       }
       dlb_spin_barrier_wait(&j->sync);
       for (int xi = 0; xi < a2; xi++) {
@@ -93,8 +96,8 @@ static long pick_nb(const dlb_wino_geom *g, int nr, long kpad, long want) {
   return (per + nr - 1) / nr * nr;
 }
 
-int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float *x, const float *up, const float *bias,
-                      float *out, long want_nb) {
+int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float *x, const float *up,
+                      const float *bias, float *out, long want_nb) {
   const dlb_isa_ops *ops = dlb_isa_ops_for(isa);
   if (!ops) return -1;
   const dlb_kernel_desc *kd = ops->sgemm;

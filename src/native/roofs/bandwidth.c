@@ -41,7 +41,12 @@ static volatile double read_sink;
  * the compiler may vectorize it) and the scalar read roof stays what it has always measured. */
 double dlb_read_sum_scalar(const float *x, size_t n) {
   float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (size_t i = 0; i < n; i += 4) { s0 += x[i]; s1 += x[i + 1]; s2 += x[i + 2]; s3 += x[i + 3]; }
+  for (size_t i = 0; i < n; i += 4) {
+    s0 += x[i];
+    s1 += x[i + 1];
+    s2 += x[i + 2];
+    s3 += x[i + 3];
+  }
   return s0 + s1 + s2 + s3;
 }
 
@@ -51,7 +56,10 @@ static void read_task(void *ctx, int t, int nt) {
   double (*read_sum)(const float *, size_t) = dlb_isa_ops_built(j->isa)->read_sum;
   const size_t n = j->bytes / sizeof(float) / 128 * 128;
   float *x = aligned_alloc(64, n * sizeof(float));
-  if (!x) { j->result[t] = -1; return; }
+  if (!x) {
+    j->result[t] = -1;
+    return;
+  }
   for (size_t i = 0; i < n; i++) x[i] = 1.0f / (float)(i % 7 + 1);
   double s = 0;
   long passes = 0;
@@ -91,7 +99,11 @@ static void stream_task(void *ctx, int t, int nt) {
   double *restrict a = j->a, *restrict b = j->b, *restrict c = j->c;
   const double s = 3.0;
   if (j->kind == 0) {
-    for (size_t i = lo; i < hi; i++) { a[i] = 1.0; b[i] = 2.0; c[i] = 0.0; }
+    for (size_t i = lo; i < hi; i++) {
+      a[i] = 1.0;
+      b[i] = 2.0;
+      c[i] = 0.0;
+    }
   } else if (j->kind == 1) {
     for (size_t i = lo; i < hi; i++) c[i] = a[i];
   } else {
