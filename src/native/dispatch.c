@@ -1,11 +1,34 @@
 /* Runtime ISA dispatch: the per-ISA files are compiled with their own -m flags, and nothing
  * reaches them unless the CPU (and the OS, for the zmm/ymm register state) supports the ISA.
- * GCC's __builtin_cpu_supports checks both CPUID and XGETBV. */
+ * GCC's __builtin_cpu_supports checks both CPUID and XGETBV. Each ISA's kernels sit in one
+ * dlb_isa_ops row, so adding an ISA or an op is one row or one column here, not a switch per caller. */
 #include <stddef.h>
 #include "dlb.h"
 
-int dlb_isa_supported(int isa) {
+/* One ISA's row, from the symbol names every per-ISA file follows (…_<isa>). */
+/* clang-format off */
+#define ISA_OPS(id, x) \
+  {id, #x, &dlb_sgemm_##x##_desc, &dlb_skinny_##x, &dlb_wino_##x, &dlb_dsvd_##x, dlb_peak_fma_##x, dlb_read_sum_##x}
+/* clang-format on */
+
 #if defined(__x86_64__) || defined(__i386__)
+#define DLB_X86 1
+static const dlb_isa_ops ops_avx512 = ISA_OPS(DLB_ISA_AVX512, avx512);
+static const dlb_isa_ops ops_avx2 = ISA_OPS(DLB_ISA_AVX2, avx2);
+#endif
+static const dlb_isa_ops ops_scalar = ISA_OPS(DLB_ISA_SCALAR, scalar);
+
+/* Indexed by enum dlb_isa; NULL where this build has no code for the ISA. */
+static const dlb_isa_ops *const table[DLB_ISA_COUNT] = {
+    [DLB_ISA_SCALAR] = &ops_scalar,
+#ifdef DLB_X86
+    [DLB_ISA_AVX2] = &ops_avx2,
+    [DLB_ISA_AVX512] = &ops_avx512,
+#endif
+};
+
+int dlb_isa_supported(int isa) {
+#ifdef DLB_X86
   __builtin_cpu_init();
   switch (isa) {
     case DLB_ISA_SCALAR: return 1;
@@ -19,32 +42,25 @@ int dlb_isa_supported(int isa) {
 }
 
 int dlb_best_isa(void) {
-  if (dlb_isa_supported(DLB_ISA_AVX512)) return DLB_ISA_AVX512;
-  if (dlb_isa_supported(DLB_ISA_AVX2)) return DLB_ISA_AVX2;
+  for (int isa = DLB_ISA_COUNT - 1; isa > DLB_ISA_SCALAR; isa--)
+    if (dlb_isa_ops_for(isa)) return isa;
   return DLB_ISA_SCALAR;
 }
 
-const dlb_kernel_desc *dlb_kernel_for(int isa) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (isa == DLB_ISA_AVX512) return &dlb_sgemm_avx512_desc;
-  if (isa == DLB_ISA_AVX2) return &dlb_sgemm_avx2_desc;
-#endif
-  if (isa == DLB_ISA_SCALAR) return &dlb_sgemm_scalar_desc;
-  return NULL;
+const dlb_isa_ops *dlb_isa_ops_built(int isa) { return isa >= 0 && isa < DLB_ISA_COUNT ? table[isa] : NULL; }
+
+const dlb_isa_ops *dlb_isa_ops_for(int isa) {
+  const dlb_isa_ops *ops = dlb_isa_ops_built(isa);
+  return ops && dlb_isa_supported(isa) ? ops : NULL;
 }
 
-static const dlb_dsvd_kernels dsvd_scalar = {dlb_dreflect_left_scalar, dlb_dreflect_right_scalar, dlb_drot_sweeps_scalar};
-#if defined(__x86_64__) || defined(__i386__)
-static const dlb_dsvd_kernels dsvd_avx2 = {dlb_dreflect_left_avx2, dlb_dreflect_right_avx2, dlb_drot_sweeps_avx2};
-static const dlb_dsvd_kernels dsvd_avx512 = {dlb_dreflect_left_avx512, dlb_dreflect_right_avx512, dlb_drot_sweeps_avx512};
-#endif
+const dlb_isa_ops *dlb_isa_ops_of(const dlb_kernel_desc *kd) {
+  for (int isa = 0; isa < DLB_ISA_COUNT; isa++)
+    if (table[isa] && table[isa]->sgemm == kd) return table[isa];
+  return &ops_scalar;
+}
 
-/* The float64 SVD kernels of an ISA, or NULL when this CPU cannot run them. */
-const dlb_dsvd_kernels *dlb_dsvd_for(int isa) {
-  if (!dlb_isa_supported(isa)) return NULL;
-#if defined(__x86_64__) || defined(__i386__)
-  if (isa == DLB_ISA_AVX512) return &dsvd_avx512;
-  if (isa == DLB_ISA_AVX2) return &dsvd_avx2;
-#endif
-  return isa == DLB_ISA_SCALAR ? &dsvd_scalar : NULL;
+const dlb_kernel_desc *dlb_kernel_for(int isa) {
+  const dlb_isa_ops *ops = dlb_isa_ops_built(isa);
+  return ops ? ops->sgemm : NULL;
 }

@@ -22,7 +22,8 @@ static long pack_a_rows_sse(const float *a, long rsa, long h, long kc, int mr, f
   for (; p + 4 <= kc; p += 4)
     for (long i = 0; i < mr; i += 4) {
       const float *s = a + i * rsa + p;
-      __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + rsa), r2 = _mm_loadu_ps(s + 2 * rsa), r3 = _mm_loadu_ps(s + 3 * rsa);
+      __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + rsa), r2 = _mm_loadu_ps(s + 2 * rsa),
+             r3 = _mm_loadu_ps(s + 3 * rsa);
       _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
       float *d = dst + p * mr + i;
       _mm_storeu_ps(d, r0);
@@ -52,7 +53,8 @@ static void pack_a(const dlb_gemm_args *g, long i0, long mc, long p0, long kc, i
       }
     } else if (g->rsa == 1) {
       /* Transposed A: a k step is contiguous across rows, a straight copy. */
-      for (long p = 0; p < kc; p++) memcpy(dst + p * mr, g->a + (p0 + p) * g->csa + i0 + ir, h * sizeof(float));
+      for (long p = 0; p < kc; p++)
+        memcpy(dst + p * mr, g->a + (p0 + p) * g->csa + i0 + ir, h * sizeof(float));
     } else {
       for (long i = 0; i < h; i++)
         for (long p = 0; p < kc; p++) dst[p * mr + i] = g->a[(i0 + ir + i) * g->rsa + (p0 + p) * g->csa];
@@ -105,12 +107,13 @@ static long ic_cap(long m, long MC, long mr) { return round_up(m < MC + MC / 2 ?
 /* A band's context: its packing buffers, and for column bands the A block all threads share. */
 typedef struct {
   float *ap, *bp;
-  int t, nt;               /* this thread among the threads sharing ap (nt 1: private ap) */
-  dlb_spin_barrier *sync;     /* NULL when ap is private */
+  int t, nt;              /* this thread among the threads sharing ap (nt 1: private ap) */
+  dlb_spin_barrier *sync; /* NULL when ap is private */
 } band_ctx;
 
 /* One thread's share: C[m0:m1, n0:n1]. */
-static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0, long m1, long n0, long n1, const band_ctx *bc) {
+static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0, long m1, long n0, long n1,
+                      const band_ctx *bc) {
   const int mr = kd->mr, nr = kd->nr;
   const long MC = ic_block(m1 - m0, kd->mc, mr), KC = kd->kc, NC = kd->nc;
   float *ap = bc->ap, *bp = bc->bp;
@@ -145,8 +148,10 @@ static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0
               for (long i = 0; i < h; i++) {
                 float *cr = crow + i * g->ldc + jr;
                 const float *er = edge + i * nr;
-                if (acc) for (long j = 0; j < w; j++) cr[j] += er[j];
-                else for (long j = 0; j < w; j++) cr[j] = er[j];
+                if (acc)
+                  for (long j = 0; j < w; j++) cr[j] += er[j];
+                else
+                  for (long j = 0; j < w; j++) cr[j] = er[j];
               }
             }
           }
@@ -178,8 +183,10 @@ static void band_task(void *ctx, int t, int nt) {
   if (hi > extent) hi = extent;
   const int shared = j->by_columns && nt > 1;
   band_ctx bc = {shared ? j->ap_shared : j->ap[t], j->bp[t], t, nt, shared ? &j->sync : NULL};
-  if (j->by_columns) gemm_band(j->kd, g, 0, g->m, lo, hi, &bc);
-  else gemm_band(j->kd, g, lo, hi, 0, g->n, &bc);
+  if (j->by_columns)
+    gemm_band(j->kd, g, 0, g->m, lo, hi, &bc);
+  else
+    gemm_band(j->kd, g, lo, hi, 0, g->n, &bc);
 }
 
 int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {

@@ -55,8 +55,10 @@ static void im2col_nhwc_range(const float *in, long C, long H, long W, long R, l
           const long w = q * sw - pw + s * dw;
           float *dst = row + (r * S + s) * C;
           /* NHWC keeps a pixel's C channels contiguous: one copy per tap. */
-          if (h < 0 || h >= H || w < 0 || w >= W) memset(dst, 0, C * sizeof(float));
-          else memcpy(dst, in + (h * W + w) * C, C * sizeof(float));
+          if (h < 0 || h >= H || w < 0 || w >= W)
+            memset(dst, 0, C * sizeof(float));
+          else
+            memcpy(dst, in + (h * W + w) * C, C * sizeof(float));
         }
       }
     }
@@ -76,32 +78,38 @@ static void im2col_task(void *ctx, int t, int nt) {
   const im2col_job *j = ctx;
   const long P = (j->H + 2 * j->ph - j->dh * (j->R - 1) - 1) / j->sh + 1;
   const long units = j->nhwc ? P : j->C, lo = units * t / nt, hi = units * (t + 1) / nt;
-  if (j->nhwc) im2col_nhwc_range(j->in, j->C, j->H, j->W, j->R, j->S, j->sh, j->sw, j->ph, j->pw, j->dh, j->dw, j->out, lo, hi);
-  else im2col_nchw_range(j->in, j->C, j->H, j->W, j->R, j->S, j->sh, j->sw, j->ph, j->pw, j->dh, j->dw, j->out, lo, hi);
+  if (j->nhwc)
+    im2col_nhwc_range(j->in, j->C, j->H, j->W, j->R, j->S, j->sh, j->sw, j->ph, j->pw, j->dh, j->dw, j->out,
+                      lo, hi);
+  else
+    im2col_nchw_range(j->in, j->C, j->H, j->W, j->R, j->S, j->sh, j->sw, j->ph, j->pw, j->dh, j->dw, j->out,
+                      lo, hi);
 }
 
-static void im2col_run(int threads, int nhwc, const float *in, long C, long H, long W, long R, long S, long sh, long sw,
-                       long ph, long pw, long dh, long dw, float *out) {
+static void im2col_run(int threads, int nhwc, const float *in, long C, long H, long W, long R, long S,
+                       long sh, long sw, long ph, long pw, long dh, long dw, float *out) {
   im2col_job j = {nhwc, in, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out};
   const long P = (H + 2 * ph - dh * (R - 1) - 1) / sh + 1, Q = (W + 2 * pw - dw * (S - 1) - 1) / sw + 1;
   const long units = nhwc ? P : C;
   /* Below ~256 K written values a pool wake-up is not worth it. */
   const int nt = dlb_threads_for((double)C * R * S * P * Q, units, threads, 1 << 18);
-  if (nt == 1) im2col_task(&j, 0, 1);
-  else dlb_parallel(nt, im2col_task, &j);
+  if (nt == 1)
+    im2col_task(&j, 0, 1);
+  else
+    dlb_parallel(nt, im2col_task, &j);
 }
 
-void dlb_im2col_nchw(const float *in, long C, long H, long W, long R, long S, long sh, long sw,
-                     long ph, long pw, long dh, long dw, float *out) {
+void dlb_im2col_nchw(const float *in, long C, long H, long W, long R, long S, long sh, long sw, long ph,
+                     long pw, long dh, long dw, float *out) {
   im2col_run(1, 0, in, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out);
 }
 
-void dlb_im2col_nhwc(const float *in, long C, long H, long W, long R, long S, long sh, long sw,
-                     long ph, long pw, long dh, long dw, float *out) {
+void dlb_im2col_nhwc(const float *in, long C, long H, long W, long R, long S, long sh, long sw, long ph,
+                     long pw, long dh, long dw, float *out) {
   im2col_run(1, 1, in, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out);
 }
 
-void dlb_im2col(int threads, int nhwc, const float *in, long C, long H, long W, long R, long S, long sh, long sw,
-                long ph, long pw, long dh, long dw, float *out) {
+void dlb_im2col(int threads, int nhwc, const float *in, long C, long H, long W, long R, long S, long sh,
+                long sw, long ph, long pw, long dh, long dw, float *out) {
   im2col_run(threads, nhwc, in, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out);
 }

@@ -8,7 +8,6 @@
 #include <string.h>
 #include "dlb.h"
 
-
 static void split(long units, int t, int nt, long *lo, long *hi) {
   *lo = units * t / nt;
   *hi = units * (t + 1) / nt;
@@ -26,8 +25,10 @@ typedef struct {
 static void run(layer_job *j, long units, dlb_task fn, int threads) {
   /* Below ~256 K elements a pool wake-up costs more than the second core gives back. */
   const int nt = dlb_threads_for((double)j->n * j->c * j->h * j->w, units, threads, 1 << 18);
-  if (nt == 1) fn(j, 0, 1);
-  else dlb_parallel(nt, fn, j);
+  if (nt == 1)
+    fn(j, 0, 1);
+  else
+    dlb_parallel(nt, fn, j);
 }
 
 /* ---- ReLU: (v > 0 ? v : 0), a max with zero (a NaN input gives 0 here, NaN in the JS rung). ---- */
@@ -70,7 +71,8 @@ static void bias_task(void *ctx, int t, int nt) {
   }
 }
 
-void dlb_bias(int threads, int layout, long n, long c, long h, long w, const float *x, const float *bias, float *out) {
+void dlb_bias(int threads, int layout, long n, long c, long h, long w, const float *x, const float *bias,
+              float *out) {
   layer_job j = {layout, n, c, h, w, 0, 0, 0, 0, 0, x, bias, out};
   run(&j, layout == 0 ? n * c : n * h * w, bias_task, threads);
 }
@@ -120,17 +122,22 @@ static void pool_nhwc_task(void *ctx, int t, int nt) {
       for (long r = 0; r < j->size; r++)
         for (long s = 0; s < j->size; s++) {
           const float *x = j->x + ((img * j->h + py * j->stride + r) * j->w + qx * j->stride + s) * C;
-          if (r == 0 && s == 0) memcpy(o, x, C * sizeof(float));
-          else for (long ch = 0; ch < C; ch++) o[ch] = x[ch] > o[ch] ? x[ch] : o[ch];
+          if (r == 0 && s == 0)
+            memcpy(o, x, C * sizeof(float));
+          else
+            for (long ch = 0; ch < C; ch++) o[ch] = x[ch] > o[ch] ? x[ch] : o[ch];
         }
     }
   }
 }
 
-void dlb_maxpool(int threads, int layout, long n, long c, long h, long w, long size, long stride, const float *x, float *out) {
+void dlb_maxpool(int threads, int layout, long n, long c, long h, long w, long size, long stride,
+                 const float *x, float *out) {
   layer_job j = {layout, n, c, h, w, size, stride, 0, 0, 0, x, NULL, out};
-  if (layout == 0) run(&j, n * c, pool_nchw_task, threads);
-  else run(&j, n * pool_out(h, size, stride), pool_nhwc_task, threads);
+  if (layout == 0)
+    run(&j, n * c, pool_nchw_task, threads);
+  else
+    run(&j, n * pool_out(h, size, stride), pool_nhwc_task, threads);
 }
 
 /* ---- LRN across channels: b = a / (k + α/size · Σ a²)^β over the size channels around c.
@@ -188,11 +195,13 @@ static void lrn_nhwc_task(void *ctx, int t, int nt) {
   }
 }
 
-void dlb_lrn(int threads, int layout, long n, long c, long h, long w, long size, float alpha, float beta, float k,
-             const float *x, float *out) {
+void dlb_lrn(int threads, int layout, long n, long c, long h, long w, long size, float alpha, float beta,
+             float k, const float *x, float *out) {
   layer_job j = {layout, n, c, h, w, size, 0, alpha, beta, k, x, NULL, out};
-  if (layout == 0) run(&j, n * c, lrn_nchw_task, threads);
-  else run(&j, n * h * w, lrn_nhwc_task, threads);
+  if (layout == 0)
+    run(&j, n * c, lrn_nchw_task, threads);
+  else
+    run(&j, n * h * w, lrn_nhwc_task, threads);
 }
 
 /* ---- Softmax over rows of n×d, shifted by the row max. exp and the sum in double: a row is at

@@ -31,6 +31,7 @@ export interface KernelInfo {
  * The addon's functions. GEMM arguments follow GemmCall: op(A) is m×k with (i,p) at
  * a[aOff + i·lda + p] (a[aOff + p·lda + i] if transA), likewise B; C(i,j) at c[cOff + i·ldc + j];
  * beta 0 overwrites C, 1 accumulates. Bounds are checked natively (RangeError).
+ * Lists exactly the functions of src/native/napi_functions.h (test/native/addon-functions.test.ts).
  */
 export interface NativeAddon {
   kernels(): KernelInfo[];

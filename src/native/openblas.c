@@ -8,7 +8,8 @@
 #include "dlb.h"
 
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
-typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float,
+                         float *, int);
 typedef void (*set_threads_fn)(int);
 typedef char *(*config_fn)(void);
 
@@ -22,14 +23,15 @@ static char config[256];
 static int tried;
 
 static const char *const candidates[] = {
-  "libopenblas.so.0", "libopenblas.so", "libopenblasp-r0.so", "libblis.so.4", "libblis.so.3", "libblis.so",
-  "libblas.so.3", "libcblas.so.3", "libopenblas.dylib", "libblis.dylib", NULL,
+    "libopenblas.so.0", "libopenblas.so", "libopenblasp-r0.so", "libblis.so.4",  "libblis.so.3", "libblis.so",
+    "libblas.so.3",     "libcblas.so.3",  "libopenblas.dylib",  "libblis.dylib", NULL,
 };
 
 const char *dlb_blas_load(void) {
   if (tried) return sgemm ? NULL : reason;
   tried = 1;
-  snprintf(reason, sizeof reason, "no CBLAS library found (tried libopenblas.so.0, libblis.so.4, libblas.so.3…); "
+  snprintf(reason, sizeof reason,
+           "no CBLAS library found (tried libopenblas.so.0, libblis.so.4, libblas.so.3…); "
            "install one, e.g. apt-get install libopenblas0");
   /* OpenBLAS's idle threads spin for a while after each call; the next parallel variant timed
      (ours) then finds a core busy and runs at one core's speed (0.5x at 1024 on 2 threads).
@@ -59,15 +61,16 @@ const char *dlb_blas_load(void) {
 const char *dlb_blas_path(void) { return loaded_path; }
 const char *dlb_blas_config(void) { return config; }
 
-int dlb_blas_sgemm(int transA, int transB, long m, long n, long k, const float *a, long lda,
-                   const float *b, long ldb, float *c, long ldc, int beta, int threads) {
+int dlb_blas_sgemm(int transA, int transB, long m, long n, long k, const float *a, long lda, const float *b,
+                   long ldb, float *c, long ldc, int beta, int threads) {
   if (dlb_blas_load()) return -1;
   if (set_threads && threads != threads_set) {
     set_threads(threads);
     threads_set = threads;
   }
   if (m == 0 || n == 0) return 0;
-  sgemm(CBLAS_ROW_MAJOR, transA ? CBLAS_TRANS : CBLAS_NO_TRANS, transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        (int)m, (int)n, (int)k, 1.0f, a, (int)(lda > 0 ? lda : 1), b, (int)(ldb > 0 ? ldb : 1), beta ? 1.0f : 0.0f, c, (int)(ldc > 0 ? ldc : 1));
+  sgemm(CBLAS_ROW_MAJOR, transA ? CBLAS_TRANS : CBLAS_NO_TRANS, transB ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m,
+        (int)n, (int)k, 1.0f, a, (int)(lda > 0 ? lda : 1), b, (int)(ldb > 0 ? ldb : 1), beta ? 1.0f : 0.0f, c,
+        (int)(ldc > 0 ? ldc : 1));
   return 0;
 }

@@ -32,7 +32,7 @@ void dlb_pool_unlock(void) { pthread_mutex_unlock(&call_lock); }
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
-static int workers;          /* started worker threads (thread ids 1..workers) */
+static int workers; /* started worker threads (thread ids 1..workers) */
 static unsigned long generation;
 static dlb_task job_fn;
 static void *job_ctx;

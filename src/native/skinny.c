@@ -38,24 +38,9 @@ int dlb_skinny_enable(int on) {
   return on < 0 ? atomic_load(&enabled) : atomic_exchange(&enabled, on ? 1 : 0);
 }
 
-static int isa_of(const dlb_kernel_desc *kd) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kd == &dlb_sgemm_avx512_desc) return DLB_ISA_AVX512;
-  if (kd == &dlb_sgemm_avx2_desc) return DLB_ISA_AVX2;
-#endif
-  return DLB_ISA_SCALAR;
-}
-
-static const dlb_skinny_kernels *skinny_for(int isa) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (isa == DLB_ISA_AVX512) return &dlb_skinny_avx512;
-  if (isa == DLB_ISA_AVX2) return &dlb_skinny_avx2;
-#endif
-  return &dlb_skinny_scalar;
-}
-
 const char *dlb_path_name(int path) {
-  static const char *names[DLB_PATH_COUNT] = {"general", "smallm-axpy", "smallm-dot", "thinn-dot", "thinn-col"};
+  static const char *names[DLB_PATH_COUNT] = {"general", "smallm-axpy", "smallm-dot", "thinn-dot",
+                                              "thinn-col"};
   return path >= 0 && path < DLB_PATH_COUNT ? names[path] : "general";
 }
 
@@ -67,7 +52,8 @@ long dlb_skinny_calls(int isa, int path) {
 int dlb_sgemm_path(const dlb_kernel_desc *kd, const dlb_gemm_args *g) {
   if (!atomic_load(&enabled) || g->m <= 0 || g->n <= 0 || g->k <= 0) return DLB_PATH_GENERAL;
   if (g->n <= THIN_N_MAX && g->k >= THIN_K_MIN) {
-    if (g->rsa == 1 && g->m >= THIN_COL_M_MIN && (double)g->m * g->k * sizeof(float) <= skinny_for(isa_of(kd))->col_a_max)
+    if (g->rsa == 1 && g->m >= THIN_COL_M_MIN &&
+        (double)g->m * g->k * sizeof(float) <= dlb_isa_ops_of(kd)->skinny->col_a_max)
       return DLB_PATH_THINN_COL;
     if (g->csa == 1 && g->m >= THIN_DOT_M_MIN) return DLB_PATH_THINN_DOT;
   }
@@ -119,8 +105,8 @@ static void skinny_task(void *ctx, int t, int nt) {
           const long kb = s1 - p0 < AXPY_KB ? s1 - p0 : AXPY_KB;
           for (long q = 0; q < groups; q++) {
             const long r0 = g->m * q / groups, r1 = g->m * (q + 1) / groups;
-            sk->axpy((int)(r1 - r0), kb, j->a + r0 * g->k + p0 * (r1 - r0), g->b + p0 * g->rsb + lo, g->rsb, dst + r0 * ldd,
-                     ldd, 0, tn, p0 > s0);
+            sk->axpy((int)(r1 - r0), kb, j->a + r0 * g->k + p0 * (r1 - r0), g->b + p0 * g->rsb + lo, g->rsb,
+                     dst + r0 * ldd, ldd, 0, tn, p0 > s0);
           }
         }
         if (!direct)
@@ -139,7 +125,8 @@ static void skinny_task(void *ctx, int t, int nt) {
         const int jb = hi - j0 < sk->dot_jb ? (int)(hi - j0) : sk->dot_jb;
         for (long i0 = 0; i0 < g->m; i0 += sk->dot_mi) {
           const int mi = g->m - i0 < sk->dot_mi ? (int)(g->m - i0) : sk->dot_mi;
-          sk->dot(mi, jb, g->k, j->a + i0 * j->lda, j->lda, j->b + j0 * j->ldb, j->ldb, g->c + i0 * g->ldc + j0, g->ldc, g->beta);
+          sk->dot(mi, jb, g->k, j->a + i0 * j->lda, j->lda, j->b + j0 * j->ldb, j->ldb,
+                  g->c + i0 * g->ldc + j0, g->ldc, g->beta);
         }
       }
       return;
@@ -152,7 +139,8 @@ static void skinny_task(void *ctx, int t, int nt) {
         const long blocks = (g->n + sk->dot_jb - 1) / sk->dot_jb;
         for (long q = 0; q < blocks; q++) {
           const long j0 = g->n * q / blocks, jb = g->n * (q + 1) / blocks - j0;
-          sk->dot(mi, (int)jb, g->k, j->a + i0 * j->lda, j->lda, j->b + j0 * j->ldb, j->ldb, g->c + i0 * g->ldc + j0, g->ldc, g->beta);
+          sk->dot(mi, (int)jb, g->k, j->a + i0 * j->lda, j->lda, j->b + j0 * j->ldb, j->ldb,
+                  g->c + i0 * g->ldc + j0, g->ldc, g->beta);
         }
       }
       return;
@@ -235,12 +223,14 @@ static void pack(skinny_job *j, float *buf) {
 int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
   const int path = dlb_sgemm_path(kd, g);
   if (path == DLB_PATH_GENERAL) return 0;
-  const int isa = isa_of(kd);
+  const dlb_isa_ops *ops = dlb_isa_ops_of(kd);
   static skinny_job shared; /* only touched under the pool lock */
-  skinny_job local = {.sk = skinny_for(isa), .g = g, .path = path};
+  skinny_job local = {.sk = ops->skinny, .g = g, .path = path};
   const int by_columns = path == DLB_PATH_SMALLM_AXPY || path == DLB_PATH_SMALLM_DOT;
-  local.unit = path == DLB_PATH_SMALLM_AXPY ? 128 : path == DLB_PATH_THINN_COL ? local.sk->col_rows
-             : by_columns ? local.sk->dot_jb : local.sk->dot_mi;
+  local.unit = path == DLB_PATH_SMALLM_AXPY ? 128
+               : path == DLB_PATH_THINN_COL ? local.sk->col_rows
+               : by_columns                 ? local.sk->dot_jb
+                                            : local.sk->dot_mi;
   const long extent = by_columns ? g->n : g->m;
   local.units = (extent + local.unit - 1) / local.unit;
   /* Same rule as the general driver: below ~4 MFLOP a pool wake-up costs more than it gives. */
@@ -248,10 +238,12 @@ int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int thre
   if (2.0 * g->m * g->n * g->k < 4e6) nt = 1;
   if (nt > local.units) nt = (int)local.units;
   const size_t floats = pack_floats(g, path);
-  atomic_fetch_add(&calls[isa][path], 1);
+  atomic_fetch_add(&calls[ops->isa][path], 1);
   /* axpy's band buffers (sized for all n: the pool may grant fewer threads, so wider bands, than
    * asked); none when one block covers k and C is overwritten. */
-  const size_t band = path == DLB_PATH_SMALLM_AXPY && (g->k > AXPY_KS || g->beta) ? (size_t)g->m * local.units * local.unit : 0;
+  const size_t band = path == DLB_PATH_SMALLM_AXPY && (g->k > AXPY_KS || g->beta)
+                          ? (size_t)g->m * local.units * local.unit
+                          : 0;
   if (nt == 1) {
     float *buf = floats ? dlb_tls_scratch(0, floats) : NULL;
     local.band[0] = band ? dlb_tls_scratch(1, band) : NULL;

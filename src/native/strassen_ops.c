@@ -6,13 +6,18 @@
 
 typedef struct {
   long rows, cols;
-  const float *x; long ldx;
-  const float *y; long ldy;
-  float *z; long ldz;
+  const float *x;
+  long ldx;
+  const float *y;
+  long ldy;
+  float *z;
+  long ldz;
   float sign;
   /* combine: */
-  const float *p1; long ldp1;
-  float *c11, *c12, *c21, *c22; long ldc;
+  const float *p1;
+  long ldp1;
+  float *c11, *c12, *c21, *c22;
+  long ldc;
 } ew_job;
 
 static void band(long rows, int t, int nt, long *lo, long *hi) {
@@ -50,18 +55,26 @@ static void combine_task(void *ctx, int t, int nt) {
 }
 
 /* Below ~1 M elements a pool wake-up is not worth it; row bands, so at most one thread per row. */
-static int ew_threads(long rows, long cols, int threads) { return dlb_threads_for((double)rows * cols, rows, threads, 1 << 20); }
-
-void dlb_strassen_add(int threads, long rows, long cols, const float *x, long ldx, const float *y, long ldy, float sign, float *z, long ldz) {
-  ew_job j = {rows, cols, x, ldx, y, ldy, z, ldz, sign, 0, 0, 0, 0, 0, 0, 0};
-  const int nt = ew_threads(rows, cols, threads);
-  if (nt == 1) add_task(&j, 0, 1);
-  else dlb_parallel(nt, add_task, &j);
+static int ew_threads(long rows, long cols, int threads) {
+  return dlb_threads_for((double)rows * cols, rows, threads, 1 << 20);
 }
 
-void dlb_strassen_combine(int threads, long rows, long cols, const float *p1, long ldp1, float *c11, float *c12, float *c21, float *c22, long ldc) {
+void dlb_strassen_add(int threads, long rows, long cols, const float *x, long ldx, const float *y, long ldy,
+                      float sign, float *z, long ldz) {
+  ew_job j = {rows, cols, x, ldx, y, ldy, z, ldz, sign, 0, 0, 0, 0, 0, 0, 0};
+  const int nt = ew_threads(rows, cols, threads);
+  if (nt == 1)
+    add_task(&j, 0, 1);
+  else
+    dlb_parallel(nt, add_task, &j);
+}
+
+void dlb_strassen_combine(int threads, long rows, long cols, const float *p1, long ldp1, float *c11,
+                          float *c12, float *c21, float *c22, long ldc) {
   ew_job j = {rows, cols, 0, 0, 0, 0, 0, 0, 0, p1, ldp1, c11, c12, c21, c22, ldc};
   const int nt = ew_threads(rows, cols, threads);
-  if (nt == 1) combine_task(&j, 0, 1);
-  else dlb_parallel(nt, combine_task, &j);
+  if (nt == 1)
+    combine_task(&j, 0, 1);
+  else
+    dlb_parallel(nt, combine_task, &j);
 }

@@ -7,21 +7,6 @@
 #include <stdlib.h>
 #include "dlb.h"
 
-static const dlb_wino_kernels wino_scalar = {4, dlb_wino_input_scalar, dlb_wino_output_scalar};
-#if defined(__x86_64__) || defined(__i386__)
-static const dlb_wino_kernels wino_avx2 = {16, dlb_wino_input_avx2, dlb_wino_output_avx2};
-static const dlb_wino_kernels wino_avx512 = {32, dlb_wino_input_avx512, dlb_wino_output_avx512};
-#endif
-
-const dlb_wino_kernels *dlb_wino_for(int isa) {
-  if (!dlb_isa_supported(isa)) return NULL;
-#if defined(__x86_64__) || defined(__i386__)
-  if (isa == DLB_ISA_AVX512) return &wino_avx512;
-  if (isa == DLB_ISA_AVX2) return &wino_avx2;
-#endif
-  return isa == DLB_ISA_SCALAR ? &wino_scalar : NULL;
-}
-
 typedef struct {
   const dlb_wino_geom *g;
   const dlb_kernel_desc *kd;
@@ -45,7 +30,8 @@ static void wino_unit(const wino_job *j, long grp, long blk, float *vp, float *m
     const float *v = vp + (long)xi * ns * g->cg * nr;
     float *m = mm + (long)xi * kpad * nb;
     for (long ks = 0; ks < kpad / mr; ks++)
-      for (long s = 0; s < ns; s++) j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
+      for (long s = 0; s < ns; s++)
+        j->kd->kernel(g->cg, u + ks * mr * g->cg, v + s * g->cg * nr, m + ks * mr * nb + s * nr, nb, 0);
   }
   j->wk->output(g, mm, kpad, grp, 0, g->kg, blk * nb, nb, j->bias, j->out);
 }
@@ -71,8 +57,10 @@ static void wino_task(void *ctx, int t, int nt) {
     for (long blk = 0; blk < j->nblocks; blk++) {
       const long t0 = blk * nb;
       if (hi1 > lo1) {
-        if (by_c) j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp[0]);
-        else j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp[0]);
+        if (by_c)
+          j->wk->input(g, j->x, grp, lo1, hi1, t0, nb, 0, ns, j->vp[0]);
+        else
+          j->wk->input(g, j->x, grp, 0, g->cg, t0, nb, lo1, hi1, j->vp[0]);
       }
       dlb_spin_barrier_wait(&j->sync);
       for (int xi = 0; xi < a2; xi++) {
@@ -108,11 +96,13 @@ static long pick_nb(const dlb_wino_geom *g, int nr, long kpad, long want) {
   return (per + nr - 1) / nr * nr;
 }
 
-int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float *x, const float *up, const float *bias,
-                      float *out, long want_nb) {
-  const dlb_kernel_desc *kd = dlb_kernel_for(isa);
-  const dlb_wino_kernels *wk = dlb_wino_for(isa);
-  if (!kd || !wk || wk->nr != kd->nr) return -1;
+int dlb_winograd_conv(int isa, int threads, const dlb_wino_geom *g, const float *x, const float *up,
+                      const float *bias, float *out, long want_nb) {
+  const dlb_isa_ops *ops = dlb_isa_ops_for(isa);
+  if (!ops) return -1;
+  const dlb_kernel_desc *kd = ops->sgemm;
+  const dlb_wino_kernels *wk = ops->wino;
+  if (wk->nr != kd->nr) return -1;
   static wino_job j; /* only touched under the pool lock */
   j.g = g, j.kd = kd, j.wk = wk, j.x = x, j.up = up, j.bias = bias, j.out = out;
   j.kpad = (g->kg + kd->mr - 1) / kd->mr * kd->mr;

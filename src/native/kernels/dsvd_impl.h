@@ -52,7 +52,10 @@ void DLB_DSVD(dlb_dreflect_right)(double *restrict x, long ld, long r0, long r1,
       t2 += x2[c] * v[c];
       t3 += x3[c] * v[c];
     }
-    t0 *= beta; t1 *= beta; t2 *= beta; t3 *= beta;
+    t0 *= beta;
+    t1 *= beta;
+    t2 *= beta;
+    t3 *= beta;
     for (long c = 0; c < len; c++) {
       x0[c] -= t0 * v[c];
       x1[c] -= t1 * v[c];
@@ -79,14 +82,17 @@ typedef double dsvd_v8 __attribute__((vector_size(64), aligned(8)));
 #define DSVD_LOAD(p) (*(const dsvd_v8 *)(p))
 #define DSVD_STORE(p, v) (*(dsvd_v8 *)(p) = (v))
 
-static void DLB_DSVD(sweep_block32)(double *restrict x, long ld, long lo, long hi, const double *restrict cs, const double *restrict sn) {
+static void DLB_DSVD(sweep_block32)(double *restrict x, long ld, long lo, long hi, const double *restrict cs,
+                                    const double *restrict sn) {
   const double *first = x + lo * ld;
-  dsvd_v8 t0 = DSVD_LOAD(first), t1 = DSVD_LOAD(first + 8), t2 = DSVD_LOAD(first + 16), t3 = DSVD_LOAD(first + 24);
+  dsvd_v8 t0 = DSVD_LOAD(first), t1 = DSVD_LOAD(first + 8), t2 = DSVD_LOAD(first + 16),
+          t3 = DSVD_LOAD(first + 24);
   for (long k = lo; k < hi; k++) {
     const double c = cs[k], s = sn[k];
     double *xk = x + k * ld;
     const double *xk1 = xk + ld;
-    const dsvd_v8 y0 = DSVD_LOAD(xk1), y1 = DSVD_LOAD(xk1 + 8), y2 = DSVD_LOAD(xk1 + 16), y3 = DSVD_LOAD(xk1 + 24);
+    const dsvd_v8 y0 = DSVD_LOAD(xk1), y1 = DSVD_LOAD(xk1 + 8), y2 = DSVD_LOAD(xk1 + 16),
+                  y3 = DSVD_LOAD(xk1 + 24);
     DSVD_STORE(xk, c * t0 + s * y0);
     DSVD_STORE(xk + 8, c * t1 + s * y1);
     DSVD_STORE(xk + 16, c * t2 + s * y2);
@@ -103,7 +109,8 @@ static void DLB_DSVD(sweep_block32)(double *restrict x, long ld, long lo, long h
   DSVD_STORE(last + 24, t3);
 }
 
-static void DLB_DSVD(sweep_column)(double *restrict x, long ld, long lo, long hi, const double *restrict cs, const double *restrict sn) {
+static void DLB_DSVD(sweep_column)(double *restrict x, long ld, long lo, long hi, const double *restrict cs,
+                                   const double *restrict sn) {
   double t = x[lo * ld];
   for (long k = lo; k < hi; k++) {
     const double y = x[(k + 1) * ld];
@@ -113,11 +120,17 @@ static void DLB_DSVD(sweep_column)(double *restrict x, long ld, long lo, long hi
   x[hi * ld] = t;
 }
 
-void DLB_DSVD(dlb_drot_sweeps)(double *restrict x, long ld, long cols, long count, const long *lo, const long *hi,
-                               const double *restrict cs, const double *restrict sn, long stride) {
+void DLB_DSVD(dlb_drot_sweeps)(double *restrict x, long ld, long cols, long count, const long *lo,
+                               const long *hi, const double *restrict cs, const double *restrict sn,
+                               long stride) {
   long j0 = 0;
   for (; j0 + 32 <= cols; j0 += 32)
-    for (long q = 0; q < count; q++) DLB_DSVD(sweep_block32)(x + j0, ld, lo[q], hi[q], cs + q * stride, sn + q * stride);
+    for (long q = 0; q < count; q++)
+      DLB_DSVD(sweep_block32)(x + j0, ld, lo[q], hi[q], cs + q * stride, sn + q * stride);
   for (long j = j0; j < cols; j++)
-    for (long q = 0; q < count; q++) DLB_DSVD(sweep_column)(x + j, ld, lo[q], hi[q], cs + q * stride, sn + q * stride);
+    for (long q = 0; q < count; q++)
+      DLB_DSVD(sweep_column)(x + j, ld, lo[q], hi[q], cs + q * stride, sn + q * stride);
 }
+
+const dlb_dsvd_kernels DLB_DSVD(dlb_dsvd) = {DLB_DSVD(dlb_dreflect_left), DLB_DSVD(dlb_dreflect_right),
+                                             DLB_DSVD(dlb_drot_sweeps)};

@@ -8,13 +8,16 @@
 #define MR 6
 #define NR 16
 
-static void dlb_sgemm_avx2_6x16(long kc, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+static void dlb_sgemm_avx2_6x16(long kc, const float *ap, const float *bp, float *c, long ldc,
+                                int accumulate) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int i = 0; i < MR; i++) {
     _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
   }
+/* One register-tile row per line, kept as laid out: */
+/* clang-format off */
 #define STEP(o)                                                          \
   do {                                                                   \
     const __m256 b0 = _mm256_load_ps(bp + (o) * NR);                     \
@@ -51,9 +54,10 @@ static void dlb_sgemm_avx2_6x16(long kc, const float *ap, const float *bp, float
   ROW(0, c00, c01); ROW(1, c10, c11); ROW(2, c20, c21);
   ROW(3, c30, c31); ROW(4, c40, c41); ROW(5, c50, c51);
 #undef ROW
+  /* clang-format on */
 }
 
 /* KC·MR·4 = 12 KiB A sliver in L1d; KC·NC·4 = 512 KiB B block in L2; MC·KC·4 = 6 MiB in L3. */
 const dlb_kernel_desc dlb_sgemm_avx2_desc = {
-  "dlb_sgemm_avx2_6x16", "avx2", MR, NR, 3072, 512, 256, dlb_sgemm_avx2_6x16,
+    "dlb_sgemm_avx2_6x16", "avx2", MR, NR, 3072, 512, 256, dlb_sgemm_avx2_6x16,
 };

@@ -9,7 +9,8 @@
 #define MR 12
 #define NR 32
 
-static void dlb_sgemm_avx512_12x32(long kc, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+static void dlb_sgemm_avx512_12x32(long kc, const float *ap, const float *bp, float *c, long ldc,
+                                   int accumulate) {
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   __m512 c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
@@ -19,6 +20,8 @@ static void dlb_sgemm_avx512_12x32(long kc, const float *ap, const float *bp, fl
     _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
   }
+/* One register-tile row per line, kept as laid out: */
+/* clang-format off */
 #define STEP(o)                                                          \
   do {                                                                   \
     const __m512 b0 = _mm512_load_ps(bp + (o) * NR);                     \
@@ -64,11 +67,12 @@ static void dlb_sgemm_avx512_12x32(long kc, const float *ap, const float *bp, fl
   ROW(4, c40, c41); ROW(5, c50, c51); ROW(6, c60, c61); ROW(7, c70, c71);
   ROW(8, c80, c81); ROW(9, c90, c91); ROW(10, ca0, ca1); ROW(11, cb0, cb1);
 #undef ROW
+  /* clang-format on */
 }
 
 /* KC·MR·4 = 18 KiB A sliver stays in the 32 KiB L1d while B slivers stream from L2;
  * KC·NC·4 = 768 KiB B block in the 1 MiB L2 (NC 512 rather than 256 halves how often the A
  * block is re-read from L3: ~2% at 2048–4096); MC·KC·4 ≈ 6 MiB A block in the 32 MiB L3. */
 const dlb_kernel_desc dlb_sgemm_avx512_desc = {
-  "dlb_sgemm_avx512_12x32", "avx512", MR, NR, 4080, 384, 512, dlb_sgemm_avx512_12x32,
+    "dlb_sgemm_avx512_12x32", "avx512", MR, NR, 4080, 384, 512, dlb_sgemm_avx512_12x32,
 };

@@ -7,7 +7,8 @@
 #define MR 4
 #define NR 4
 
-static void dlb_sgemm_scalar_4x4(long kc, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+static void dlb_sgemm_scalar_4x4(long kc, const float *ap, const float *bp, float *c, long ldc,
+                                 int accumulate) {
   float acc[MR][NR] = {{0}};
   for (long p = 0; p < kc; p++) {
     for (int i = 0; i < MR; i++) {
@@ -22,5 +23,5 @@ static void dlb_sgemm_scalar_4x4(long kc, const float *ap, const float *bp, floa
 }
 
 const dlb_kernel_desc dlb_sgemm_scalar_desc = {
-  "dlb_sgemm_scalar_4x4", "scalar", MR, NR, 512, 256, 256, dlb_sgemm_scalar_4x4,
+    "dlb_sgemm_scalar_4x4", "scalar", MR, NR, 512, 256, 256, dlb_sgemm_scalar_4x4,
 };

@@ -12,45 +12,47 @@
 #endif
 
 #define INLINE static inline __attribute__((always_inline))
+/* Fully unrolls the loop it prefixes (trip counts here are template constants). */
+#define UNROLL _Pragma("GCC unroll 32")
 
 /* ---- axpy: C[0..M)[chunk] (+)= Σ_{p<kb} ap[p·M+i] · b[p·rsb + chunk] ---- */
-INLINE void axpy_chunk(const int M, const int U, const int masked, long kb, const float *restrict ap, const float *restrict b,
-                       long rsb, float *restrict c, long ldc, int load_c, long rem) {
+INLINE void axpy_chunk(const int M, const int U, const int masked, long kb, const float *restrict ap,
+                       const float *restrict b, long rsb, float *restrict c, long ldc, int load_c, long rem) {
   vf acc[8][AXPY_UMAX];
-  _Pragma("GCC unroll 32")
-  for (int i = 0; i < M; i++)
-    _Pragma("GCC unroll 32")
-    for (int u = 0; u < U; u++)
-      acc[i][u] = !load_c ? VZERO() : masked ? VLOADN(c + i * ldc, rem) : VLOAD(c + i * ldc + u * VL);
+  UNROLL for (int i = 0; i < M; i++) {
+    UNROLL for (int u = 0; u < U; u++) acc[i][u] = !load_c  ? VZERO()
+                                                   : masked ? VLOADN(c + i * ldc, rem)
+                                                            : VLOAD(c + i * ldc + u * VL);
+  }
   for (long p = 0; p < kb; p++) {
     const float *bp = b + p * rsb;
     vf bv[AXPY_UMAX];
-    _Pragma("GCC unroll 32")
-    for (int u = 0; u < U; u++) bv[u] = masked ? VLOADN(bp, rem) : VLOAD(bp + u * VL);
+    UNROLL for (int u = 0; u < U; u++) bv[u] = masked ? VLOADN(bp, rem) : VLOAD(bp + u * VL);
     const float *a = ap + p * M;
-    _Pragma("GCC unroll 32")
-    for (int i = 0; i < M; i++) {
+    UNROLL for (int i = 0; i < M; i++) {
       const vf av = VSET1(a[i]);
-      _Pragma("GCC unroll 32")
-      for (int u = 0; u < U; u++) acc[i][u] = VFMA(av, bv[u], acc[i][u]);
+      UNROLL for (int u = 0; u < U; u++) acc[i][u] = VFMA(av, bv[u], acc[i][u]);
     }
   }
-  _Pragma("GCC unroll 32")
-  for (int i = 0; i < M; i++)
-    _Pragma("GCC unroll 32")
-    for (int u = 0; u < U; u++) {
-      if (masked) VSTOREN(c + i * ldc, acc[i][u], rem);
-      else VSTORE(c + i * ldc + u * VL, acc[i][u]);
+  UNROLL for (int i = 0; i < M; i++) {
+    UNROLL for (int u = 0; u < U; u++) {
+      if (masked)
+        VSTOREN(c + i * ldc, acc[i][u], rem);
+      else
+        VSTORE(c + i * ldc + u * VL, acc[i][u]);
     }
+  }
 }
 
 /* Columns [j0, j1) in chunks of U vectors, then single vectors, then one masked vector. */
-#define AXPY_FN(M, U)                                                                                                   \
-  static void SK(axpy_##M)(long kb, const float *ap, const float *b, long rsb, float *c, long ldc, long j0, long j1, int load_c) { \
-    long j = j0;                                                                                                        \
-    for (; j + (U) * VL <= j1; j += (U) * VL) axpy_chunk(M, U, 0, kb, ap, b + j, rsb, c + j, ldc, load_c, 0);          \
-    for (; j + VL <= j1; j += VL) axpy_chunk(M, 1, 0, kb, ap, b + j, rsb, c + j, ldc, load_c, 0);                     \
-    if (j < j1) axpy_chunk(M, 1, 1, kb, ap, b + j, rsb, c + j, ldc, load_c, j1 - j);                                    \
+#define AXPY_FN(M, U)                                                                                       \
+  static void SK(axpy_##M)(long kb, const float *ap, const float *b, long rsb, float *c, long ldc, long j0, \
+                           long j1, int load_c) {                                                           \
+    long j = j0;                                                                                            \
+    for (; j + VL * (U) <= j1; j += VL * (U))                                                               \
+      axpy_chunk(M, U, 0, kb, ap, b + j, rsb, c + j, ldc, load_c, 0);                                       \
+    for (; j + VL <= j1; j += VL) axpy_chunk(M, 1, 0, kb, ap, b + j, rsb, c + j, ldc, load_c, 0);           \
+    if (j < j1) axpy_chunk(M, 1, 1, kb, ap, b + j, rsb, c + j, ldc, load_c, j1 - j);                        \
   }
 AXPY_FN(1, AXPY_U_2)
 AXPY_FN(2, AXPY_U_2)
@@ -61,85 +63,82 @@ AXPY_FN(6, AXPY_U_8)
 AXPY_FN(7, AXPY_U_8)
 AXPY_FN(8, AXPY_U_8)
 
-static void SK(axpy)(int m, long kb, const float *ap, const float *b, long rsb, float *c, long ldc, long j0, long j1, int load_c) {
+static void SK(axpy)(int m, long kb, const float *ap, const float *b, long rsb, float *c, long ldc, long j0,
+                     long j1, int load_c) {
   typedef void (*fn)(long, const float *, const float *, long, float *, long, long, long, int);
-  static const fn table[8] = {SK(axpy_1), SK(axpy_2), SK(axpy_3), SK(axpy_4), SK(axpy_5), SK(axpy_6), SK(axpy_7), SK(axpy_8)};
+  static const fn table[8] = {SK(axpy_1), SK(axpy_2), SK(axpy_3), SK(axpy_4),
+                              SK(axpy_5), SK(axpy_6), SK(axpy_7), SK(axpy_8)};
   table[m - 1](kb, ap, b, rsb, c, ldc, j0, j1, load_c);
 }
 
 /* ---- dot: C[i][j] (+)= Σ_p a[i·lda + p] · b[j·ldb + p], an MI×JB tile ---- */
-INLINE void dot_tile(const int MI, const int JB, long k, const float *restrict a, long lda, const float *restrict b, long ldb,
-                     float *restrict c, long ldc, int beta) {
+INLINE void dot_tile(const int MI, const int JB, long k, const float *restrict a, long lda,
+                     const float *restrict b, long ldb, float *restrict c, long ldc, int beta) {
   vf acc[4][6];
-  _Pragma("GCC unroll 32")
-  for (int i = 0; i < MI; i++)
-    _Pragma("GCC unroll 32")
-    for (int j = 0; j < JB; j++) acc[i][j] = VZERO();
+  UNROLL for (int i = 0; i < MI; i++) { UNROLL for (int j = 0; j < JB; j++) acc[i][j] = VZERO(); }
   long p = 0;
   for (; p + VL <= k; p += VL) {
     vf av[4], bv[6];
-    _Pragma("GCC unroll 32")
-    for (int i = 0; i < MI; i++) av[i] = VLOAD(a + i * lda + p);
-    _Pragma("GCC unroll 32")
-    for (int j = 0; j < JB; j++) bv[j] = VLOAD(b + j * ldb + p);
-    _Pragma("GCC unroll 32")
-    for (int i = 0; i < MI; i++)
-      _Pragma("GCC unroll 32")
-      for (int j = 0; j < JB; j++) acc[i][j] = VFMA(av[i], bv[j], acc[i][j]);
+    UNROLL for (int i = 0; i < MI; i++) av[i] = VLOAD(a + i * lda + p);
+    UNROLL for (int j = 0; j < JB; j++) bv[j] = VLOAD(b + j * ldb + p);
+    UNROLL for (int i = 0; i < MI; i++) {
+      UNROLL for (int j = 0; j < JB; j++) acc[i][j] = VFMA(av[i], bv[j], acc[i][j]);
+    }
   }
   if (p < k) { /* zero-filled lanes add nothing */
     vf av[4], bv[6];
-    _Pragma("GCC unroll 32")
-    for (int i = 0; i < MI; i++) av[i] = VLOADN(a + i * lda + p, k - p);
-    _Pragma("GCC unroll 32")
-    for (int j = 0; j < JB; j++) bv[j] = VLOADN(b + j * ldb + p, k - p);
-    _Pragma("GCC unroll 32")
-    for (int i = 0; i < MI; i++)
-      _Pragma("GCC unroll 32")
-      for (int j = 0; j < JB; j++) acc[i][j] = VFMA(av[i], bv[j], acc[i][j]);
+    UNROLL for (int i = 0; i < MI; i++) av[i] = VLOADN(a + i * lda + p, k - p);
+    UNROLL for (int j = 0; j < JB; j++) bv[j] = VLOADN(b + j * ldb + p, k - p);
+    UNROLL for (int i = 0; i < MI; i++) {
+      UNROLL for (int j = 0; j < JB; j++) acc[i][j] = VFMA(av[i], bv[j], acc[i][j]);
+    }
   }
-  _Pragma("GCC unroll 32")
-  for (int i = 0; i < MI; i++)
-    _Pragma("GCC unroll 32")
-    for (int j = 0; j < JB; j++) {
+  UNROLL for (int i = 0; i < MI; i++) {
+    UNROLL for (int j = 0; j < JB; j++) {
       const float s = VHSUM(acc[i][j]);
       c[i * ldc + j] = beta ? c[i * ldc + j] + s : s;
     }
+  }
 }
 
-#define DOT_FN(MI, JB)                                                                                               \
-  static void SK(dot_##MI##x##JB)(long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int beta) { \
-    dot_tile(MI, JB, k, a, lda, b, ldb, c, ldc, beta);                                                                \
+#define DOT_FN(MI, JB)                                                                                  \
+  static void SK(dot_##MI##x##JB)(long k, const float *a, long lda, const float *b, long ldb, float *c, \
+                                  long ldc, int beta) {                                                 \
+    dot_tile(MI, JB, k, a, lda, b, ldb, c, ldc, beta);                                                  \
   }
 #if DOT_JB > 4
 #define DOT_FNS 6
 #define DOT_ROW(MI) DOT_FN(MI, 1) DOT_FN(MI, 2) DOT_FN(MI, 3) DOT_FN(MI, 4) DOT_FN(MI, 5) DOT_FN(MI, 6)
-#define DOT_TABLE_ROW(MI) {SK(dot_##MI##x1), SK(dot_##MI##x2), SK(dot_##MI##x3), SK(dot_##MI##x4), SK(dot_##MI##x5), SK(dot_##MI##x6)}
+#define DOT_TABLE_ROW(MI)                                                                     \
+  {                                                                                           \
+    SK(dot_##MI##x1), SK(dot_##MI##x2), SK(dot_##MI##x3), SK(dot_##MI##x4), SK(dot_##MI##x5), \
+        SK(dot_##MI##x6)                                                                      \
+  }
 #else
 #define DOT_FNS 4
 #define DOT_ROW(MI) DOT_FN(MI, 1) DOT_FN(MI, 2) DOT_FN(MI, 3) DOT_FN(MI, 4)
-#define DOT_TABLE_ROW(MI) {SK(dot_##MI##x1), SK(dot_##MI##x2), SK(dot_##MI##x3), SK(dot_##MI##x4)}
+#define DOT_TABLE_ROW(MI) \
+  { SK(dot_##MI##x1), SK(dot_##MI##x2), SK(dot_##MI##x3), SK(dot_##MI##x4) }
 #endif
 DOT_ROW(1)
 DOT_ROW(2)
 DOT_ROW(3)
 DOT_ROW(4)
 
-static void SK(dot)(int mi, int jb, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int beta) {
+static void SK(dot)(int mi, int jb, long k, const float *a, long lda, const float *b, long ldb, float *c,
+                    long ldc, int beta) {
   typedef void (*fn)(long, const float *, long, const float *, long, float *, long, int);
-  static const fn table[4][DOT_FNS] = {DOT_TABLE_ROW(1), DOT_TABLE_ROW(2), DOT_TABLE_ROW(3), DOT_TABLE_ROW(4)};
+  static const fn table[4][DOT_FNS] = {DOT_TABLE_ROW(1), DOT_TABLE_ROW(2), DOT_TABLE_ROW(3),
+                                       DOT_TABLE_ROW(4)};
   table[mi - 1][jb - 1](k, a, lda, b, ldb, c, ldc, beta);
 }
 
 /* ---- col: C[i][j] (+)= Σ_p a[p·csa + i] · b[p·ldb + j] for h ≤ COL_U·VL rows i, JB columns j.
  * COL_U vectors make a whole 64-byte line of each row of A: less would fetch each line twice. ---- */
-INLINE void col_tile(const int JB, const int masked, long k, const float *restrict a, long csa, const float *restrict b, long ldb,
-                     float *restrict c, long ldc, int beta, long h) {
+INLINE void col_tile(const int JB, const int masked, long k, const float *restrict a, long csa,
+                     const float *restrict b, long ldb, float *restrict c, long ldc, int beta, long h) {
   vf acc[COL_U][24];
-  _Pragma("GCC unroll 32")
-  for (int u = 0; u < COL_U; u++)
-    _Pragma("GCC unroll 32")
-    for (int j = 0; j < JB; j++) acc[u][j] = VZERO();
+  UNROLL for (int u = 0; u < COL_U; u++) { UNROLL for (int j = 0; j < JB; j++) acc[u][j] = VZERO(); }
   for (long p = 0; p < k; p++) {
 #ifdef COL_PREFETCH
     /* One cache line per row of A, a row stride apart: the hardware prefetchers stop at page
@@ -147,35 +146,39 @@ INLINE void col_tile(const int JB, const int masked, long k, const float *restri
     __builtin_prefetch(a + (p + COL_PREFETCH) * csa, 0, 3);
 #endif
     vf av[COL_U];
-    _Pragma("GCC unroll 32")
-    for (int u = 0; u < COL_U; u++) {
+    UNROLL for (int u = 0; u < COL_U; u++) {
       const long hu = h - u * VL;
-      av[u] = !masked ? VLOAD(a + p * csa + u * VL) : hu >= VL ? VLOAD(a + p * csa + u * VL) : hu > 0 ? VLOADN(a + p * csa + u * VL, hu) : VZERO();
+      av[u] = !masked    ? VLOAD(a + p * csa + u * VL)
+              : hu >= VL ? VLOAD(a + p * csa + u * VL)
+              : hu > 0   ? VLOADN(a + p * csa + u * VL, hu)
+                         : VZERO();
     }
     const float *bp = b + p * ldb;
-    _Pragma("GCC unroll 32")
-    for (int j = 0; j < JB; j++) {
+    UNROLL for (int j = 0; j < JB; j++) {
       const vf bj = VSET1(bp[j]);
-      _Pragma("GCC unroll 32")
-      for (int u = 0; u < COL_U; u++) acc[u][j] = VFMA(av[u], bj, acc[u][j]);
+      UNROLL for (int u = 0; u < COL_U; u++) acc[u][j] = VFMA(av[u], bj, acc[u][j]);
     }
   }
   /* acc[u][j] is a column of C: transpose through a small buffer into C's rows. */
   float t[24][COL_U * VL];
-  _Pragma("GCC unroll 32")
-  for (int j = 0; j < JB; j++)
-    _Pragma("GCC unroll 32")
-    for (int u = 0; u < COL_U; u++) VSTORE(t[j] + u * VL, acc[u][j]);
-  for (long i = 0; i < h; i++)
-    _Pragma("GCC unroll 32")
-    for (int j = 0; j < JB; j++) c[i * ldc + j] = beta ? c[i * ldc + j] + t[j][i] : t[j][i];
+  UNROLL for (int j = 0; j < JB; j++) {
+    UNROLL for (int u = 0; u < COL_U; u++) VSTORE(t[j] + u * VL, acc[u][j]);
+  }
+  for (long i = 0; i < h; i++) {
+    UNROLL for (int j = 0; j < JB; j++) c[i * ldc + j] = beta ? c[i * ldc + j] + t[j][i] : t[j][i];
+  }
 }
 
-#define COL_FN(JB)                                                                                                   \
-  static void SK(col_##JB)(long k, const float *a, long csa, const float *b, long ldb, float *c, long ldc, int beta, long h) { \
-    if (h == COL_U * VL) col_tile(JB, 0, k, a, csa, b, ldb, c, ldc, beta, h);                                                \
-    else col_tile(JB, 1, k, a, csa, b, ldb, c, ldc, beta, h);                                                        \
+#define COL_FN(JB)                                                                                         \
+  static void SK(col_##JB)(long k, const float *a, long csa, const float *b, long ldb, float *c, long ldc, \
+                           int beta, long h) {                                                             \
+    if (h == COL_U * VL)                                                                                   \
+      col_tile(JB, 0, k, a, csa, b, ldb, c, ldc, beta, h);                                                 \
+    else                                                                                                   \
+      col_tile(JB, 1, k, a, csa, b, ldb, c, ldc, beta, h);                                                 \
   }
+/* The instantiations and their table, one row per COL_JB tier (kept as laid out). */
+/* clang-format off */
 COL_FN(1) COL_FN(2) COL_FN(3) COL_FN(4) COL_FN(5) COL_FN(6) COL_FN(7) COL_FN(8)
 #if COL_JB >= 12
 COL_FN(9) COL_FN(10) COL_FN(11) COL_FN(12)
@@ -198,4 +201,6 @@ static void SK(col)(int jb, long k, const float *a, long csa, const float *b, lo
   table[jb - 1](k, a, csa, b, ldb, c, ldc, beta, h);
 }
 
-const dlb_skinny_kernels SK(dlb_skinny) = {SK_NAME, VL, DOT_MI, DOT_JB, COL_U * VL, COL_JB, COL_A_MAX, SK(axpy), SK(dot), SK(col)};
+const dlb_skinny_kernels SK(dlb_skinny) = {SK_NAME, VL, DOT_MI, DOT_JB, COL_U * VL, COL_JB, COL_A_MAX,
+                                           SK(axpy), SK(dot), SK(col)};
+/* clang-format on */

@@ -45,8 +45,8 @@ static inline __m512 row_chunk(const float *row, long cb, int q, long W, long ah
 }
 
 /* d[i·A + j][l0 + u] for the 16 lanes starting at l0: NCHW input windows of channel c. */
-static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const long *tn, const long *ty, const long *tx,
-                          int l0, float d[][WNR]) {
+static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const long *tn, const long *ty,
+                          const long *tx, int l0, float d[][WNR]) {
   const int A = g->alpha, m = g->m;
   lane_run runs[16];
   const int nr = lane_runs(tn + l0, ty + l0, tx + l0, runs);
@@ -71,7 +71,8 @@ static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const 
       const float *row = plane + y * g->W;
       __m512 p[6];
       if (m == 4) {
-        const __m512 w0 = row_chunk(row, cb, 0, g->W, ahead), w1 = row_chunk(row, cb, 1, g->W, ahead), w2 = row_chunk(row, cb, 2, g->W, ahead);
+        const __m512 w0 = row_chunk(row, cb, 0, g->W, ahead), w1 = row_chunk(row, cb, 1, g->W, ahead),
+                     w2 = row_chunk(row, cb, 2, g->W, ahead);
         const __m512 w3 = row_chunk(row, cb, 3, g->W, ahead), w4 = row_chunk(row, cb, 4, g->W, ahead);
         const __m512 e01 = _mm512_permutex2var_ps(w0, even, w1), o01 = _mm512_permutex2var_ps(w0, odd, w1);
         const __m512 e23 = _mm512_permutex2var_ps(w2, even, w3), o23 = _mm512_permutex2var_ps(w2, odd, w3);
@@ -82,14 +83,17 @@ static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const 
         /* w[4u + 4], w[4u + 5]: one lane on, with w[64], w[65] entering at the top. */
         const __m512i w4i = _mm512_castps_si512(w4);
         p[4] = _mm512_castsi512_ps(_mm512_alignr_epi32(w4i, _mm512_castps_si512(p[0]), 1));
-        p[5] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_alignr_epi32(w4i, w4i, 1), _mm512_castps_si512(p[1]), 1));
+        p[5] = _mm512_castsi512_ps(
+            _mm512_alignr_epi32(_mm512_alignr_epi32(w4i, w4i, 1), _mm512_castps_si512(p[1]), 1));
       } else {
-        const __m512 w0 = row_chunk(row, cb, 0, g->W, ahead), w1 = row_chunk(row, cb, 1, g->W, ahead), w2 = row_chunk(row, cb, 2, g->W, ahead);
+        const __m512 w0 = row_chunk(row, cb, 0, g->W, ahead), w1 = row_chunk(row, cb, 1, g->W, ahead),
+                     w2 = row_chunk(row, cb, 2, g->W, ahead);
         p[0] = _mm512_permutex2var_ps(w0, even, w1); /* w[2u] */
         p[1] = _mm512_permutex2var_ps(w0, odd, w1);  /* w[2u + 1] */
         const __m512i w2i = _mm512_castps_si512(w2);
         p[2] = _mm512_castsi512_ps(_mm512_alignr_epi32(w2i, _mm512_castps_si512(p[0]), 1));
-        p[3] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_alignr_epi32(w2i, w2i, 1), _mm512_castps_si512(p[1]), 1));
+        p[3] = _mm512_castsi512_ps(
+            _mm512_alignr_epi32(_mm512_alignr_epi32(w2i, w2i, 1), _mm512_castps_si512(p[1]), 1));
       }
       for (int j = 0; j < A; j++) _mm512_mask_storeu_ps(&d[i * A + j][l0], lm, p[j]);
     }
@@ -97,15 +101,16 @@ static void gather16_nchw(const dlb_wino_geom *g, const float *x, long c, const 
 }
 
 /* out[n][kk][oy + i][ox + j] = y[i·m + j][l0 + u] + b for the 16 lanes at l0 (NCHW), cropped to P×Q. */
-static void scatter16_nchw(const dlb_wino_geom *g, float y[][WNR], const long *tn, const long *oy, const long *ox, int l0, long kk,
-                           float b, float *out) {
+static void scatter16_nchw(const dlb_wino_geom *g, float y[][WNR], const long *tn, const long *oy,
+                           const long *ox, int l0, long kk, float b, float *out) {
   const int m = g->m;
   lane_run runs[16];
   const int nr = lane_runs(tn + l0, oy + l0, ox + l0, runs);
   const __m512 vb = _mm512_set1_ps(b);
   const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(8));
-  const __m512i plo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), phi = _mm512_add_epi64(plo, _mm512_set1_epi64(4));
+  const __m512i plo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11),
+                phi = _mm512_add_epi64(plo, _mm512_set1_epi64(4));
   for (int r = 0; r < nr; r++) {
     const lane_run *run = &runs[r];
     if (run->n < 0) continue;
@@ -115,16 +120,21 @@ static void scatter16_nchw(const dlb_wino_geom *g, float y[][WNR], const long *t
       float *row = plane + (run->y0 + i) * g->Q;
       __m512 z[4];
       if (m == 4) {
-        const __m512 y0 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4][l0]), vb), y1 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4 + 1][l0]), vb);
-        const __m512 y2 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4 + 2][l0]), vb), y3 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4 + 3][l0]), vb);
-        const __m512d a0 = _mm512_castps_pd(_mm512_permutex2var_ps(y0, lo, y1)), a1 = _mm512_castps_pd(_mm512_permutex2var_ps(y0, hi, y1));
-        const __m512d b0 = _mm512_castps_pd(_mm512_permutex2var_ps(y2, lo, y3)), b1 = _mm512_castps_pd(_mm512_permutex2var_ps(y2, hi, y3));
+        const __m512 y0 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4][l0]), vb),
+                     y1 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4 + 1][l0]), vb);
+        const __m512 y2 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4 + 2][l0]), vb),
+                     y3 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 4 + 3][l0]), vb);
+        const __m512d a0 = _mm512_castps_pd(_mm512_permutex2var_ps(y0, lo, y1)),
+                      a1 = _mm512_castps_pd(_mm512_permutex2var_ps(y0, hi, y1));
+        const __m512d b0 = _mm512_castps_pd(_mm512_permutex2var_ps(y2, lo, y3)),
+                      b1 = _mm512_castps_pd(_mm512_permutex2var_ps(y2, hi, y3));
         z[0] = _mm512_castpd_ps(_mm512_permutex2var_pd(a0, plo, b0));
         z[1] = _mm512_castpd_ps(_mm512_permutex2var_pd(a0, phi, b0));
         z[2] = _mm512_castpd_ps(_mm512_permutex2var_pd(a1, plo, b1));
         z[3] = _mm512_castpd_ps(_mm512_permutex2var_pd(a1, phi, b1));
       } else {
-        const __m512 y0 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 2][l0]), vb), y1 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 2 + 1][l0]), vb);
+        const __m512 y0 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 2][l0]), vb),
+                     y1 = _mm512_add_ps(_mm512_loadu_ps(&y[i * 2 + 1][l0]), vb);
         z[0] = _mm512_permutex2var_ps(y0, lo, y1);
         z[1] = _mm512_permutex2var_ps(y0, hi, y1);
       }

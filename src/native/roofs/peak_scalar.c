@@ -1,30 +1,13 @@
-/* Roofs, portable scalar (compiled with -fno-tree-vectorize like the scalar GEMM kernel):
- * 12 independent mul+add chains, the roof of dlb_sgemm_scalar_4x4. Without -mfma the
- * compiler emits separate mul and add, so 2 FLOPs cost two instructions. */
-#include "../dlb.h"
+/* The roof probes (peak_impl.h), portable scalar (compiled with -fno-tree-vectorize like the scalar
+ * GEMM kernel): one lane, the roof of dlb_sgemm_scalar_4x4. Without -mfma the compiler emits a
+ * separate mul and add, so 2 FLOPs cost two instructions. */
+#define DLB_ROOF(name) name##_scalar
+#include "peak_impl.h"
 
-static volatile double sink;
+#define S_SET1(x) (x)
+#define S_FMA(x, m, a) ((x) * (m) + (a))
+#define S_ADD(x, y) ((x) + (y))
+#define S_SUM(x) (x)
 
-#define SCALAR_CHAINS(T)                                                                  \
-  T x0 = 1.0, x1 = 1.1, x2 = 1.2, x3 = 1.3, x4 = 1.4, x5 = 1.5;                           \
-  T x6 = 1.6, x7 = 1.7, x8 = 1.8, x9 = 1.9, xa = 2.0, xb = 2.1;                           \
-  const T m = (T)0.999, a = (T)0.001;                                                     \
-  long iters = 0;                                                                         \
-  const double t0 = dlb_now_s();                                                          \
-  double t1 = t0;                                                                         \
-  do {                                                                                    \
-    for (int r = 0; r < 4096; r++) {                                                      \
-      x0 = x0 * m + a; x1 = x1 * m + a; x2 = x2 * m + a; x3 = x3 * m + a;                 \
-      x4 = x4 * m + a; x5 = x5 * m + a; x6 = x6 * m + a; x7 = x7 * m + a;                 \
-      x8 = x8 * m + a; x9 = x9 * m + a; xa = xa * m + a; xb = xb * m + a;                 \
-    }                                                                                     \
-    iters += 4096;                                                                        \
-    t1 = dlb_now_s();                                                                     \
-  } while ((t1 - t0) * 1e3 < ms);                                                         \
-  sink = (double)(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + xa + xb);             \
-  return (double)iters * 12 * 2 / (t1 - t0) / 1e9;
-
-static double peak_f32(double ms) { SCALAR_CHAINS(float) }
-static double peak_f64(double ms) { SCALAR_CHAINS(double) }
-
-double dlb_peak_fma_scalar(int f64, double ms) { return f64 ? peak_f64(ms) : peak_f32(ms); }
+ROOF_PEAK(f32, float, 1, S_SET1, S_FMA, S_ADD, S_SUM)
+ROOF_PEAK(f64, double, 1, S_SET1, S_FMA, S_ADD, S_SUM)

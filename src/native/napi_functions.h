@@ -1,0 +1,28 @@
+/* The one list of the addon's functions: DLB_FN(name in JS, C function). No include guard: each
+ * includer defines DLB_FN first. napi_util.h declares the C functions from it, napi_init.c registers
+ * each under its JS name, and test/native/addon-functions.test.ts checks that loader.ts's NativeAddon
+ * interface lists exactly these names. */
+DLB_FN(kernels, js_kernels)
+DLB_FN(bestIsa, js_best_isa)
+DLB_FN(sgemm, js_sgemm)
+DLB_FN(sgemmPath, js_sgemm_path)
+DLB_FN(skinnyCalls, js_skinny_calls)
+DLB_FN(skinnyEnabled, js_skinny_enabled)
+DLB_FN(blasLoad, js_blas_load)
+DLB_FN(blasSgemm, js_blas_sgemm)
+DLB_FN(strassenAdd, js_strassen_add)
+DLB_FN(strassenCombine, js_strassen_combine)
+DLB_FN(im2colNchw, js_im2col_nchw)
+DLB_FN(im2colNhwc, js_im2col_nhwc)
+DLB_FN(winogradConv, js_winograd_conv)
+DLB_FN(dreflectLeft, js_dreflect_left)
+DLB_FN(dreflectRight, js_dreflect_right)
+DLB_FN(drotSweeps, js_drot_sweeps)
+DLB_FN(relu, js_relu)
+DLB_FN(biasAdd, js_bias)
+DLB_FN(maxPool, js_maxpool)
+DLB_FN(lrn, js_lrn)
+DLB_FN(softmax, js_softmax)
+DLB_FN(peakFma, js_peak)
+DLB_FN(readBandwidth, js_read_bw)
+DLB_FN(stream, js_stream)
