@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {runCli} from './helpers/cli.js';
+import {runCli, startCli, waitForOutput} from './helpers/cli.js';
 import {fastestEngine} from '../src/kernels/gemm/engines.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'dlbench-svd-'));
@@ -49,6 +49,29 @@ describe('dlbench svd', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr).not.toMatch(/ at /);
+    });
+  }
+});
+
+describe('dlbench svd, interrupted', () => {
+  // A small first shape prints its table at once; the large ones after it take seconds each.
+  const args = ['svd', '--size', '40x30,1000x800,1100x900,1200x1000', '--time', '5', '--min-samples', '2'];
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} saves the finished cases, marked interrupted, and exits 130`, async () => {
+      const out = path.join(tmp, `int-${signal}.json`);
+      const {child, done} = startCli([...args, '--out', out]);
+      await waitForOutput(child, /svd\/randomized +\d+ loops, median/);
+      child.kill(signal);
+      const r = await done;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/interrupted: \d+ finished case\(s\) saved/);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report.interrupted).toBe(true);
+      expect(report.results.slice(0, 2).map((x: {variant: string; shapeText: string}) => `${x.variant} ${x.shapeText.split('-')[0]}`))
+        .toEqual(['svd/full 40x30', 'svd/randomized 40x30']);
+      expect(report.results.length).toBeGreaterThanOrEqual(2);
+      expect(report.results.length).toBeLessThan(8);
+      for (const row of report.results) expect(row.state).toBe('ok');
     });
   }
 });

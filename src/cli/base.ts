@@ -5,6 +5,8 @@ import {UsageError} from '../core/errors.js';
 import type {Report} from '../core/results.js';
 import {defaultThreads, failedCount} from '../suite/run-suite.js';
 import {configureWebGpu, GPU_BACKENDS} from '../webgpu/device.js';
+import {INTERRUPTED_EXIT_CODE} from './interrupt.js';
+import {interruptedMessage, RunContext, type RunContextOptions} from './run-context.js';
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
@@ -37,12 +39,13 @@ export abstract class BaseCommand extends Command {
 
   /**
    * The exit status of a measuring command: 130 when interrupted (the finished items were
-   * saved to `out`), 1 when any item failed its check or threw. Returns whether it set one.
+   * saved to the context's output file), 1 when any item failed its check or threw. Returns whether it set one.
    */
-  protected setExitStatus(report: Report, out: string, unit = 'case'): boolean {
+  protected setExitStatus(report: Report, ctx: RunContext): boolean {
+    const unit = ctx.unit;
     if (report.interrupted) {
-      this.logToStderr(`interrupted: ${report.results.length} finished ${unit}(s) saved to ${out}`);
-      process.exitCode = 130;
+      this.logToStderr(interruptedMessage(report, ctx.out, unit));
+      process.exitCode = INTERRUPTED_EXIT_CODE;
       return true;
     }
     const failed = failedCount(report);
@@ -52,6 +55,11 @@ export abstract class BaseCommand extends Command {
       return true;
     }
     return false;
+  }
+
+  /** Output files checked, progress line, Ctrl-C/SIGTERM saving: see run-context.ts. */
+  protected runContext(opts: Omit<RunContextOptions, 'progress'>): RunContext {
+    return new RunContext({...opts, progress: this.interactive() && Boolean(process.stderr.isTTY)});
   }
 
   /** Progress and tables go to a person only: never with --json, never into a pipe. */

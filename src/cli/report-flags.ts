@@ -6,7 +6,6 @@ import {Flags} from '@oclif/core';
 import {EXPORTERS} from '../report/export/index.js';
 import {compareReports, type CompareOptions, type Comparison} from '../report/compare/compare.js';
 import {parsePercent, readCompareConfig} from '../report/compare/config.js';
-import {renderHtml} from '../report/html/page.js';
 import type {Source} from '../report/html/data.js';
 import type {Report} from '../core/results.js';
 import {readReport} from '../report/validate.js';
@@ -32,8 +31,9 @@ export function plannedExports(flags: FlagValues): {flag: string; file: string}[
 export async function writeExports(report: Report, exports: {flag: string; file: string}[], label: string, comparison?: Comparison): Promise<void> {
   for (const {flag, file} of exports) {
     const name = flag.replace(/^--export-/, '');
+    // Loaded on demand: the HTML page pulls in Vega, which every command would otherwise load at start.
     const text = name === 'html'
-      ? await renderHtml({sources: [{label, report}], comparison})
+      ? await (await import('../report/html/page.js')).renderHtml({sources: [{label, report}], comparison})
       : EXPORTERS.find((e) => e.name === name)!.render(report);
     writeFileAtomic(file, text);
   }

@@ -1,13 +1,10 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
-import {Interrupt} from '../cli/interrupt.js';
-import {Progress} from '../cli/progress.js';
-import {compareFiles, exportFlags, loadBaseline, plannedExports, runGateFlags, writeExports} from '../cli/report-flags.js';
+import {compareFiles, exportFlags, loadBaseline, runGateFlags} from '../cli/report-flags.js';
 import {renderComparisonTable} from '../report/compare/render.js';
 import {allOps} from '../kernels/registry.js';
 import {renderTables} from '../report/table.js';
-import {assertWritable, defaultOutPath} from '../report/write.js';
-import {writeFileAtomic} from '../core/write-file.js';
+import {defaultOutPath} from '../report/write.js';
 import type {Report} from '../core/results.js';
 import {buildPlan, DEFAULT_PRESET, presetNames} from '../suite/plan.js';
 import {DEFAULT_TIMING, emptyReport, runSuite} from '../suite/run-suite.js';
@@ -40,42 +37,30 @@ export default class Run extends BaseCommand {
     const {flags} = await this.parse(Run);
     this.configureGpu(flags);
     const plan = buildPlan({ops: flags.op, variants: flags.variant, sizes: flags.size, preset: flags.preset});
-    const out = flags.out ?? defaultOutPath();
-    assertWritable(out, '--out');
-    const exports = plannedExports(flags);
+    const ctx = this.runContext({out: flags.out, defaultOut: defaultOutPath(), exportFlags: flags});
     const baseline = loadBaseline(flags, flags.seed);
 
     const threads = this.threadsOrDefault(flags.threads);
     const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
     const report = emptyReport(plan, {seed: flags.seed, threads, timing});
     if (flags.repetitions > 1) report.config.repetitions = flags.repetitions;
-    const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
-    const interrupt = new Interrupt(() => {
-      report.interrupted = true;
-      save();
+    await ctx.measure(report, async ({signal, onStart}) => {
+      const opts = {seed: flags.seed, threads, timing, signal};
+      await runSuite(plan, {...opts, onStart}, report);
+      for (let rep = 1; rep < flags.repetitions && !signal.aborted; rep++) {
+        const pass = await runSuite(plan, {...opts, onStart: (i, n, label) => onStart(i, n, `[${rep + 1}/${flags.repetitions}] ${label}`)});
+        if (!pass.interrupted) poolRepetition(report.results, pass.results);
+      }
     });
-    const opts = {seed: flags.seed, threads, timing, signal: interrupt.signal};
-    const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
-    try {
-      await interrupt.guard(async () => {
-        await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report);
-        for (let rep = 1; rep < flags.repetitions && !interrupt.aborted; rep++) {
-          const pass = await runSuite(plan, {...opts, onStart: (i, n, label) => progress.update(i, n, `[${rep + 1}/${flags.repetitions}] ${label}`)});
-          if (!pass.interrupted) poolRepetition(report.results, pass.results);
-        }
-      });
-    } finally {
-      progress.clear();
-    }
-    save();
+    ctx.save(report);
     if (!this.jsonEnabled()) {
       this.log(renderTables(report, {color: Boolean(process.stdout.isTTY)}));
-      this.log(`results: ${out}`);
+      this.log(`results: ${ctx.out}`);
     }
-    const comparison = baseline && !report.interrupted ? compareFiles(baseline, {file: out, report}, baseline.opts) : undefined;
-    await writeExports(report, exports, out, comparison);
+    const comparison = baseline && !report.interrupted ? compareFiles(baseline, {file: ctx.out, report}, baseline.opts) : undefined;
+    await ctx.writeExports(report, comparison);
     if (comparison && !this.jsonEnabled()) this.log(renderComparisonTable(comparison, {color: Boolean(process.stdout.isTTY)}));
-    if (!this.setExitStatus(report, out) && comparison?.failed && flags['fail-on-regression']) {
+    if (!this.setExitStatus(report, ctx) && comparison?.failed && flags['fail-on-regression']) {
       this.logToStderr(`regression against ${baseline!.file}: see the comparison above`);
       process.exitCode = 1;
     }

@@ -1,34 +1,13 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
-import {accuracyTable, lowRankTable, slideBlock, type LowRankGemmRow} from '../cli/svd-report.js';
-import {UsageError} from '../core/errors.js';
-import {createRng, deriveSeed, fillUniform} from '../core/rng.js';
-import {expandSizeList, parsePositiveInt} from '../core/sizes.js';
-import type {KernelVariant} from '../core/types.js';
-import {engineNames, fastestEngine, findEngine} from '../kernels/gemm/engines.js';
-import {MATRIX_DESCRIPTIONS, MATRIX_KINDS, parseMatrixKind} from '../kernels/svd/matrices.js';
-import {full} from '../kernels/svd/full.js';
-import {DEFAULT_OVERSAMPLE, DEFAULT_RANK, parseSvdShape, svd, svdShape} from '../kernels/svd/index.js';
-import {lowRankFlops, lowRankProduct, lowRankWorkspace, relativeError, truncatedSvd} from '../kernels/svd/lowrank.js';
-import {makeRandomized, randomized} from '../kernels/svd/randomized.js';
-import type {SvdDtype, SvdInputs, SvdShape} from '../kernels/svd/spec.js';
-import {runCase} from '../measure/runner.js';
-import {summarize} from '../measure/stats.js';
-import {tinybenchTimer} from '../measure/timer.js';
+import {engineNames} from '../kernels/gemm/engines.js';
+import {MATRIX_KINDS} from '../kernels/svd/matrices.js';
+import {DEFAULT_OVERSAMPLE, DEFAULT_RANK} from '../kernels/svd/index.js';
 import type {Report} from '../core/results.js';
-import {assertWritable} from '../report/write.js';
-import {writeFileAtomic} from '../core/write-file.js';
-import {assertFits} from '../suite/plan.js';
+import {lowRankBlock, svdShapeBlock, type LowRankGemmResult} from '../report/svd-table.js';
+import {defaultOutPath} from '../report/write.js';
 import {DEFAULT_TIMING, emptyReport} from '../suite/run-suite.js';
-
-export interface LowRankGemmResult {
-  shape: string;
-  cols: number;
-  factors: 'full' | 'randomized';
-  gemm: string;
-  fullMs: number;
-  rows: LowRankGemmRow[];
-}
+import {planSvd, runSvd} from '../suite/svd.js';
 
 export default class Svd extends BaseCommand {
   static override summary = 'Full vs randomized SVD: time, error against the optimal rank-k error, σ errors, orthogonality; optional low-rank GEMM study.';
@@ -57,93 +36,26 @@ export default class Svd extends BaseCommand {
 
   async run(): Promise<{report: Report; lowRankGemm: LowRankGemmResult[]}> {
     const {flags} = await this.parse(Svd);
-    // Validate everything before any work starts.
-    const dtype = parseDtype(flags.dtype);
-    const matrix = parseMatrixKind(flags.matrix);
-    const engine = flags.gemm ? findEngine(flags.gemm) : undefined;
-    const shapes: SvdShape[] = expandSizeList(flags.size).map((tok) => {
-      const {m, n} = parseSvdShape(tok.split('-')[0], '--size');
-      return svdShape(m, n, {rank: flags.rank, oversample: flags.oversample, power: flags.power, dtype, matrix});
-    });
-    for (const p of shapes) assertFits(svd, p);
-    const wanted = flags.variant ?? ['full', 'randomized'];
-    const variants: KernelVariant[] = wanted.map((w) => {
-      if (w === 'full' || w === 'svd/full') return full;
-      if (w === 'randomized' || w === 'svd/randomized') return engine ? makeRandomized(engine) : randomized;
-      throw new UsageError(`--variant: unknown SVD '${w}'. Valid: full, randomized`);
-    });
-    const ranks = flags['lowrank-gemm'] ? expandSizeList(flags['lowrank-gemm'], '--lowrank-gemm').map((t) => parsePositiveInt(t, '--lowrank-gemm')) : [];
-    const out = flags.out ?? defaultSvdOutPath();
-    assertWritable(out, '--out');
+    const plan = planSvd({...flags, lowrankGemm: flags['lowrank-gemm']});
+    const ctx = this.runContext({out: flags.out, defaultOut: defaultOutPath(new Date(), 'svd')});
 
     const threads = this.threadsOrDefault(flags.threads);
     const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
     const report = emptyReport({cases: [], forced: new Set()}, {seed: flags.seed, threads, timing});
-    const forced = new Set(flags.variant?.some((w) => w.endsWith('full')) ? ['svd/full'] : []);
-    const studies: LowRankGemmResult[] = [];
-    const say = (text: string): void => {
-      if (!this.jsonEnabled()) this.log(text);
-    };
-    for (const p of shapes) {
-      const inputs = svd.spec.makeInputs(p, flags.seed);
-      const rows = [];
-      for (const v of variants) {
-        const r = await runCase(v, p, {seed: flags.seed, caps: {threads}, timing, timer: tinybenchTimer, forced, inputs});
-        report.results.push(r);
-        rows.push(r);
-      }
-      say(`\nsvd ${p.m}x${p.n} ${p.dtype}, rank k=${p.rank}, oversampling p=${p.oversample}, power iterations q=${p.power}, seed ${flags.seed}`);
-      say(`test matrix '${p.matrix}': ${MATRIX_DESCRIPTIONS[p.matrix]}; errors are ‖A − U_kΣ_kV_kᵀ‖_F/‖A‖_F at k=${Math.min(p.rank, p.m, p.n)}`);
-      say(accuracyTable(rows, Boolean(process.stdout.isTTY)));
-      say(slideBlock(rows, p.rank));
-      if (ranks.length) {
-        const study = await lowRankStudy(p, inputs, ranks, flags.cols, engine ?? fastestEngine({threads}), threads, timing, flags.seed);
-        studies.push(study);
-        say(`\nlow-rank GEMM: A (${p.m}x${p.n}) · X (${p.n}x${flags.cols}) on ${study.gemm}, factors from the ${study.factors} SVD`);
-        say(lowRankTable(study.fullMs, 2 * p.m * p.n * flags.cols, study.rows, Boolean(process.stdout.isTTY)));
-      }
-    }
-    writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
-    say(`results: ${out}`);
-    this.setExitStatus(report, out);
-    return {report, lowRankGemm: studies};
-  }
-}
-
-function parseDtype(text: string): SvdDtype {
-  if (text !== 'f32' && text !== 'f64') throw new UsageError(`--dtype: unknown element type '${text}'. Valid: f32, f64`);
-  return text;
-}
-
-function defaultSvdOutPath(now = new Date()): string {
-  return `reports/svd-${now.toISOString().replace(/[:.]/g, '-').replace('Z', '')}.json`;
-}
-
-async function lowRankStudy(p: SvdShape, inputs: SvdInputs, ranks: number[], cols: number, engine: ReturnType<typeof findEngine>,
-  threads: number, timing: typeof DEFAULT_TIMING, seed: number): Promise<LowRankGemmResult> {
-  const a = inputs.a instanceof Float32Array ? inputs.a : Float32Array.from(inputs.a);
-  const x = new Float32Array(p.n * cols);
-  fillUniform(x, createRng(deriveSeed(seed, 41)));
-  const exec = await engine.create({threads, maxM: p.m, maxN: cols, maxK: p.n});
-  try {
-    const exact = new Float32Array(p.m * cols);
-    const fullCall = () => exec.gemm({m: p.m, n: cols, k: p.n, a, b: x, c: exact});
-    await fullCall();
-    const fullMs = summarize(await tinybenchTimer.measure(fullCall, timing)).medianMs;
-    const maxRank = Math.min(Math.max(...ranks), p.m, p.n);
-    const f = await truncatedSvd(a, p.m, p.n, maxRank, {exec, seed});
-    const approx = new Float32Array(p.m * cols);
-    const t = lowRankWorkspace(f, cols);
-    const rows: LowRankGemmRow[] = [];
-    for (const k of [...new Set(ranks.map((r) => Math.min(r, f.rank)))].sort((u, v) => u - v)) {
-      const call = () => lowRankProduct(exec, f, k, p.m, p.n, x, cols, approx, t);
-      await call();
-      const relError = relativeError(approx, exact);
-      const medianMs = summarize(await tinybenchTimer.measure(call, timing)).medianMs;
-      rows.push({rank: k, medianMs, flops: lowRankFlops(p.m, p.n, cols, k), relError, speedup: fullMs / medianMs});
-    }
-    return {shape: `${p.m}x${p.n}`, cols, factors: f.method, gemm: engine.id, fullMs, rows};
-  } finally {
-    await exec.dispose?.();
+    const color = Boolean(process.stdout.isTTY);
+    const lowRankGemm = await ctx.measure(report, ({signal, onStart, clearProgress}) => {
+      // Each shape's tables print as soon as it is done, over the progress line.
+      const say = (text: string): void => {
+        clearProgress();
+        if (!this.jsonEnabled()) this.log(text);
+      };
+      return runSvd(plan, {seed: flags.seed, threads, timing, cols: flags.cols, signal, onStart,
+        onShape: (p, rows) => say(svdShapeBlock(p, rows, flags.seed, color)),
+        onStudy: (p, study) => say(lowRankBlock(p, study, color))}, report);
+    });
+    ctx.save(report);
+    if (!this.jsonEnabled()) this.log(`results: ${ctx.out}`);
+    this.setExitStatus(report, ctx);
+    return {report, lowRankGemm};
   }
 }

@@ -1,12 +1,9 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
-import {Interrupt} from '../cli/interrupt.js';
-import {Progress} from '../cli/progress.js';
 import {allOps, findOp} from '../kernels/registry.js';
 import type {Report} from '../core/results.js';
 import {renderSweep, threadsOf} from '../report/sweep.js';
-import {assertWritable, defaultOutPath} from '../report/write.js';
-import {writeFileAtomic} from '../core/write-file.js';
+import {defaultOutPath} from '../report/write.js';
 import {buildPlan} from '../suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, emptyReport} from '../suite/run-suite.js';
 import {isParallel, parseThreadList, runSweep, THREADS_SYNTAX} from '../suite/sweep.js';
@@ -37,24 +34,12 @@ export default class Sweep extends BaseCommand {
     const op = findOp(flags.op);
     const variants = flags.variant?.length ? flags.variant : op.variants.slice(1).map((v) => v.id);
     const plan = buildPlan({ops: [op.name], variants, sizes: flags.size});
-    const out = flags.out ?? defaultOutPath();
-    assertWritable(out, '--out');
+    const ctx = this.runContext({out: flags.out, defaultOut: defaultOutPath()});
 
     const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
     const report = emptyReport(plan, {seed: flags.seed, timing, threads: Math.max(...threads)});
-    const save = (): void => writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
-    const interrupt = new Interrupt(() => {
-      report.interrupted = true;
-      save();
-    });
-    const opts = {seed: flags.seed, timing, signal: interrupt.signal};
-    const progress = new Progress(this.interactive() && Boolean(process.stderr.isTTY));
-    try {
-      await interrupt.guard(() => runSweep(plan, threads, {...opts, onStart: (i, n, label) => progress.update(i, n, label)}, report));
-    } finally {
-      progress.clear();
-    }
-    save();
+    await ctx.measure(report, ({signal, onStart}) => runSweep(plan, threads, {seed: flags.seed, timing, signal, onStart}, report));
+    ctx.save(report);
     if (!this.jsonEnabled()) {
       const parallel = new Set<string>(plan.cases.flatMap((c) => c.variants).filter(isParallel).map((v) => v.id));
       this.log(renderSweep(report.sweep!, parallel, {color: Boolean(process.stdout.isTTY)}));
@@ -69,9 +54,9 @@ export default class Sweep extends BaseCommand {
       }
       // One line per variant and reason, not per size: a thread count a variant refuses is one fact.
       for (const [key, sizes] of skipped) this.log(`skipped ${key} (${sizes.length === 1 ? sizes[0] : `${sizes.length} sizes`})`);
-      this.log(`results: ${out}`);
+      this.log(`results: ${ctx.out}`);
     }
-    this.setExitStatus(report, out);
+    this.setExitStatus(report, ctx);
     return report;
   }
 }

@@ -36,7 +36,8 @@ function makeDirs(dir: string): void {
   for (const m of missing) mkdirSync(m);
 }
 
-export function defaultOutPath(now = new Date()): string {
+/** reports/<name>-<timestamp>.json: `run` and `sweep` use 'run', the other commands their own name. */
+export function defaultOutPath(now = new Date(), name = 'run'): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace('Z', '');
-  return path.join('reports', `run-${stamp}.json`);
+  return path.join('reports', `${name}-${stamp}.json`);
 }

@@ -26,3 +26,25 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
   return startCli(args, env, cwd).done;
 }
+
+/**
+ * Resolves once the child has printed `pattern` on stdout or stderr: interrupt tests wait for a
+ * line saying work has finished instead of a fixed delay, which a loaded machine outruns.
+ */
+export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer | string): void => {
+      seen += d;
+      if (!pattern.test(seen)) return;
+      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
+      child.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => reject(new Error(`the command ended before printing ${pattern}:\n${seen}`));
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('close', onClose);
+  });
+}

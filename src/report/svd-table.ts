@@ -1,7 +1,9 @@
 // Terminal output of `dlbench svd`: the accuracy table per shape, the seed slide's "N loops, median
 // per loop" block, and the low-rank GEMM table. Pure functions of the results: easy to test.
-import {makeTable} from '../report/cli-table.js';
-import {fmtMs, fmtNum} from '../report/format.js';
+import {MATRIX_DESCRIPTIONS} from '../kernels/svd/matrices.js';
+import type {SvdShape} from '../kernels/svd/spec.js';
+import {makeTable} from './cli-table.js';
+import {fmtMs, fmtNum} from './format.js';
 import type {CaseResult} from '../core/results.js';
 
 const exp = (x: unknown, digits = 2): string => (typeof x === 'number' && Number.isFinite(x) ? x.toExponential(digits) : '—');
@@ -58,4 +60,31 @@ export function lowRankTable(fullMs: number, fullFlops: number, rows: LowRankGem
     t.push(['U_k(Σ_k(V_kᵀX))', String(r.rank), fmtMs(r.medianMs), fmtNum(r.flops / 1e9), `${fmtNum(r.speedup)}×`, exp(r.relError)]);
   }
   return t.toString();
+}
+
+/** What `dlbench svd` prints for one shape: the header, the accuracy table and the slide block. */
+export function svdShapeBlock(p: SvdShape, rows: CaseResult[], seed: number, color = false): string {
+  return [
+    `\nsvd ${p.m}x${p.n} ${p.dtype}, rank k=${p.rank}, oversampling p=${p.oversample}, power iterations q=${p.power}, seed ${seed}`,
+    `test matrix '${p.matrix}': ${MATRIX_DESCRIPTIONS[p.matrix]}; errors are ‖A − U_kΣ_kV_kᵀ‖_F/‖A‖_F at k=${Math.min(p.rank, p.m, p.n)}`,
+    accuracyTable(rows, color),
+    slideBlock(rows, p.rank),
+  ].join('\n');
+}
+
+export interface LowRankGemmResult {
+  shape: string;
+  cols: number;
+  factors: 'full' | 'randomized';
+  gemm: string;
+  fullMs: number;
+  rows: LowRankGemmRow[];
+}
+
+/** The low-rank GEMM study of one shape: its header and table. */
+export function lowRankBlock(p: SvdShape, study: LowRankGemmResult, color = false): string {
+  return [
+    `\nlow-rank GEMM: A (${p.m}x${p.n}) · X (${p.n}x${study.cols}) on ${study.gemm}, factors from the ${study.factors} SVD`,
+    lowRankTable(study.fullMs, 2 * p.m * p.n * study.cols, study.rows, color),
+  ].join('\n');
 }
