@@ -1,6 +1,6 @@
 // Writes schema/results.schema.json from the TypeBox declaration of the results file
 // (src/core/results.ts, compiled to dist/ by `npm run build`). The file is committed so other
-// tools can validate dlbench output without dlbench; test/results-schema.test.ts fails if it drifts.
+// tools can validate dlbench output without dlbench; test/core/results.test.ts fails if it drifts.
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {resultsJsonSchemaText} from '../dist/core/results.js';
