@@ -22,11 +22,12 @@ const upward = floors.slice(1, -1).flatMap((floor, i) => {
     severity: 'error',
     from: {path: `^src/${dir}/`},
     to: {path: dirs(above)},
- }));
+  }));
 });
 
 const sameFloor = floors.flatMap((floor) =>
-  floor.map((dir) => ({dir, others: floor.filter((other) => other !== dir)}))
+  floor
+    .map((dir) => ({dir, others: floor.filter((other) => other !== dir)}))
     .filter(({others}) => others.length > 0)
     .map(({dir, others}) => ({
       name: `same-floor-from-${dir}`,
@@ -34,7 +35,7 @@ const sameFloor = floors.flatMap((floor) =>
       severity: 'error',
       from: {path: `^src/${dir}/`},
       to: {path: dirs(others)},
-   })),
+    })),
 );
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -46,7 +47,7 @@ module.exports = {
       severity: 'error',
       from: {path: '^src/core/'},
       to: {path: '^src/', pathNot: '^src/core/'},
-   },
+    },
     ...upward,
     ...sameFloor,
     {
@@ -55,21 +56,21 @@ module.exports = {
       severity: 'error',
       from: {},
       to: {path: '^src/', pathNot: [dirs(floors.flat()), '^src/index\\.ts$']},
-   },
+    },
     {
       name: 'no-public-api-inside',
       comment: "src/index.ts is the package's entry; code inside src/ imports the module that defines a name",
       severity: 'error',
       from: {path: '^src/'},
       to: {path: '^src/index\\.ts$'},
-   },
+    },
     {
       name: 'no-circular',
       comment: 'a cycle makes load order matter (half-initialised modules, registration by side effect)',
       severity: 'error',
       from: {},
       to: {circular: true},
-   },
+    },
   ],
   options: {
     doNotFollow: {path: 'node_modules'},
@@ -79,5 +80,5 @@ module.exports = {
     // that to the .ts file.
     tsConfig: {fileName: 'tsconfig.json'},
     includeOnly: '^src/',
- },
+  },
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --import tsx --no-warnings
 // Development entry: runs the TypeScript sources directly through tsx (no build step).
-import {execute} from '@oclif/core'
+import {execute} from '@oclif/core';
 
-await execute({development: true, dir: import.meta.url})
+await execute({development: true, dir: import.meta.url});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Production entry: runs the compiled commands in dist/.
-import {execute} from '@oclif/core'
+import {execute} from '@oclif/core';
 
-await execute({dir: import.meta.url})
+await execute({dir: import.meta.url});

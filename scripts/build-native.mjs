@@ -22,7 +22,17 @@ function nodeGyp() {
   const candidates = [
     process.env.npm_config_node_gyp,
     path.join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
   ];
   return candidates.find((c) => c && existsSync(c));
 }

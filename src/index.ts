@@ -18,7 +18,14 @@ export {renderTables} from './report/table.js';
 export {configureWebGpu, releaseWebGpu} from './webgpu/device.js';
 export {readReport, parseReport, validateReport} from './report/validate.js';
 export {EXPORTERS, findExporter} from './report/export/index.js';
-export {compareReports, DEFAULT_COMPARE, type CompareOptions, type Comparison, type CaseComparison, type Verdict} from './report/compare/compare.js';
+export {
+  compareReports,
+  DEFAULT_COMPARE,
+  type CompareOptions,
+  type Comparison,
+  type CaseComparison,
+  type Verdict,
+} from './report/compare/compare.js';
 export {mannWhitneyU, bootstrapRatio} from './report/compare/stats.js';
 export {renderHtml} from './report/html/page.js';
 export {allVariants, findVariant};
@@ -55,7 +62,12 @@ export function listVariants(threads = defaultThreads()): VariantSummary[] {
  * `await compute('gemm/blocked', {m, n, k}, {a, b})` → C (Float32Array, row-major M×N).
  * No check and no timing: the caller owns the numbers.
  */
-export async function compute<O = unknown>(variantId: string, shape: unknown, inputs: unknown, opts: {threads?: number} = {}): Promise<O> {
+export async function compute<O = unknown>(
+  variantId: string,
+  shape: unknown,
+  inputs: unknown,
+  opts: {threads?: number} = {},
+): Promise<O> {
   const v: KernelVariant = findVariant(variantId, 'variantId');
   const threads = opts.threads ?? defaultThreads();
   try {

@@ -4,7 +4,7 @@ import {gemmNaive} from '../src/kernels/gemm/naive-ijk.js';
 import {gemmSpec} from '../src/kernels/gemm/spec.js';
 
 describe('programmatic API', () => {
-  it('computes C = A·B with a chosen variant on the caller\'s inputs', async () => {
+  it("computes C = A·B with a chosen variant on the caller's inputs", async () => {
     const p = {m: 37, n: 29, k: 41};
     const {a, b} = gemmSpec.makeInputs(p, 5);
     const c = await compute<Float32Array>('gemm/blocked', p, {a, b});
@@ -22,8 +22,10 @@ describe('programmatic API', () => {
   });
 
   it('runs a suite and returns the report without writing it', async () => {
-    const report = await benchmark({variants: ['gemm/blocked'], sizes: '12'},
-      {timing: {timeBudgetMs: 2, minSamples: 3, warmupMs: 0, warmupIterations: 0}});
+    const report = await benchmark(
+      {variants: ['gemm/blocked'], sizes: '12'},
+      {timing: {timeBudgetMs: 2, minSamples: 3, warmupMs: 0, warmupIterations: 0}},
+    );
     expect(report.schemaVersion).toBe(SCHEMA_VERSION);
     expect(report.results).toHaveLength(1);
     expect(report.results[0]).toMatchObject({state: 'ok', variant: 'gemm/blocked', shapeText: '12x12x12'});

@@ -22,8 +22,10 @@ interface Violation {
 /** Runs depcruise on <cwd>/src as `npm run lint:deps` does and returns its violations. */
 async function cruise(cwd: string): Promise<Violation[]> {
   // depcruise exits non-zero when it finds violations; the JSON on stdout is the answer either way.
-  const out = await promisify(execFile)(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG, '--output-type', 'json'], {cwd, maxBuffer: 64 << 20})
-    .catch((err: {stdout?: string}) => ({stdout: err.stdout ?? ''}));
+  const out = await promisify(execFile)(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG, '--output-type', 'json'], {
+    cwd,
+    maxBuffer: 64 << 20,
+  }).catch((err: {stdout?: string}) => ({stdout: err.stdout ?? ''}));
   return (JSON.parse(out.stdout) as {summary: {violations: Violation[]}}).summary.violations;
 }
 
@@ -44,7 +46,7 @@ describe('import direction', () => {
       'src/kernels/list.ts': 'export const ops = [1, 2];\n',
       // kernels reaching up into nets.
       'src/kernels/named.ts': "import {nets} from '../nets/defs.js';\nexport const first = nets[0];\n",
-      'src/nets/defs.ts': 'export const nets = [\'alexnet\'];\n',
+      'src/nets/defs.ts': "export const nets = ['alexnet'];\n",
       // measure and kernels share a floor; a type-only import counts.
       'src/measure/timer.ts': "import type {Op} from '../kernels/op.js';\nexport const name = (o: Op): string => o.name;\n",
       'src/kernels/op.ts': 'export interface Op {\n  name: string;\n}\n',
@@ -53,7 +55,8 @@ describe('import direction', () => {
       'src/nets/uses-misc.ts': "import {misc} from '../misc/misc.js';\nexport const m = misc;\n",
       'src/misc/misc.ts': 'export const misc = 1;\n',
       // Allowed: a floor importing the ones below it.
-      'src/suite/plan.ts': "import {ops} from '../kernels/list.js';\nimport {count} from '../core/leaf.js';\nexport const n = ops.length + count;\n",
+      'src/suite/plan.ts':
+        "import {ops} from '../kernels/list.js';\nimport {count} from '../core/leaf.js';\nexport const n = ops.length + count;\n",
     };
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(fixture, file)), {recursive: true});

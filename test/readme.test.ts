@@ -11,7 +11,11 @@ const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 /** Every markdown page a reader can reach from the front page. */
 function pages(): string[] {
-  const docs = existsSync(join(ROOT, 'docs')) ? readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [];
+  const docs = existsSync(join(ROOT, 'docs'))
+    ? readdirSync(join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`)
+    : [];
   return ['README.md', 'ARCHITECTURE.md', 'CONTRIBUTING.md', ...docs].filter((f) => existsSync(join(ROOT, f)));
 }
 
@@ -26,7 +30,10 @@ function anchors(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   for (const m of markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = m[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = m[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
@@ -42,12 +49,16 @@ describe('README', () => {
   const readme = read('README.md');
 
   it('names every registry variant', () => {
-    const missing = allVariants().map((v) => v.id).filter((id) => !readme.includes(`\`${id}\``));
+    const missing = allVariants()
+      .map((v) => v.id)
+      .filter((id) => !readme.includes(`\`${id}\``));
     expect(missing).toEqual([]);
   });
 
   it('tours every command', () => {
-    const commands = readdirSync(join(ROOT, 'src/commands')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    const commands = readdirSync(join(ROOT, 'src/commands'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''));
     const missing = commands.filter((c) => !readme.includes(`\`dlbench ${c}`));
     expect(missing).toEqual([]);
   });

@@ -12,10 +12,22 @@ export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
 
   static override baseFlags = {
-    seed: Flags.integer({description: 'seed for the inputs (the same seed gives the same matrices)', default: 42, min: 0, helpGroup: 'COMMON'}),
+    seed: Flags.integer({
+      description: 'seed for the inputs (the same seed gives the same matrices)',
+      default: 42,
+      min: 0,
+      helpGroup: 'COMMON',
+    }),
     threads: Flags.integer({description: 'threads for parallel variants (default: all cores)', min: 1, helpGroup: 'COMMON'}),
-    'gpu-backend': Flags.string({description: 'WebGPU (Dawn) backend to use when several exist', options: [...GPU_BACKENDS], helpGroup: 'WEBGPU'}),
-    'gpu-adapter': Flags.string({description: "WebGPU adapter: index into Dawn's list (see `dlbench env`) or part of its name", helpGroup: 'WEBGPU'}),
+    'gpu-backend': Flags.string({
+      description: 'WebGPU (Dawn) backend to use when several exist',
+      options: [...GPU_BACKENDS],
+      helpGroup: 'WEBGPU',
+    }),
+    'gpu-adapter': Flags.string({
+      description: "WebGPU adapter: index into Dawn's list (see `dlbench env`) or part of its name",
+      helpGroup: 'WEBGPU',
+    }),
   };
 
   /** Applies --gpu-backend/--gpu-adapter before any WebGPU variant acquires the device. */

@@ -4,7 +4,10 @@ export class Progress {
   private active = false;
   private readonly started = performance.now();
 
-  constructor(private readonly enabled: boolean, private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
 
   update(index: number, total: number, label: string): void {
     if (!this.enabled) return;

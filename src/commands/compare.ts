@@ -9,9 +9,11 @@ import {assertWritable} from '../report/write.js';
 import {writeFileAtomic} from '../core/write-file.js';
 
 export default class Compare extends BaseCommand {
-  static override summary = 'Compare a run with a baseline case by case (ratio of medians, bootstrap CI, Mann–Whitney U); exit 1 on a regression.';
+  static override summary =
+    'Compare a run with a baseline case by case (ratio of medians, bootstrap CI, Mann–Whitney U); exit 1 on a regression.';
 
-  static override description = `A case is a regression only when the U test is significant (p < 0.01) AND the whole 95% bootstrap CI of
+  static override description =
+    `A case is a regression only when the U test is significant (p < 0.01) AND the whole 95% bootstrap CI of
 current/baseline time lies above 1 + threshold; it is an improvement when significant and the CI lies below
 1/(1 + threshold); pass when the CI lies within both limits; inconclusive otherwise (too noisy, too few samples).
 --normalize divides every time by a calibration case of the same run, so a baseline from another machine can gate.
@@ -31,14 +33,20 @@ Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or 
 
   static override flags = {
     ...gateFlags,
-    markdown: Flags.string({description: 'also write the comparison as markdown to this file (appends when it is $GITHUB_STEP_SUMMARY)'}),
+    markdown: Flags.string({
+      description: 'also write the comparison as markdown to this file (appends when it is $GITHUB_STEP_SUMMARY)',
+    }),
   };
 
   async run(): Promise<Comparison> {
     const {args, flags} = await this.parse(Compare);
     if (flags.markdown && flags.markdown !== process.env.GITHUB_STEP_SUMMARY) assertWritable(flags.markdown, '--markdown');
     const opts = compareOptions(flags, flags.seed);
-    const cmp = compareFiles({file: args.baseline, report: readReport(args.baseline)}, {file: args.current, report: readReport(args.current)}, opts);
+    const cmp = compareFiles(
+      {file: args.baseline, report: readReport(args.baseline)},
+      {file: args.current, report: readReport(args.current)},
+      opts,
+    );
     if (!this.jsonEnabled()) this.log(renderComparisonTable(cmp, {color: Boolean(process.stdout.isTTY)}));
     if (flags.markdown) writeMarkdown(flags.markdown, renderComparisonMarkdown(cmp));
     if (cmp.failed) process.exitCode = 1;

@@ -12,7 +12,8 @@ function describeGpu(g: WebGpuContext | undefined): string {
 }
 
 export default class Env extends BaseCommand {
-  static override summary = 'Show the machine context recorded with every result (CPU, caches, memory, OS, versions, git commit).';
+  static override summary =
+    'Show the machine context recorded with every result (CPU, caches, memory, OS, versions, git commit).';
 
   static override examples = ['<%= config.bin %> env', '<%= config.bin %> env --json'];
 
@@ -28,7 +29,10 @@ export default class Env extends BaseCommand {
       releaseWebGpu();
     }
     if (!this.jsonEnabled()) {
-      const caches = Object.entries(ctx.cpu.caches).map(([k, v]) => `${k} ${v}`).join(', ') || 'unknown';
+      const caches =
+        Object.entries(ctx.cpu.caches)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'unknown';
       const lines: [string, string][] = [
         ['cpu', `${ctx.cpu.model} (${ctx.cpu.arch}), ${ctx.cpu.cores} cores, ${ctx.cpu.speedMHz} MHz`],
         ['isa', ctx.cpu.flags?.join(' ') || 'unknown'],
@@ -36,8 +40,16 @@ export default class Env extends BaseCommand {
         ['memory', fmtBytes(ctx.memory.totalBytes)],
         ['os', `${ctx.os.type} ${ctx.os.release} (${ctx.os.platform})`],
         ['node', `${ctx.runtime.node} (V8 ${ctx.runtime.v8})`],
-        ['dlbench', `${ctx.dlbench.version}${ctx.dlbench.gitCommit ? ` @ ${ctx.dlbench.gitCommit.slice(0, 12)}${ctx.dlbench.gitDirty ? ' (dirty)' : ''}` : ''}`],
-        ['packages', Object.entries(ctx.packages).map(([k, v]) => `${k} ${v}`).join(', ')],
+        [
+          'dlbench',
+          `${ctx.dlbench.version}${ctx.dlbench.gitCommit ? ` @ ${ctx.dlbench.gitCommit.slice(0, 12)}${ctx.dlbench.gitDirty ? ' (dirty)' : ''}` : ''}`,
+        ],
+        [
+          'packages',
+          Object.entries(ctx.packages)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        ],
         ['host', ctx.hostname],
         ['webgpu', describeGpu(ctx.webgpu)],
       ];

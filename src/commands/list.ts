@@ -20,7 +20,11 @@ export default class List extends BaseCommand {
   static override examples = ['<%= config.bin %> list', '<%= config.bin %> list --op gemm --json'];
 
   static override flags = {
-    op: Flags.string({description: `only this op: ${allOps().map((o) => o.name).join(', ')}`}),
+    op: Flags.string({
+      description: `only this op: ${allOps()
+        .map((o) => o.name)
+        .join(', ')}`,
+    }),
   };
 
   async run(): Promise<VariantInfo[]> {
@@ -37,7 +41,15 @@ export default class List extends BaseCommand {
     }
     const infos = variants.map((v): VariantInfo => {
       const a = v.available(caps);
-      return {id: v.id, op: v.op, backend: v.backend, summary: v.summary, params: v.params ?? {}, available: a.ok, ...(a.ok ? {} : {reason: a.reason})};
+      return {
+        id: v.id,
+        op: v.op,
+        backend: v.backend,
+        summary: v.summary,
+        params: v.params ?? {},
+        available: a.ok,
+        ...(a.ok ? {} : {reason: a.reason}),
+      };
     });
     if (!this.jsonEnabled()) {
       const table = makeTable(['variant', 'backend', 'summary', 'available'], {color: Boolean(process.stdout.isTTY)});

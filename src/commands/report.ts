@@ -9,7 +9,8 @@ import {assertWritable} from '../report/write.js';
 import {writeFileAtomic} from '../core/write-file.js';
 
 export default class Report extends BaseCommand {
-  static override summary = 'Turn results files into a table, markdown, CSV, google-benchmark or github-action-benchmark JSON, or a self-contained HTML report.';
+  static override summary =
+    'Turn results files into a table, markdown, CSV, google-benchmark or github-action-benchmark JSON, or a self-contained HTML report.';
 
   static override strict = false;
 
@@ -34,7 +35,8 @@ export default class Report extends BaseCommand {
   async run(): Promise<{files: string[]; written: string[]}> {
     const {argv, flags} = await this.parse(Report);
     const files = argv as string[];
-    if (!flags.format && !flags.html) throw new UsageError(`report: nothing to do. Valid: --format ${EXPORT_FORMATS.join('|')} and/or --html <file>`);
+    if (!flags.format && !flags.html)
+      throw new UsageError(`report: nothing to do. Valid: --format ${EXPORT_FORMATS.join('|')} and/or --html <file>`);
     const exporter = flags.format ? findExporter(flags.format, '--format') : undefined;
     if (exporter && files.length > 1 && !['table', 'markdown'].includes(exporter.name)) {
       throw badFlag('--format', exporter.name, `table or markdown for several files; ${exporter.name} takes one results file`);
@@ -44,7 +46,9 @@ export default class Report extends BaseCommand {
     const sources = readSources(files);
     const written: string[] = [];
     if (exporter) {
-      const text = sources.map((s) => (sources.length > 1 && exporter.name === 'table' ? `== ${s.label}\n` : '') + exporter.render(s.report)).join('\n');
+      const text = sources
+        .map((s) => (sources.length > 1 && exporter.name === 'table' ? `== ${s.label}\n` : '') + exporter.render(s.report))
+        .join('\n');
       if (flags.out) {
         writeFileAtomic(flags.out, text);
         written.push(flags.out);
@@ -54,7 +58,11 @@ export default class Report extends BaseCommand {
     }
     if (flags.html) {
       const comparison = flags.baseline
-        ? compareFiles({file: flags.baseline, report: readReport(flags.baseline)}, {file: files[0], report: sources[0].report}, compareOptions(flags, flags.seed))
+        ? compareFiles(
+            {file: flags.baseline, report: readReport(flags.baseline)},
+            {file: files[0], report: sources[0].report},
+            compareOptions(flags, flags.seed),
+          )
         : undefined;
       writeFileAtomic(flags.html, await renderHtml({sources, comparison}));
       written.push(flags.html);

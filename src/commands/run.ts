@@ -21,14 +21,24 @@ export default class Run extends BaseCommand {
   ];
 
   static override flags = {
-    op: Flags.string({description: `op(s) to run: ${allOps().map((o) => o.name).join(', ')}`, multiple: true, delimiter: ','}),
+    op: Flags.string({
+      description: `op(s) to run: ${allOps()
+        .map((o) => o.name)
+        .join(', ')}`,
+      multiple: true,
+      delimiter: ',',
+    }),
     variant: Flags.string({char: 'v', description: "variant ids or globs ('gemm/*'); repeatable", multiple: true}),
     size: Flags.string({char: 's', description: "sizes: N, MxNxK, lists '256,512', ranges '64..1024*2' (overrides --preset)"}),
     preset: Flags.string({description: `named set of sizes: ${presetNames().join(', ')}`, default: DEFAULT_PRESET}),
     time: Flags.integer({description: 'measuring time budget per case, ms', default: DEFAULT_TIMING.timeBudgetMs, min: 1}),
     'min-samples': Flags.integer({description: 'minimum timed samples per case', default: DEFAULT_TIMING.minSamples, min: 1}),
     out: Flags.string({char: 'o', description: 'results file (default reports/run-<timestamp>.json)'}),
-    repetitions: Flags.integer({description: 'run the whole plan this many times and pool each case\'s samples (steadier medians on a shared machine)', default: 1, min: 1}),
+    repetitions: Flags.integer({
+      description: "run the whole plan this many times and pool each case's samples (steadier medians on a shared machine)",
+      default: 1,
+      min: 1,
+    }),
     ...exportFlags,
     ...runGateFlags,
   };
@@ -48,7 +58,10 @@ export default class Run extends BaseCommand {
       const opts = {seed: flags.seed, threads, timing, signal};
       await runSuite(plan, {...opts, onStart}, report);
       for (let rep = 1; rep < flags.repetitions && !signal.aborted; rep++) {
-        const pass = await runSuite(plan, {...opts, onStart: (i, n, label) => onStart(i, n, `[${rep + 1}/${flags.repetitions}] ${label}`)});
+        const pass = await runSuite(plan, {
+          ...opts,
+          onStart: (i, n, label) => onStart(i, n, `[${rep + 1}/${flags.repetitions}] ${label}`),
+        });
         if (!pass.interrupted) poolRepetition(report.results, pass.results);
       }
     });
@@ -57,7 +70,8 @@ export default class Run extends BaseCommand {
       this.log(renderTables(report, {color: Boolean(process.stdout.isTTY)}));
       this.log(`results: ${ctx.out}`);
     }
-    const comparison = baseline && !report.interrupted ? compareFiles(baseline, {file: ctx.out, report}, baseline.opts) : undefined;
+    const comparison =
+      baseline && !report.interrupted ? compareFiles(baseline, {file: ctx.out, report}, baseline.opts) : undefined;
     await ctx.writeExports(report, comparison);
     if (comparison && !this.jsonEnabled()) this.log(renderComparisonTable(comparison, {color: Boolean(process.stdout.isTTY)}));
     if (!this.setExitStatus(report, ctx) && comparison?.failed && flags['fail-on-regression']) {

@@ -10,7 +10,8 @@ import {DEFAULT_TIMING, emptyReport} from '../suite/run-suite.js';
 import {planSvd, runSvd} from '../suite/svd.js';
 
 export default class Svd extends BaseCommand {
-  static override summary = 'Full vs randomized SVD: time, error against the optimal rank-k error, σ errors, orthogonality; optional low-rank GEMM study.';
+  static override summary =
+    'Full vs randomized SVD: time, error against the optimal rank-k error, σ errors, orthogonality; optional low-rank GEMM study.';
 
   static override examples = [
     '<%= config.bin %> svd',
@@ -21,12 +22,26 @@ export default class Svd extends BaseCommand {
   static override flags = {
     size: Flags.string({char: 's', description: "MxN (or N), lists '500x500,1000x1000'", default: '1000x1000'}),
     rank: Flags.integer({char: 'k', description: 'target rank k', default: DEFAULT_RANK, min: 1}),
-    oversample: Flags.integer({char: 'p', description: 'oversampling p (randomized: k + p sketch columns)', default: DEFAULT_OVERSAMPLE, min: 0}),
-    power: Flags.integer({char: 'q', description: 'power iterations q (default as scikit-learn: 7 if k < 0.1·min(m,n), else 4)', min: 0}),
-    gemm: Flags.string({description: `GEMM engine for the randomized SVD's products: ${engineNames().join(', ')} (default: the fastest available)`}),
+    oversample: Flags.integer({
+      char: 'p',
+      description: 'oversampling p (randomized: k + p sketch columns)',
+      default: DEFAULT_OVERSAMPLE,
+      min: 0,
+    }),
+    power: Flags.integer({
+      char: 'q',
+      description: 'power iterations q (default as scikit-learn: 7 if k < 0.1·min(m,n), else 4)',
+      min: 0,
+    }),
+    gemm: Flags.string({
+      description: `GEMM engine for the randomized SVD's products: ${engineNames().join(', ')} (default: the fastest available)`,
+    }),
     dtype: Flags.string({description: 'element type: f32, f64', default: 'f32'}),
     matrix: Flags.string({description: `test matrix: ${MATRIX_KINDS.join(', ')}`, default: 'lowrank'}),
-    variant: Flags.string({description: 'which SVDs: full, randomized (repeatable; naming full runs it past its size limit)', multiple: true}),
+    variant: Flags.string({
+      description: 'which SVDs: full, randomized (repeatable; naming full runs it past its size limit)',
+      multiple: true,
+    }),
     'lowrank-gemm': Flags.string({description: "ranks for the low-rank GEMM study A·X ≈ U_k(Σ_k(V_kᵀX)), e.g. '5,15,50'"}),
     cols: Flags.integer({description: 'columns N of X in the low-rank GEMM study', default: 256, min: 1}),
     time: Flags.integer({description: 'measuring time budget per case, ms', default: DEFAULT_TIMING.timeBudgetMs, min: 1}),
@@ -49,9 +64,20 @@ export default class Svd extends BaseCommand {
         clearProgress();
         if (!this.jsonEnabled()) this.log(text);
       };
-      return runSvd(plan, {seed: flags.seed, threads, timing, cols: flags.cols, signal, onStart,
-        onShape: (p, rows) => say(svdShapeBlock(p, rows, flags.seed, color)),
-        onStudy: (p, study) => say(lowRankBlock(p, study, color))}, report);
+      return runSvd(
+        plan,
+        {
+          seed: flags.seed,
+          threads,
+          timing,
+          cols: flags.cols,
+          signal,
+          onStart,
+          onShape: (p, rows) => say(svdShapeBlock(p, rows, flags.seed, color)),
+          onStudy: (p, study) => say(lowRankBlock(p, study, color)),
+        },
+        report,
+      );
     });
     ctx.save(report);
     if (!this.jsonEnabled()) this.log(`results: ${ctx.out}`);

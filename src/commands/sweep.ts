@@ -17,11 +17,23 @@ export default class Sweep extends BaseCommand {
   ];
 
   static override flags = {
-    op: Flags.string({description: `op to sweep: ${allOps().map((o) => o.name).join(', ')}`, default: 'gemm'}),
-    variant: Flags.string({char: 'v', description: "variant ids or globs (default: every rung of the op but its first, the textbook baseline)", multiple: true}),
+    op: Flags.string({
+      description: `op to sweep: ${allOps()
+        .map((o) => o.name)
+        .join(', ')}`,
+      default: 'gemm',
+    }),
+    variant: Flags.string({
+      char: 'v',
+      description: 'variant ids or globs (default: every rung of the op but its first, the textbook baseline)',
+      multiple: true,
+    }),
     size: Flags.string({char: 's', description: "sizes: N, MxNxK, lists '256,512', ranges '64..1024*2'", default: '128..1024*2'}),
     // Overrides the common integer --threads: a sweep takes a list or range of thread counts.
-    threads: Flags.string({description: `thread counts for parallel variants: ${THREADS_SYNTAX} (default: all cores)`, helpGroup: 'COMMON'}),
+    threads: Flags.string({
+      description: `thread counts for parallel variants: ${THREADS_SYNTAX} (default: all cores)`,
+      helpGroup: 'COMMON',
+    }),
     time: Flags.integer({description: 'measuring time budget per case, ms', default: DEFAULT_TIMING.timeBudgetMs, min: 1}),
     'min-samples': Flags.integer({description: 'minimum timed samples per case', default: DEFAULT_TIMING.minSamples, min: 1}),
     out: Flags.string({char: 'o', description: 'results file (default reports/run-<timestamp>.json)'}),
@@ -38,15 +50,25 @@ export default class Sweep extends BaseCommand {
 
     const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
     const report = emptyReport(plan, {seed: flags.seed, timing, threads: Math.max(...threads)});
-    await ctx.measure(report, ({signal, onStart}) => runSweep(plan, threads, {seed: flags.seed, timing, signal, onStart}, report));
+    await ctx.measure(report, ({signal, onStart}) =>
+      runSweep(plan, threads, {seed: flags.seed, timing, signal, onStart}, report),
+    );
     ctx.save(report);
     if (!this.jsonEnabled()) {
-      const parallel = new Set<string>(plan.cases.flatMap((c) => c.variants).filter(isParallel).map((v) => v.id));
+      const parallel = new Set<string>(
+        plan.cases
+          .flatMap((c) => c.variants)
+          .filter(isParallel)
+          .map((v) => v.id),
+      );
       this.log(renderSweep(report.sweep!, parallel, {color: Boolean(process.stdout.isTTY)}));
       const skipped = new Map<string, string[]>();
       for (const r of report.results) {
         if (r.state === 'errored') this.log(`ERROR ${r.variant} ${r.shapeText} (${r.phase}): ${r.error}`);
-        else if (r.state === 'check-failed') this.log(`FAIL ${r.variant} ${r.shapeText}: error ${r.check.error.toExponential(2)} > ${r.check.tolerance.toExponential(2)}`);
+        else if (r.state === 'check-failed')
+          this.log(
+            `FAIL ${r.variant} ${r.shapeText}: error ${r.check.error.toExponential(2)} > ${r.check.tolerance.toExponential(2)}`,
+          );
         else if (r.state === 'skipped') {
           const key = `${r.variant}${parallel.has(r.variant) ? ` ×${threadsOf(r)}` : ''}: ${r.reason}`;
           skipped.set(key, [...(skipped.get(key) ?? []), r.shapeText]);

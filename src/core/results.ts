@@ -41,7 +41,14 @@ export type CheckResult = Static<typeof CheckResultSchema>;
 
 export const StatsSchema = Type.Object({
   samples: Type.Integer({minimum: 0}),
-  medianMs: Num, meanMs: Num, minMs: Num, maxMs: Num, p25Ms: Num, p75Ms: Num, p99Ms: Num, iqrMs: Num,
+  medianMs: Num,
+  meanMs: Num,
+  minMs: Num,
+  maxMs: Num,
+  p25Ms: Num,
+  p75Ms: Num,
+  p99Ms: Num,
+  iqrMs: Num,
   /** Median absolute deviation from the median (unscaled). */
   madMs: Num,
   sdMs: Num,
@@ -53,7 +60,10 @@ export const StatsSchema = Type.Object({
 export type Stats = Static<typeof StatsSchema>;
 
 export const LayerInfoSchema = Type.Object({
-  net: Type.String(), index: Type.Number(), name: Type.String(), type: Type.String(),
+  net: Type.String(),
+  index: Type.Number(),
+  name: Type.String(),
+  type: Type.String(),
   /** In memory order: [N, C, H, W] for NCHW, [N, H, W, C] for NHWC, [N, D] once flattened. */
   outputShape: Type.Array(Type.Number()),
   params: Type.Number(),
@@ -120,13 +130,24 @@ export type OkCase = Static<typeof OkCaseSchema>;
 export const SkippedCaseSchema = Type.Object({...caseBase, state: Type.Literal('skipped'), reason: Type.String()});
 export type SkippedCase = Static<typeof SkippedCaseSchema>;
 
-export const CheckFailedCaseSchema = Type.Object({...caseBase, state: Type.Literal('check-failed'), check: CheckResultSchema, firstCallMs: Num});
+export const CheckFailedCaseSchema = Type.Object({
+  ...caseBase,
+  state: Type.Literal('check-failed'),
+  check: CheckResultSchema,
+  firstCallMs: Num,
+});
 export type CheckFailedCase = Static<typeof CheckFailedCaseSchema>;
 
 export const ErroredCaseSchema = Type.Object({
   ...caseBase,
   state: Type.Literal('errored'),
-  phase: Type.Union([Type.Literal('prepare'), Type.Literal('run'), Type.Literal('measure'), Type.Literal('check'), Type.Literal('dispose')]),
+  phase: Type.Union([
+    Type.Literal('prepare'),
+    Type.Literal('run'),
+    Type.Literal('measure'),
+    Type.Literal('check'),
+    Type.Literal('dispose'),
+  ]),
   error: Type.String(),
 });
 export type ErroredCase = Static<typeof ErroredCaseSchema>;
@@ -167,14 +188,21 @@ export type WebGpuContext = Static<typeof WebGpuContextSchema>;
 
 export const ContextSchema = Type.Object({
   cpu: Type.Object({
-    model: Type.String(), cores: Type.Number(), speedMHz: Type.Number(), arch: Type.String(),
+    model: Type.String(),
+    cores: Type.Number(),
+    speedMHz: Type.Number(),
+    arch: Type.String(),
     flags: Type.Optional(Type.Array(Type.String())),
     caches: Type.Record(Type.String(), Type.String()),
   }),
   memory: Type.Object({totalBytes: Type.Number()}),
   os: Type.Object({platform: Type.String(), release: Type.String(), type: Type.String()}),
   runtime: Type.Object({node: Type.String(), v8: Type.String()}),
-  dlbench: Type.Object({version: Type.String(), gitCommit: Type.Optional(Type.String()), gitDirty: Type.Optional(Type.Boolean())}),
+  dlbench: Type.Object({
+    version: Type.String(),
+    gitCommit: Type.Optional(Type.String()),
+    gitDirty: Type.Optional(Type.Boolean()),
+  }),
   packages: Type.Record(Type.String(), Type.String()),
   hostname: Type.String(),
   /** The WebGPU adapter, recorded only when a WebGPU variant was planned. */
@@ -184,7 +212,10 @@ export const ContextSchema = Type.Object({
 export type Context = Static<typeof ContextSchema> & {[extra: string]: unknown};
 
 const LowRankSchema = Type.Object({
-  value: Type.Number(), paramsBefore: Type.Number(), paramsAfter: Type.Number(), paramsSaved: Type.Number(),
+  value: Type.Number(),
+  paramsBefore: Type.Number(),
+  paramsAfter: Type.Number(),
+  paramsSaved: Type.Number(),
   output: Type.Array(Type.Object({batch: Type.Number(), relL2: Num, top1Agree: Num, images: Type.Number()})),
 });
 
@@ -196,13 +227,19 @@ export const RunConfigSchema = Type.Object({
   minSamples: Type.Number(),
   warmupMs: Type.Number(),
   /** Set by `dlbench net`: the network, batch sizes and kernel choices. */
-  net: Type.Optional(Type.Object({
-    name: Type.String(), batches: Type.Array(Type.Number()), conv: Type.String(), gemm: Type.String(), best: Type.Boolean(),
-    /** `--layout`: activations NCHW (conv weights KCRS) or NHWC (RSCK); absent in older files (NCHW). */
-    layout: Type.Optional(Layout),
-    /** `--lowrank`: fc weights replaced by truncated SVDs; params saved and the output's change per batch. */
-    lowrank: Type.Optional(LowRankSchema),
-  })),
+  net: Type.Optional(
+    Type.Object({
+      name: Type.String(),
+      batches: Type.Array(Type.Number()),
+      conv: Type.String(),
+      gemm: Type.String(),
+      best: Type.Boolean(),
+      /** `--layout`: activations NCHW (conv weights KCRS) or NHWC (RSCK); absent in older files (NCHW). */
+      layout: Type.Optional(Layout),
+      /** `--lowrank`: fc weights replaced by truncated SVDs; params saved and the output's change per batch. */
+      lowrank: Type.Optional(LowRankSchema),
+    }),
+  ),
   /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */
   repetitions: Type.Optional(Type.Number()),
 });

@@ -29,13 +29,19 @@ function splitmix32(seed: number): () => number {
 
 export function createRng(seed: number): Rng {
   const init = splitmix32(seed);
-  let a = init(), b = init(), c = init(), d = init();
+  let a = init(),
+    b = init(),
+    c = init(),
+    d = init();
   if ((a | b | c | d) === 0) a = 1;
   let spare: number | undefined;
   const nextU32 = (): number => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
-    c ^= a; d ^= b; b ^= c; a ^= d;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
     c ^= t;
     d = rotl(d, 11);
     return result;
@@ -65,14 +71,24 @@ export function createRng(seed: number): Rng {
         let r1 = Math.imul(b, 5);
         r1 = Math.imul((r1 << 7) | (r1 >>> 25), 9);
         let t = b << 9;
-        c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
         d = (d << 11) | (d >>> 21);
         let r2 = Math.imul(b, 5);
         r2 = Math.imul((r2 << 7) | (r2 >>> 25), 9);
         t = b << 9;
-        c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
         d = (d << 11) | (d >>> 21);
-        const u = (r1 >>> 0) * (2 / 4294967296) - 1, v = (r2 >>> 0) * (2 / 4294967296) - 1, s = u * u + v * v;
+        const u = (r1 >>> 0) * (2 / 4294967296) - 1,
+          v = (r2 >>> 0) * (2 / 4294967296) - 1,
+          s = u * u + v * v;
         if (s >= 1 || s === 0) continue; // outside the unit disc: ~21% of pairs
         const f = Math.sqrt((-2 * Math.log(s)) / s);
         out[i++] = u * f;

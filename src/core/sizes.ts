@@ -34,7 +34,8 @@ export function expandSizeList(text: string, flag = '--size'): string[] {
     const op = m[3] ?? '*';
     const step = m[4] === undefined ? 2 : parsePositiveInt(m[4], flag);
     if (hi < lo) throw new UsageError(`${flag}: range '${tok}' ends before it starts. Valid: ${SIZE_SYNTAX}`);
-    if (op === '*' && step < 2) throw new UsageError(`${flag}: range '${tok}' needs a factor of at least 2. Valid: ${SIZE_SYNTAX}`);
+    if (op === '*' && step < 2)
+      throw new UsageError(`${flag}: range '${tok}' needs a factor of at least 2. Valid: ${SIZE_SYNTAX}`);
     let count = 0;
     for (let v = lo; v <= hi; v = op === '*' ? v * step : v + step) {
       if (++count > 1000) throw new UsageError(`${flag}: range '${tok}' has more than 1000 sizes`);

@@ -19,12 +19,20 @@ export function findOp(name: string, flag = '--op'): OpDefinition {
 
 export function findVariant(id: string, flag = '--variant'): KernelVariant {
   const v = allVariants().find((x) => x.id === id);
-  if (!v) throw new UsageError(`${flag}: unknown variant '${id}'. Valid: ${allVariants().map((x) => x.id).join(', ')}`);
+  if (!v)
+    throw new UsageError(
+      `${flag}: unknown variant '${id}'. Valid: ${allVariants()
+        .map((x) => x.id)
+        .join(', ')}`,
+    );
   return v;
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -40,7 +48,9 @@ export function matchVariants(patterns: readonly string[], flag = '--variant'): 
     const re = globToRegExp(pat);
     const hits = all.filter((v) => re.test(v.id));
     if (hits.length === 0) {
-      throw new UsageError(`${flag}: '${pat}' matches no variant. Valid: ${all.map((v) => v.id).join(', ')} (globs like 'gemm/*' allowed)`);
+      throw new UsageError(
+        `${flag}: '${pat}' matches no variant. Valid: ${all.map((v) => v.id).join(', ')} (globs like 'gemm/*' allowed)`,
+      );
     }
     for (const h of hits) picked.add(h);
   }

@@ -58,9 +58,15 @@ function cacheSizes(): Record<string, string> {
 
 function cpuFlags(): string[] | undefined {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('flags'));
     const wanted = /^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512_bf16|avx512_vnni|neon|asimd)$/;
-    return line?.split(':')[1].trim().split(/\s+/).filter((f) => wanted.test(f));
+    return line
+      ?.split(':')[1]
+      .trim()
+      .split(/\s+/)
+      .filter((f) => wanted.test(f));
   } catch {
     return undefined;
   }
@@ -68,7 +74,9 @@ function cpuFlags(): string[] | undefined {
 
 function git(args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, {cwd: packageRoot(), stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000}).toString().trim();
+    return execFileSync('git', args, {cwd: packageRoot(), stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000})
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }

@@ -4,17 +4,37 @@ import {Worker} from 'node:worker_threads';
 
 /** GFLOP/s of 12 independent x ← x·m + a chains (2 FLOPs each) for about `ms` ms. */
 export function jsScalarPeak(ms: number): number {
-  let x0 = 1.0, x1 = 1.1, x2 = 1.2, x3 = 1.3, x4 = 1.4, x5 = 1.5;
-  let x6 = 1.6, x7 = 1.7, x8 = 1.8, x9 = 1.9, xa = 2.0, xb = 2.1;
-  const m = 0.999, a = 0.001;
+  let x0 = 1.0,
+    x1 = 1.1,
+    x2 = 1.2,
+    x3 = 1.3,
+    x4 = 1.4,
+    x5 = 1.5;
+  let x6 = 1.6,
+    x7 = 1.7,
+    x8 = 1.8,
+    x9 = 1.9,
+    xa = 2.0,
+    xb = 2.1;
+  const m = 0.999,
+    a = 0.001;
   let iters = 0;
   const t0 = performance.now();
   let t1 = t0;
   do {
     for (let r = 0; r < 20000; r++) {
-      x0 = x0 * m + a; x1 = x1 * m + a; x2 = x2 * m + a; x3 = x3 * m + a;
-      x4 = x4 * m + a; x5 = x5 * m + a; x6 = x6 * m + a; x7 = x7 * m + a;
-      x8 = x8 * m + a; x9 = x9 * m + a; xa = xa * m + a; xb = xb * m + a;
+      x0 = x0 * m + a;
+      x1 = x1 * m + a;
+      x2 = x2 * m + a;
+      x3 = x3 * m + a;
+      x4 = x4 * m + a;
+      x5 = x5 * m + a;
+      x6 = x6 * m + a;
+      x7 = x7 * m + a;
+      x8 = x8 * m + a;
+      x9 = x9 * m + a;
+      xa = xa * m + a;
+      xb = xb * m + a;
     }
     iters += 20000;
     t1 = performance.now();
@@ -31,13 +51,17 @@ export async function jsScalarPeakThreads(threads: number, ms: number): Promise<
 const jsScalarPeak = ${jsScalarPeak.toString()};
 jsScalarPeak(20);
 parentPort.postMessage(jsScalarPeak(workerData));`;
-  const runs = Array.from({length: threads}, () => new Promise<number>((resolve, reject) => {
-    const w = new Worker(src, {eval: true, workerData: ms});
-    w.once('message', (v: number) => {
-      resolve(v);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  }));
+  const runs = Array.from(
+    {length: threads},
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const w = new Worker(src, {eval: true, workerData: ms});
+        w.once('message', (v: number) => {
+          resolve(v);
+          void w.terminate();
+        });
+        w.once('error', reject);
+      }),
+  );
   return (await Promise.all(runs)).reduce((s, v) => s + v, 0);
 }

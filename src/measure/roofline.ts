@@ -16,7 +16,12 @@ export const ABOVE_ROOF_SLACK = 1.05;
  * A roof at `threads`: the measured row when there is one; beyond the core count, the
  * all-cores row (extra threads add no hardware); otherwise the 1-thread roof × threads.
  */
-function atThreads<T extends {threads: number}>(rows: T[], threads: number, cores: number, value: (r: T) => number): number | undefined {
+function atThreads<T extends {threads: number}>(
+  rows: T[],
+  threads: number,
+  cores: number,
+  value: (r: T) => number,
+): number | undefined {
   const t = Math.min(threads, cores);
   const exact = rows.find((r) => r.threads === t);
   if (exact) return value(exact);
@@ -24,17 +29,41 @@ function atThreads<T extends {threads: number}>(rows: T[], threads: number, core
   return one ? value(one) * t : undefined;
 }
 
-export function computeRoof(roofs: Roofs, backend: string, params: Record<string, number | string>, threads: number): number | undefined {
-  if (backend === 'js') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), 1, roofs.threads.all, (c) => c.gflops);
+export function computeRoof(
+  roofs: Roofs,
+  backend: string,
+  params: Record<string, number | string>,
+  threads: number,
+): number | undefined {
+  if (backend === 'js')
+    return atThreads(
+      roofs.compute.filter((c) => c.isa === 'js'),
+      1,
+      roofs.threads.all,
+      (c) => c.gflops,
+    );
   // A pool whose workers each run the native kernel is bounded by the native ISA, not by V8.
   if (backend === 'workers' && typeof params.base === 'string' && params.base.startsWith('gemm/native')) {
     return computeRoof(roofs, 'native', {}, threads);
   }
-  if (backend === 'workers') return atThreads(roofs.compute.filter((c) => c.isa === 'js'), threads, roofs.threads.all, (c) => c.gflops);
+  if (backend === 'workers')
+    return atThreads(
+      roofs.compute.filter((c) => c.isa === 'js'),
+      threads,
+      roofs.threads.all,
+      (c) => c.gflops,
+    );
   if (backend === 'native') {
-    const isa = (typeof params.isa === 'string' ? params.isa : roofs.native.ok ? roofs.native.bestIsa : undefined) as Isa | undefined;
+    const isa = (typeof params.isa === 'string' ? params.isa : roofs.native.ok ? roofs.native.bestIsa : undefined) as
+      | Isa
+      | undefined;
     const dtype = params.precision === 'f64' ? 'f64' : 'f32';
-    return atThreads(roofs.compute.filter((c) => c.isa === isa && c.dtype === dtype), threads, roofs.threads.all, (c) => c.gflops);
+    return atThreads(
+      roofs.compute.filter((c) => c.isa === isa && c.dtype === dtype),
+      threads,
+      roofs.threads.all,
+      (c) => c.gflops,
+    );
   }
   return undefined; // webgpu: no GPU roof measured yet
 }
@@ -65,23 +94,40 @@ function parseCacheSize(text: string | undefined): number | undefined {
  * set that fits a level also partly hits the level above it (the probes sit at half each cache's size).
  * L1 and L2 are private (their capacity scales with threads), L3 is shared. Without cache probes: DRAM.
  */
-export function memoryRoof(roofs: Roofs, bytes: number, threads: number): {level: MemoryLevel; gbps: number; ceilingGbps: number} | undefined {
+export function memoryRoof(
+  roofs: Roofs,
+  bytes: number,
+  threads: number,
+): {level: MemoryLevel; gbps: number; ceilingGbps: number} | undefined {
   const t = Math.min(threads, roofs.threads.all);
-  const dram = atThreads(roofs.memory.filter((m) => m.kind === 'stream-triad'), t, roofs.threads.all, (m) => m.gbps);
-  const probe = (level: (typeof LEVELS)[number]) => atThreads(roofs.caches.filter((c) => c.level === level), t, roofs.threads.all, (c) => c.gbps);
+  const dram = atThreads(
+    roofs.memory.filter((m) => m.kind === 'stream-triad'),
+    t,
+    roofs.threads.all,
+    (m) => m.gbps,
+  );
+  const probe = (level: (typeof LEVELS)[number]) =>
+    atThreads(
+      roofs.caches.filter((c) => c.level === level),
+      t,
+      roofs.threads.all,
+      (c) => c.gbps,
+    );
   const cap = (level: (typeof LEVELS)[number]) => {
     const size = parseCacheSize(roofs.machine.caches[level === 'L1' ? 'L1d' : level]);
     return size === undefined ? undefined : level === 'L3' ? size : size * t;
   };
   for (let i = 0; i < LEVELS.length; i++) {
-    const size = cap(LEVELS[i]), gbps = probe(LEVELS[i]);
+    const size = cap(LEVELS[i]),
+      gbps = probe(LEVELS[i]);
     if (size === undefined || gbps === undefined || !(bytes > 0) || bytes > size) continue;
     const faster = i > 0 ? probe(LEVELS[i - 1]) : undefined;
     return {level: LEVELS[i], gbps, ceilingGbps: Math.max(gbps, faster ?? gbps)};
   }
   if (dram === undefined) return undefined;
   // Just over the L3 some of the set still hits it: bound by the L3 probe up to twice its size.
-  const l3 = cap('L3'), l3bw = probe('L3');
+  const l3 = cap('L3'),
+    l3bw = probe('L3');
   const ceiling = l3 !== undefined && l3bw !== undefined && bytes <= 2 * l3 ? Math.max(dram, l3bw) : dram;
   return {level: 'DRAM', gbps: dram, ceilingGbps: ceiling};
 }

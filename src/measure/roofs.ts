@@ -54,8 +54,16 @@ export interface Roofs {
 
 /** What identifies a machine for the cache: CPU, ISA flags, caches, memory and the JS engine. */
 export function machineFingerprint(ctx: Context): string {
-  const key = JSON.stringify([ROOFS_VERSION, ctx.cpu.model, ctx.cpu.cores, ctx.cpu.arch, ctx.cpu.flags ?? [], ctx.cpu.caches,
-    ctx.memory.totalBytes, ctx.runtime.node]);
+  const key = JSON.stringify([
+    ROOFS_VERSION,
+    ctx.cpu.model,
+    ctx.cpu.cores,
+    ctx.cpu.arch,
+    ctx.cpu.flags ?? [],
+    ctx.cpu.caches,
+    ctx.memory.totalBytes,
+    ctx.runtime.node,
+  ]);
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
@@ -142,9 +150,18 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
     const l2 = parseSize(ctx.cpu.caches.L2, 1024 * 1024);
     const l3 = parseSize(ctx.cpu.caches.L3, 32 * 1024 * 1024);
     for (const t of threadCounts) {
-      for (const [level, bytes] of [['L1', l1 / 2], ['L2', l2 / 2], ['L3', l3 / 2 / t]] as const) {
+      for (const [level, bytes] of [
+        ['L1', l1 / 2],
+        ['L2', l2 / 2],
+        ['L3', l3 / 2 / t],
+      ] as const) {
         step(`read bandwidth ${level} ×${t}`);
-        caches.push({level, threads: t, bytesPerThread: bytes, gbps: best(tries, () => addon.readBandwidth(native.ok ? native.bestIsa : 'scalar', bytes, t, ms))});
+        caches.push({
+          level,
+          threads: t,
+          bytesPerThread: bytes,
+          gbps: best(tries, () => addon.readBandwidth(native.ok ? native.bestIsa : 'scalar', bytes, t, ms)),
+        });
       }
     }
     // Arrays 4× the L3 (at least 64 MiB) so every pass goes to DRAM.
@@ -173,7 +190,8 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
   };
 }
 
-export const ROOFS_HINT = 'no measured roofs for this machine yet: run `dlbench machine` once (about 10 s; cached) to get % of peak';
+export const ROOFS_HINT =
+  'no measured roofs for this machine yet: run `dlbench machine` once (about 10 s; cached) to get % of peak';
 
 /**
  * Adds the cached roofs (never measured here: `dlbench run` stays fast) and the native build's
@@ -183,7 +201,15 @@ export function withRoofsAndNative(ctx: Context): Context {
   const roofs = loadCachedRoofs(ctx);
   const n = loadNative();
   const nativeCtx = n.ok
-    ? {ok: true, isa: n.addon.bestIsa(), kernels: n.addon.kernels().filter((k) => k.supported).map((k) => k.symbol), blas: n.addon.blasLoad()}
+    ? {
+        ok: true,
+        isa: n.addon.bestIsa(),
+        kernels: n.addon
+          .kernels()
+          .filter((k) => k.supported)
+          .map((k) => k.symbol),
+        blas: n.addon.blasLoad(),
+      }
     : {ok: false, reason: n.reason};
   return {...ctx, native: nativeCtx, ...(roofs ? {roofs} : {roofsNote: ROOFS_HINT})};
 }

@@ -80,7 +80,12 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
   const lim = v.limits?.(p);
   if (lim && !lim.ok && !opts.forced?.has(v.id)) return {...base, state: 'skipped', reason: lim.reason};
 
-  const errored = (phase: ErroredCase['phase'], err: unknown): ErroredCase => ({...base, state: 'errored', phase, error: errorMessage(err)});
+  const errored = (phase: ErroredCase['phase'], err: unknown): ErroredCase => ({
+    ...base,
+    state: 'errored',
+    phase,
+    error: errorMessage(err),
+  });
   let inputs = opts.inputs;
   let state: unknown;
   let prepareMs: number;
@@ -102,7 +107,7 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
     }
     const firstCallMs = performance.now() - t0;
     maybeInjectFault(v.id, out);
-    let check;
+    let check: ReturnType<typeof v.spec.check>;
     try {
       check = v.spec.check(p, inputs, out, {toleranceScale: v.toleranceScale?.(p) ?? 1, seed: opts.seed});
     } catch (err) {
@@ -121,7 +126,7 @@ export async function runCase<P>(v: KernelVariant<P>, p: P, opts: CaseOptions): 
       return errored('measure', err);
     }
     const stats = summarize(samplesMs);
-    let measured;
+    let measured: ReturnType<NonNullable<typeof v.measuredMetrics>> | undefined;
     try {
       measured = v.measuredMetrics?.(state);
     } catch (err) {

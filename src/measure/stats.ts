@@ -19,9 +19,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Two-sided 97.5% quantile of Student's t with df degrees of freedom. */
 export function tCritical95(df: number): number {
-  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
-    2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  const table = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101,
+    2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  ];
   if (df < 1) return NaN;
   if (df <= table.length) return table[df - 1];
   if (df <= 60) return 2.0;
@@ -43,7 +44,7 @@ export function summarize(samplesMs: readonly number[]): Stats {
   const dev = sorted.map((v) => Math.abs(v - median)).sort();
   const p25 = quantileSorted(sorted, 0.25);
   const p75 = quantileSorted(sorted, 0.75);
-  const rme = n > 1 && mean > 0 ? (tCritical95(n - 1) * sd / Math.sqrt(n) / mean) * 100 : 0;
+  const rme = n > 1 && mean > 0 ? ((tCritical95(n - 1) * sd) / Math.sqrt(n) / mean) * 100 : 0;
   return {
     samples: n,
     medianMs: median,

@@ -36,10 +36,25 @@ export interface KernelInfo {
 export interface NativeAddon {
   kernels(): KernelInfo[];
   bestIsa(): Isa;
-  sgemm(isa: Isa, threads: number, m: number, n: number, k: number,
-    a: Float32Array, aOff: number, lda: number, transA: number,
-    b: Float32Array, bOff: number, ldb: number, transB: number,
-    c: Float32Array, cOff: number, ldc: number, beta: number): void;
+  sgemm(
+    isa: Isa,
+    threads: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aOff: number,
+    lda: number,
+    transA: number,
+    b: Float32Array,
+    bOff: number,
+    ldb: number,
+    transB: number,
+    c: Float32Array,
+    cOff: number,
+    ldc: number,
+    beta: number,
+  ): void;
   /** The path sgemm takes for such a call: 'general' (packed driver) or a skinny one (src/native/skinny.c). */
   sgemmPath(isa: Isa, m: number, n: number, k: number, lda: number, transA: number, ldb: number, transB: number): SgemmPath;
   /** Calls each ISA's skinny kernels have served since the addon loaded. */
@@ -47,15 +62,57 @@ export interface NativeAddon {
   /** Whether the skinny paths are on; skinnyEnabled(false) sends every shape to the packed driver (A/B timing). */
   skinnyEnabled(on?: boolean): boolean;
   blasLoad(): {ok: true; library: string; config: string} | {ok: false; reason: string};
-  blasSgemm(threads: number, m: number, n: number, k: number,
-    a: Float32Array, aOff: number, lda: number, transA: number,
-    b: Float32Array, bOff: number, ldb: number, transB: number,
-    c: Float32Array, cOff: number, ldc: number, beta: number): void;
+  blasSgemm(
+    threads: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aOff: number,
+    lda: number,
+    transA: number,
+    b: Float32Array,
+    bOff: number,
+    ldb: number,
+    transB: number,
+    c: Float32Array,
+    cOff: number,
+    ldc: number,
+    beta: number,
+  ): void;
   /** threads (optional, default 1): large unfoldings are split over the pool (NCHW by channel, NHWC by output row). */
-  im2colNchw(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads?: number): [number, number];
-  im2colNhwc(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-    strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads?: number): [number, number];
+  im2colNchw(
+    input: Float32Array,
+    C: number,
+    H: number,
+    W: number,
+    R: number,
+    S: number,
+    strideH: number,
+    strideW: number,
+    padH: number,
+    padW: number,
+    dilH: number,
+    dilW: number,
+    out: Float32Array,
+    threads?: number,
+  ): [number, number];
+  im2colNhwc(
+    input: Float32Array,
+    C: number,
+    H: number,
+    W: number,
+    R: number,
+    S: number,
+    strideH: number,
+    strideW: number,
+    padH: number,
+    padW: number,
+    dilH: number,
+    dilW: number,
+    out: Float32Array,
+    threads?: number,
+  ): [number, number];
   /** GFLOP/s of independent FMA chains (mul+add for scalar) over ms milliseconds on `threads` threads. */
   peakFma(isa: Isa, f64: number, threads: number, ms: number): number;
   /** GB/s of repeatedly reading a buffer of bytesPerThread on each thread. */
@@ -63,31 +120,135 @@ export interface NativeAddon {
   /** STREAM copy or triad over double arrays of `elements`, best of reps, GB/s. */
   stream(kind: 'copy' | 'triad', elements: number, threads: number, reps: number): number;
   /** Float64 SVD kernels (kernels/dsvd_impl.h); same arguments as golub-kahan.ts's Svd64Kernels. */
-  dreflectLeft(isa: Isa, x: Float64Array, ld: number, r0: number, len: number, c0: number, cols: number,
-    v: Float64Array, beta: number, acc: Float64Array): void;
-  dreflectRight(isa: Isa, x: Float64Array, ld: number, r0: number, r1: number, c0: number, len: number, v: Float64Array, beta: number): void;
-  drotSweeps(isa: Isa, x: Float64Array, ld: number, cols: number, count: number, lo: Float64Array, hi: Float64Array,
-    cs: Float64Array, sn: Float64Array, stride: number): void;
+  dreflectLeft(
+    isa: Isa,
+    x: Float64Array,
+    ld: number,
+    r0: number,
+    len: number,
+    c0: number,
+    cols: number,
+    v: Float64Array,
+    beta: number,
+    acc: Float64Array,
+  ): void;
+  dreflectRight(
+    isa: Isa,
+    x: Float64Array,
+    ld: number,
+    r0: number,
+    r1: number,
+    c0: number,
+    len: number,
+    v: Float64Array,
+    beta: number,
+  ): void;
+  drotSweeps(
+    isa: Isa,
+    x: Float64Array,
+    ld: number,
+    cols: number,
+    count: number,
+    lo: Float64Array,
+    hi: Float64Array,
+    cs: Float64Array,
+    sn: Float64Array,
+    stride: number,
+  ): void;
   /** Strassen's additions: z = x + sign·y on rows×cols views (array, offset, row stride); may alias. */
-  strassenAdd(threads: number, rows: number, cols: number, x: Float32Array, xOff: number, ldx: number,
-    y: Float32Array, yOff: number, ldy: number, sign: number, z: Float32Array, zOff: number, ldz: number): void;
+  strassenAdd(
+    threads: number,
+    rows: number,
+    cols: number,
+    x: Float32Array,
+    xOff: number,
+    ldx: number,
+    y: Float32Array,
+    yOff: number,
+    ldy: number,
+    sign: number,
+    z: Float32Array,
+    zOff: number,
+    ldz: number,
+  ): void;
   /** Strassen–Winograd's fused output pass: C12 = P1+C12+C22+C11, C21 = P1+C12+C21, C22 = that + C22 (old values). */
-  strassenCombine(threads: number, rows: number, cols: number, p1: Float32Array, p1Off: number, ldp1: number,
-    c: Float32Array, c11Off: number, c12Off: number, c21Off: number, c22Off: number, ldc: number): void;
+  strassenCombine(
+    threads: number,
+    rows: number,
+    cols: number,
+    p1: Float32Array,
+    p1Off: number,
+    ldp1: number,
+    c: Float32Array,
+    c11Off: number,
+    c12Off: number,
+    c21Off: number,
+    c22Off: number,
+    ldc: number,
+  ): void;
   /** Memory-bound network layers (layers.c); layout 0 = NCHW, 1 = NHWC; threads used only for large tensors. */
   relu(threads: number, x: Float32Array, out: Float32Array): void;
-  biasAdd(threads: number, layout: number, n: number, c: number, h: number, w: number, x: Float32Array, bias: Float32Array, out: Float32Array): void;
-  maxPool(threads: number, layout: number, n: number, c: number, h: number, w: number, size: number, stride: number, x: Float32Array, out: Float32Array): void;
-  lrn(threads: number, layout: number, n: number, c: number, h: number, w: number, size: number, alpha: number, beta: number, k: number,
-    x: Float32Array, out: Float32Array): void;
+  biasAdd(
+    threads: number,
+    layout: number,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    x: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+  ): void;
+  maxPool(
+    threads: number,
+    layout: number,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    size: number,
+    stride: number,
+    x: Float32Array,
+    out: Float32Array,
+  ): void;
+  lrn(
+    threads: number,
+    layout: number,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    size: number,
+    alpha: number,
+    beta: number,
+    k: number,
+    x: Float32Array,
+    out: Float32Array,
+  ): void;
   softmax(n: number, d: number, x: Float32Array, out: Float32Array): void;
   /**
    * Winograd F(m×m,3×3), stride 1, m 2 or 4 (src/native/winograd.c): the whole convolution. up holds the
    * filters transformed and packed as the isa's MR-row slivers ([group][ξ][kpad/MR][C/g][MR]); bias may be null;
    * nb is the tiles per block (0: automatic). NCHW/KCRS when nchw is 1, else NHWC.
    */
-  winogradConv(isa: Isa, threads: number, m: number, nchw: number, N: number, C: number, H: number, W: number, K: number,
-    groups: number, pad: number, x: Float32Array, up: Float32Array, bias: Float32Array | null, out: Float32Array, nb: number): void;
+  winogradConv(
+    isa: Isa,
+    threads: number,
+    m: number,
+    nchw: number,
+    N: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    groups: number,
+    pad: number,
+    x: Float32Array,
+    up: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    nb: number,
+  ): void;
 }
 
 export type NativeLoad = {ok: true; addon: NativeAddon; path: string} | {ok: false; reason: string};
@@ -101,14 +262,20 @@ let cached: NativeLoad | undefined;
 
 function tryLoad(): NativeLoad {
   if (process.env.DLBENCH_NO_NATIVE === '1') {
-    return {ok: false, reason: `native addon disabled by DLBENCH_NO_NATIVE=1 (unset it to use the addon; rebuild: ${REBUILD_COMMAND})`};
+    return {
+      ok: false,
+      reason: `native addon disabled by DLBENCH_NO_NATIVE=1 (unset it to use the addon; rebuild: ${REBUILD_COMMAND})`,
+    };
   }
   const dir = nativeDir();
   const file = path.join(dir, 'build', 'Release', 'dlbench_native.node');
   if (!existsSync(file)) {
     const failed = path.join(dir, 'build', 'BUILD_FAILED.txt');
     const why = existsSync(failed) ? readFileSync(failed, 'utf8').split('\n')[0] : 'not built';
-    return {ok: false, reason: `native addon unavailable: ${why}; rebuild with \`${REBUILD_COMMAND}\` (needs python3, make and a C compiler)`};
+    return {
+      ok: false,
+      reason: `native addon unavailable: ${why}; rebuild with \`${REBUILD_COMMAND}\` (needs python3, make and a C compiler)`,
+    };
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
@@ -142,7 +309,8 @@ export function kernelFor(isa: Isa): {ok: true; kernel: KernelInfo} | {ok: false
   if (!n.ok) return n;
   const kernel = n.addon.kernels().find((k) => k.isa === isa);
   if (!kernel) return {ok: false, reason: `no ${isa} kernel in this build`};
-  if (!kernel.supported) return {ok: false, reason: `this CPU lacks ${isa === 'avx512' ? 'AVX-512F' : 'AVX2+FMA'} (${kernel.symbol} cannot run)`};
+  if (!kernel.supported)
+    return {ok: false, reason: `this CPU lacks ${isa === 'avx512' ? 'AVX-512F' : 'AVX2+FMA'} (${kernel.symbol} cannot run)`};
   return {ok: true, kernel};
 }
 
@@ -187,8 +355,22 @@ export function convOutputSize(g: ConvGeometry): {P: number; Q: number} {
  * and 0 where (h, w) falls in the padding. Then conv = weights[K × C·R·S] · out → K × P·Q (NCHW).
  * Throws the loader's reason when the addon is unavailable.
  */
-export function im2colNchw(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads = 1): {P: number; Q: number} {
+export function im2colNchw(
+  input: Float32Array,
+  C: number,
+  H: number,
+  W: number,
+  R: number,
+  S: number,
+  strideH: number,
+  strideW: number,
+  padH: number,
+  padW: number,
+  dilH: number,
+  dilW: number,
+  out: Float32Array,
+  threads = 1,
+): {P: number; Q: number} {
   const [P, Q] = addonOrThrow().im2colNchw(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out, threads);
   return {P, Q};
 }
@@ -198,8 +380,22 @@ export function im2colNchw(input: Float32Array, C: number, H: number, W: number,
  * row-major: out[(p·Q + q)·R·S·C + (r·S + s)·C + c] = input[(h·W + w)·C + c] (h, w as for NCHW,
  * 0 in the padding). Then conv = out · weightsᵀ with weights stored K×R×S×C → P·Q × K (NHWC).
  */
-export function im2colNhwc(input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads = 1): {P: number; Q: number} {
+export function im2colNhwc(
+  input: Float32Array,
+  C: number,
+  H: number,
+  W: number,
+  R: number,
+  S: number,
+  strideH: number,
+  strideW: number,
+  padH: number,
+  padW: number,
+  dilH: number,
+  dilW: number,
+  out: Float32Array,
+  threads = 1,
+): {P: number; Q: number} {
   const [P, Q] = addonOrThrow().im2colNhwc(input, C, H, W, R, S, strideH, strideW, padH, padW, dilH, dilW, out, threads);
   return {P, Q};
 }

@@ -34,14 +34,20 @@ export function autoConv(p: ConvShape, engine: GemmEngine): AutoPick {
   if (!isa) return {conv: 'im2col', why: `im2col: no native Winograd transforms with ${engine.id}`};
   const s = winogradSupports(p);
   if (!s.ok) return {conv: 'im2col', why: 'im2col: Winograd needs 3×3, stride 1'};
-  const cg = p.c / p.groups, kg = p.k / p.groups;
-  if (Math.min(cg, kg) < AUTO_MIN_CHANNELS) return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
+  const cg = p.c / p.groups,
+    kg = p.k / p.groups;
+  if (Math.min(cg, kg) < AUTO_MIN_CHANNELS)
+    return {conv: 'im2col', why: `im2col: ${Math.min(cg, kg)} channels or filters per group < ${AUTO_MIN_CHANNELS}`};
   const k = kernelFor(isa);
-  const nr = k.ok ? k.kernel.nr : 1, mr = k.ok ? k.kernel.mr : 1;
+  const nr = k.ok ? k.kernel.nr : 1,
+    mr = k.ok ? k.kernel.mr : 1;
   const {P, Q} = outDims(p);
   const lanes = p.layout === 'nchw' ? nr : mr;
-  const im2col = 9 * p.n * Math.ceil((P * Q) / lanes) * lanes, f2 = winogradWork(p, 2, nr), f4 = winogradWork(p, 4, nr);
-  const m = f4 <= f2 ? 4 : 2, best = Math.min(f2, f4);
+  const im2col = 9 * p.n * Math.ceil((P * Q) / lanes) * lanes,
+    f2 = winogradWork(p, 2, nr),
+    f4 = winogradWork(p, 4, nr);
+  const m = f4 <= f2 ? 4 : 2,
+    best = Math.min(f2, f4);
   const counts = `multiplies per channel·filter: F(4x4) ${f4}, F(2x2) ${f2}, im2col ${im2col}`;
   if (best > AUTO_MARGIN * im2col) return {conv: 'im2col', why: `im2col: ${counts}`};
   return {conv: m === 4 ? 'winograd-f4x3' : 'winograd-f2x3', why: `F(${m}x${m}): ${counts}`};

@@ -17,7 +17,7 @@ function namedLayer(token: string, flag: string): ConvShape {
   const batch = /-n(\d+)/.exec(suffix);
   const plans = planNet(net, batch ? parsePositiveInt(batch[1], flag) : 1);
   const hit = plans.find((l) => l.def.name === m[2].toLowerCase());
-  if (!hit || hit.kernel?.op !== 'conv2d') {
+  if (hit?.kernel?.op !== 'conv2d') {
     const convs = plans.filter((l) => l.kernel?.op === 'conv2d').map((l) => l.def.name);
     throw badConvSize(flag, token, `names no conv layer of ${net.name} (conv layers: ${convs.join(', ')})`);
   }
@@ -34,12 +34,29 @@ const named = (tokens: string[]): ConvShape[] => tokens.map((t) => parseConvSize
 
 /** conv2d presets drawn from the networks, after the op's own (numeric) ones. */
 export const netConvPresets: Record<string, ConvShape[]> = {
-  standard: named(['alexnet.conv1', 'alexnet.conv2', 'alexnet-2012.conv2', 'vgg16.conv2_1', 'vgg16.conv3_1', 'vgg16.conv4_2',
-    'vgg16.conv5_1', 'vgg16.conv3_1-nhwc']),
+  standard: named([
+    'alexnet.conv1',
+    'alexnet.conv2',
+    'alexnet-2012.conv2',
+    'vgg16.conv2_1',
+    'vgg16.conv3_1',
+    'vgg16.conv4_2',
+    'vgg16.conv5_1',
+    'vgg16.conv3_1-nhwc',
+  ]),
   alexnet: named(['alexnet.conv1', 'alexnet.conv2', 'alexnet.conv3', 'alexnet.conv4', 'alexnet.conv5']),
   // VGG-16's distinct 3×3 layers (the ones Winograd is built for).
-  vgg16: named(['vgg16.conv1_1', 'vgg16.conv1_2', 'vgg16.conv2_1', 'vgg16.conv2_2', 'vgg16.conv3_1', 'vgg16.conv3_2',
-    'vgg16.conv4_1', 'vgg16.conv4_2', 'vgg16.conv5_1']),
+  vgg16: named([
+    'vgg16.conv1_1',
+    'vgg16.conv1_2',
+    'vgg16.conv2_1',
+    'vgg16.conv2_2',
+    'vgg16.conv3_1',
+    'vgg16.conv3_2',
+    'vgg16.conv4_1',
+    'vgg16.conv4_2',
+    'vgg16.conv5_1',
+  ]),
 };
 
 const withNets = new WeakMap<OpDefinition, OpDefinition>();

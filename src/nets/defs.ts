@@ -19,16 +19,20 @@ export interface NetDef {
   layers: LayerDef[];
 }
 
-const convRelu = (name: string, k: number, r: number, o: {stride?: number; pad?: number; groups?: number} = {}): LayerDef[] =>
-  [{type: 'conv', name: `conv${name}`, k, r, ...o}, {type: 'relu', name: `relu${name}`}];
+const convRelu = (name: string, k: number, r: number, o: {stride?: number; pad?: number; groups?: number} = {}): LayerDef[] => [
+  {type: 'conv', name: `conv${name}`, k, r, ...o},
+  {type: 'relu', name: `relu${name}`},
+];
 
 const classifier = (dropoutFirst: boolean): LayerDef[] => [
   {type: 'flatten', name: 'flatten'},
   ...(dropoutFirst ? [{type: 'dropout', name: 'drop6'} as LayerDef] : []),
-  {type: 'fc', name: 'fc6', out: 4096}, {type: 'relu', name: 'relu6'},
+  {type: 'fc', name: 'fc6', out: 4096},
+  {type: 'relu', name: 'relu6'},
   ...(dropoutFirst ? [] : [{type: 'dropout', name: 'drop6'} as LayerDef]),
   ...(dropoutFirst ? [{type: 'dropout', name: 'drop7'} as LayerDef] : []),
-  {type: 'fc', name: 'fc7', out: 4096}, {type: 'relu', name: 'relu7'},
+  {type: 'fc', name: 'fc7', out: 4096},
+  {type: 'relu', name: 'relu7'},
   ...(dropoutFirst ? [] : [{type: 'dropout', name: 'drop7'} as LayerDef]),
   {type: 'fc', name: 'fc8', out: 1000},
   {type: 'softmax', name: 'prob'},
@@ -39,9 +43,13 @@ export const alexnet: NetDef = {
   title: 'AlexNet (torchvision layout, 224×224)',
   input: [3, 224, 224],
   layers: [
-    ...convRelu('1', 64, 11, {stride: 4, pad: 2}), {type: 'maxpool', name: 'pool1', size: 3, stride: 2},
-    ...convRelu('2', 192, 5, {pad: 2}), {type: 'maxpool', name: 'pool2', size: 3, stride: 2},
-    ...convRelu('3', 384, 3, {pad: 1}), ...convRelu('4', 256, 3, {pad: 1}), ...convRelu('5', 256, 3, {pad: 1}),
+    ...convRelu('1', 64, 11, {stride: 4, pad: 2}),
+    {type: 'maxpool', name: 'pool1', size: 3, stride: 2},
+    ...convRelu('2', 192, 5, {pad: 2}),
+    {type: 'maxpool', name: 'pool2', size: 3, stride: 2},
+    ...convRelu('3', 384, 3, {pad: 1}),
+    ...convRelu('4', 256, 3, {pad: 1}),
+    ...convRelu('5', 256, 3, {pad: 1}),
     {type: 'maxpool', name: 'pool5', size: 3, stride: 2},
     ...classifier(true),
   ],
@@ -52,9 +60,15 @@ export const alexnet2012: NetDef = {
   title: 'AlexNet (Krizhevsky et al. 2012: two groups, LRN, 227×227)',
   input: [3, 227, 227],
   layers: [
-    ...convRelu('1', 96, 11, {stride: 4}), {type: 'lrn', name: 'norm1'}, {type: 'maxpool', name: 'pool1', size: 3, stride: 2},
-    ...convRelu('2', 256, 5, {pad: 2, groups: 2}), {type: 'lrn', name: 'norm2'}, {type: 'maxpool', name: 'pool2', size: 3, stride: 2},
-    ...convRelu('3', 384, 3, {pad: 1}), ...convRelu('4', 384, 3, {pad: 1, groups: 2}), ...convRelu('5', 256, 3, {pad: 1, groups: 2}),
+    ...convRelu('1', 96, 11, {stride: 4}),
+    {type: 'lrn', name: 'norm1'},
+    {type: 'maxpool', name: 'pool1', size: 3, stride: 2},
+    ...convRelu('2', 256, 5, {pad: 2, groups: 2}),
+    {type: 'lrn', name: 'norm2'},
+    {type: 'maxpool', name: 'pool2', size: 3, stride: 2},
+    ...convRelu('3', 384, 3, {pad: 1}),
+    ...convRelu('4', 384, 3, {pad: 1, groups: 2}),
+    ...convRelu('5', 256, 3, {pad: 1, groups: 2}),
     {type: 'maxpool', name: 'pool5', size: 3, stride: 2},
     ...classifier(false),
   ],

@@ -18,7 +18,15 @@ import {layerJs} from '../kernels/layers/js.js';
 import {layerNative} from '../kernels/layers/native.js';
 import type {LayerShape} from '../kernels/layers/spec.js';
 
-export const CONV_CHOICES = ['auto', 'direct', 'im2col', ...engineNames().map((e) => `im2col-${e}`), 'winograd-f2x3', 'winograd-f4x3', 'webgpu'];
+export const CONV_CHOICES = [
+  'auto',
+  'direct',
+  'im2col',
+  ...engineNames().map((e) => `im2col-${e}`),
+  'winograd-f2x3',
+  'winograd-f4x3',
+  'webgpu',
+];
 
 export interface KernelChoice {
   /** 'auto' (per layer: auto-conv.ts), 'direct', 'im2col' (with the chosen engine), 'im2col-<engine>', 'winograd-f2x3', 'winograd-f4x3', 'webgpu'. */
@@ -29,12 +37,20 @@ export interface KernelChoice {
 export function resolveChoice(conv: string | undefined, gemm: string | undefined, caps: Caps): KernelChoice {
   const engine = gemm ? findEngine(gemm) : fastestEngine(caps);
   const a = engine.available(caps);
-  if (!a.ok) throw new UsageError(`--gemm: engine '${engine.id}' is unavailable here (${a.reason}). Valid: ${gemmEngines.filter((e) => e.available(caps).ok).map(engineShortName).join(', ')}`);
+  if (!a.ok)
+    throw new UsageError(
+      `--gemm: engine '${engine.id}' is unavailable here (${a.reason}). Valid: ${gemmEngines
+        .filter((e) => e.available(caps).ok)
+        .map(engineShortName)
+        .join(', ')}`,
+    );
   const name = (conv ?? 'auto').replace(/^conv2d\//, '');
-  if (!CONV_CHOICES.includes(name)) throw new UsageError(`--conv: unknown conv variant '${conv}'. Valid: ${CONV_CHOICES.join(', ')}`);
+  if (!CONV_CHOICES.includes(name))
+    throw new UsageError(`--conv: unknown conv variant '${conv}'. Valid: ${CONV_CHOICES.join(', ')}`);
   if (name.startsWith('im2col-')) {
     const e = findEngine(name.slice('im2col-'.length), '--conv');
-    if (gemm && e.id !== engine.id) throw new UsageError(`--conv: '${name}' uses ${e.id} but --gemm chose ${engine.id}. Valid: --conv im2col with --gemm`);
+    if (gemm && e.id !== engine.id)
+      throw new UsageError(`--conv: '${name}' uses ${e.id} but --gemm chose ${engine.id}. Valid: --conv im2col with --gemm`);
     return {conv: name, gemm: e};
   }
   return {conv: name, gemm: engine};
@@ -50,16 +66,25 @@ function cached(key: string, make: () => KernelVariant): KernelVariant {
 
 function convByName(name: string, engine: GemmEngine): KernelVariant {
   switch (name) {
-    case 'direct': return direct;
-    case 'winograd-f2x3': return cached(`f2:${engine.id}`, () => makeWinogradF2x3(engine));
-    case 'winograd-f4x3': return cached(`f4:${engine.id}`, () => makeWinogradF4x3(engine));
-    case 'webgpu': return conv2dWebgpu;
-    default: return cached(`im2col:${engine.id}`, () => makeIm2col(engine));
+    case 'direct':
+      return direct;
+    case 'winograd-f2x3':
+      return cached(`f2:${engine.id}`, () => makeWinogradF2x3(engine));
+    case 'winograd-f4x3':
+      return cached(`f4:${engine.id}`, () => makeWinogradF4x3(engine));
+    case 'webgpu':
+      return conv2dWebgpu;
+    default:
+      return cached(`im2col:${engine.id}`, () => makeIm2col(engine));
   }
 }
 
 /** The conv variant for one layer, and a note when the choice could not run it (or why auto picked it). */
-export function convVariant(choice: KernelChoice, p: ConvShape, caps: Caps): {variant: KernelVariant; fallback?: string; auto?: string} {
+export function convVariant(
+  choice: KernelChoice,
+  p: ConvShape,
+  caps: Caps,
+): {variant: KernelVariant; fallback?: string; auto?: string} {
   if (choice.conv === 'auto') {
     const pick = autoConv(p, choice.gemm);
     return {...convVariant({...choice, conv: pick.conv}, p, caps), auto: pick.why};
@@ -74,7 +99,8 @@ export function convVariant(choice: KernelChoice, p: ConvShape, caps: Caps): {va
 }
 
 export const fcVariant = (engine: GemmEngine): KernelVariant => cached(`fc:${engine.id}`, () => makeFc(engine));
-export const fcLowRankVariant = (engine: GemmEngine): KernelVariant => cached(`fc-lowrank:${engine.id}`, () => makeFcLowRank(engine));
+export const fcLowRankVariant = (engine: GemmEngine): KernelVariant =>
+  cached(`fc-lowrank:${engine.id}`, () => makeFcLowRank(engine));
 /** The memory-bound layers: native when the addon is built and has the kind, else plain JS. */
 export function otherVariant(p: LayerShape, caps: Caps): KernelVariant {
   const ok = layerNative.available(caps).ok && (layerNative.supports?.(p).ok ?? true);

@@ -51,7 +51,8 @@ export function fcRowsChwToHwc(wt: Float32Array, c: number, h: number, w: number
 /** `--layout`: 'nchw' or 'nhwc' (any case). */
 export function parseLayout(text: string, flag = '--layout'): NetLayout {
   const t = text.trim().toLowerCase();
-  if (!(NET_LAYOUTS as readonly string[]).includes(t)) throw new UsageError(`${flag}: unknown layout '${text}'. Valid: ${NET_LAYOUTS.join(', ')}`);
+  if (!(NET_LAYOUTS as readonly string[]).includes(t))
+    throw new UsageError(`${flag}: unknown layout '${text}'. Valid: ${NET_LAYOUTS.join(', ')}`);
   return t as NetLayout;
 }
 

@@ -35,8 +35,17 @@ export interface LowRankFc extends CompressedFc {
 export const breakEvenRank = (nIn: number, nOut: number): number => Math.floor((nIn * nOut) / (nIn + nOut));
 
 /** Factors for every fc layer of `net`, keyed by layer index; weights come from (and go to) the cache. */
-export async function compressNetFc(net: NetDef, rankOrEnergy: number, opts: {seed: number; engine: GemmEngine; threads: number;
-  weightCache?: Map<number, LayerWeights | undefined>; layout?: NetLayout}): Promise<Map<number, LowRankFc>> {
+export async function compressNetFc(
+  net: NetDef,
+  rankOrEnergy: number,
+  opts: {
+    seed: number;
+    engine: GemmEngine;
+    threads: number;
+    weightCache?: Map<number, LayerWeights | undefined>;
+    layout?: NetLayout;
+  },
+): Promise<Map<number, LowRankFc>> {
   const out = new Map<number, LowRankFc>();
   const exec = await opts.engine.create({threads: opts.threads});
   try {
@@ -57,9 +66,19 @@ export async function compressNetFc(net: NetDef, rankOrEnergy: number, opts: {se
       const c = await compressFc(w.w, nIn, nOut, rankOrEnergy, {exec, seed: opts.seed, ...(energyMode ? {maxRank: even} : {})});
       const ms = performance.now() - t0;
       const short = energyMode && c.energy < rankOrEnergy;
-      out.set(l.index, {...c, layer: l.def.name, in: nIn, out: nOut, compressMs: ms,
-        ...(short ? {keptDense: `kept dense: ${rankOrEnergy} of the energy needs rank > ${even} (break-even); rank ${c.rank} keeps ${(100 * c.energy).toFixed(1)}%`,
-          paramsAfter: c.paramsBefore} : {})});
+      out.set(l.index, {
+        ...c,
+        layer: l.def.name,
+        in: nIn,
+        out: nOut,
+        compressMs: ms,
+        ...(short
+          ? {
+              keptDense: `kept dense: ${rankOrEnergy} of the energy needs rank > ${even} (break-even); rank ${c.rank} keeps ${(100 * c.energy).toFixed(1)}%`,
+              paramsAfter: c.paramsBefore,
+            }
+          : {}),
+      });
     }
   } finally {
     await exec.dispose?.();
@@ -77,7 +96,8 @@ export interface OutputChange {
 
 /** How far the compressed network's output y moved from the dense one y0 (N rows of `classes`). */
 export function outputChange(y: Float32Array, y0: Float32Array, classes: number): OutputChange {
-  let d = 0, e = 0;
+  let d = 0,
+    e = 0;
   for (let i = 0; i < y0.length; i++) {
     d += (y[i] - y0[i]) ** 2;
     e += y0[i] ** 2;
@@ -96,7 +116,12 @@ export function outputChange(y: Float32Array, y0: Float32Array, classes: number)
 /** The metrics a compressed fc row carries. */
 export function lowRankMetrics(c: LowRankFc): Record<string, number | string> {
   return {
-    lowrankRank: c.keptDense ? 'dense' : c.rank, paramsBefore: c.paramsBefore, paramsAfter: c.paramsAfter, lowrankRelError: c.keptDense ? 0 : c.relError,
-    lowrankEnergy: c.keptDense ? 1 : c.energy, lowrankMethod: c.keptDense ?? c.method, compressMs: c.compressMs,
+    lowrankRank: c.keptDense ? 'dense' : c.rank,
+    paramsBefore: c.paramsBefore,
+    paramsAfter: c.paramsAfter,
+    lowrankRelError: c.keptDense ? 0 : c.relError,
+    lowrankEnergy: c.keptDense ? 1 : c.energy,
+    lowrankMethod: c.keptDense ?? c.method,
+    compressMs: c.compressMs,
   };
 }

@@ -6,7 +6,15 @@ import {INPUT_DISTRIBUTION, runCase, stopRequested} from '../measure/runner.js';
 import type {Timer, TimingOptions} from '../measure/timer.js';
 import type {CaseResult, LayerInfo} from '../core/results.js';
 import type {FcLowRankShape} from '../kernels/layers/fc-lowrank.js';
-import {convCandidates, convVariant, fcCandidates, fcLowRankVariant, fcVariant, otherVariant, type KernelChoice} from './kernels.js';
+import {
+  convCandidates,
+  convVariant,
+  fcCandidates,
+  fcLowRankVariant,
+  fcVariant,
+  otherVariant,
+  type KernelChoice,
+} from './kernels.js';
 import {lowRankMetrics, type LowRankFc} from './lowrank.js';
 import type {NetDef} from './defs.js';
 import {planNet, type LayerPlan} from './shapes.js';
@@ -43,24 +51,51 @@ interface LayerWork {
   metrics?: Record<string, number | string>;
 }
 
-function layerWork(l: LayerPlan, x: Float32Array, wts: LayerWeights | undefined, choice: KernelChoice, caps: Caps, best: boolean,
-  lowrank?: LowRankFc): LayerWork | undefined {
+function layerWork(
+  l: LayerPlan,
+  x: Float32Array,
+  wts: LayerWeights | undefined,
+  choice: KernelChoice,
+  caps: Caps,
+  best: boolean,
+  lowrank?: LowRankFc,
+): LayerWork | undefined {
   const k = l.kernel;
   if (!k) return undefined;
   if (lowrank?.keptDense && k.op === 'layer' && k.shape.kind === 'fc') {
-    return {variants: [fcVariant(choice.gemm)], shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, metrics: lowRankMetrics(lowrank)};
+    return {
+      variants: [fcVariant(choice.gemm)],
+      shape: k.shape,
+      inputs: {x, w: wts!.w, bias: wts!.bias},
+      metrics: lowRankMetrics(lowrank),
+    };
   }
   if (lowrank && k.op === 'layer' && k.shape.kind === 'fc') {
     const shape: FcLowRankShape = {...k.shape, rank: lowrank.rank};
-    return {variants: [fcLowRankVariant(choice.gemm)], shape, inputs: {x, u: lowrank.u, v: lowrank.v, bias: wts!.bias}, metrics: lowRankMetrics(lowrank)};
+    return {
+      variants: [fcLowRankVariant(choice.gemm)],
+      shape,
+      inputs: {x, u: lowrank.u, v: lowrank.v, bias: wts!.bias},
+      metrics: lowRankMetrics(lowrank),
+    };
   }
   if (k.op === 'conv2d') {
     const {variant, fallback, auto} = convVariant(choice, k.shape, caps);
     const variants = best ? convCandidates(k.shape, caps) : [variant];
-    return {variants, shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}, fallback: best ? undefined : fallback,
-      ...(auto && !best ? {metrics: {auto}} : {})};
+    return {
+      variants,
+      shape: k.shape,
+      inputs: {x, w: wts!.w, bias: wts!.bias},
+      fallback: best ? undefined : fallback,
+      ...(auto && !best ? {metrics: {auto}} : {}),
+    };
   }
-  if (k.shape.kind === 'fc') return {variants: best ? fcCandidates(caps) : [fcVariant(choice.gemm)], shape: k.shape, inputs: {x, w: wts!.w, bias: wts!.bias}};
+  if (k.shape.kind === 'fc')
+    return {
+      variants: best ? fcCandidates(caps) : [fcVariant(choice.gemm)],
+      shape: k.shape,
+      inputs: {x, w: wts!.w, bias: wts!.bias},
+    };
   return {variants: [otherVariant(k.shape, caps)], shape: k.shape, inputs: {x}};
 }
 
@@ -68,15 +103,36 @@ export function layerInfo(net: NetDef, l: LayerPlan): LayerInfo {
   // The output shape in memory order: [N, H, W, C] for an NHWC activation.
   const [n, c, h, w] = l.outShape;
   const outputShape = l.layout === 'nhwc' && l.outShape.length === 4 ? [n, h, w, c] : l.outShape;
-  return {net: net.name, index: l.index, name: l.def.name, type: l.def.type, outputShape, params: l.params, activationBytes: l.activationBytes, layout: l.layout};
+  return {
+    net: net.name,
+    index: l.index,
+    name: l.def.name,
+    type: l.def.type,
+    outputShape,
+    params: l.params,
+    activationBytes: l.activationBytes,
+    layout: l.layout,
+  };
 }
 
 function identityRow(net: NetDef, l: LayerPlan, seed: number): CaseResult {
   const len = l.activations;
   return {
-    op: 'layer', variant: 'layer/identity', backend: 'js', params: {}, shape: {kind: 'identity', len}, shapeText: `identity:${len}`,
-    seed, inputDistribution: INPUT_DISTRIBUTION, flops: 0, macs: 0, bytes: 0, ai: 0, layer: layerInfo(net, l),
-    state: 'skipped', reason: `${l.def.type} is the identity at inference: no work`,
+    op: 'layer',
+    variant: 'layer/identity',
+    backend: 'js',
+    params: {},
+    shape: {kind: 'identity', len},
+    shapeText: `identity:${len}`,
+    seed,
+    inputDistribution: INPUT_DISTRIBUTION,
+    flops: 0,
+    macs: 0,
+    bytes: 0,
+    ai: 0,
+    layer: layerInfo(net, l),
+    state: 'skipped',
+    reason: `${l.def.type} is the identity at inference: no work`,
   };
 }
 
@@ -105,7 +161,11 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
     for (const v of work.variants) {
       opts.onStart?.(l.index, `${net.name} b${batch} ${l.def.name} ${v.id}`);
       const r = await runCase(v, work.shape, {
-        seed: opts.seed, caps: opts.caps, timing: opts.timing, timer: opts.timer, inputs: work.inputs,
+        seed: opts.seed,
+        caps: opts.caps,
+        timing: opts.timing,
+        timer: opts.timer,
+        inputs: work.inputs,
         forced: new Set([v.id]),
         onOutput: (out) => {
           next ??= (out as Float32Array).slice();
@@ -119,7 +179,9 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
     if (work.fallback) metrics.fallback = work.fallback;
     Object.assign(metrics, work.metrics ?? {});
     if (tried.length > 1) {
-      metrics.candidates = tried.map((r) => `${r.variant} ${r.state === 'ok' ? `${r.stats.medianMs.toFixed(3)} ms` : r.state}`).join('; ');
+      metrics.candidates = tried
+        .map((r) => `${r.variant} ${r.state === 'ok' ? `${r.stats.medianMs.toFixed(3)} ms` : r.state}`)
+        .join('; ');
     }
     rows.push({...pick, layer: layerInfo(net, l), ...(Object.keys(metrics).length ? {metrics} : {})});
     // A failed layer still feeds the next one something of the right size, so the table completes.
@@ -130,8 +192,15 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
 }
 
 /** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities, the same in either layout). */
-export async function forwardNet(net: NetDef, batch: number, choice: KernelChoice, seed: number, caps: Caps,
-  lowrank?: Map<number, LowRankFc>, layout: NetLayout = 'nchw'): Promise<Float32Array> {
+export async function forwardNet(
+  net: NetDef,
+  batch: number,
+  choice: KernelChoice,
+  seed: number,
+  caps: Caps,
+  lowrank?: Map<number, LowRankFc>,
+  layout: NetLayout = 'nchw',
+): Promise<Float32Array> {
   let x = netInput(batch, net.input, seed, layout);
   for (const l of planNet(net, batch, layout)) {
     const work = layerWork(l, x, layerWeights(l, seed), choice, caps, false, lowrank?.get(l.index));
@@ -155,7 +224,8 @@ export interface NetTotals {
 
 export function netTotals(rows: CaseResult[]): NetTotals {
   const byFamily = {conv: 0, fc: 0, other: 0};
-  let totalMs = 0, flops = 0;
+  let totalMs = 0,
+    flops = 0;
   for (const r of rows) {
     if (r.state !== 'ok') continue;
     const fam = r.layer?.type === 'conv' ? 'conv' : r.layer?.type === 'fc' ? 'fc' : 'other';

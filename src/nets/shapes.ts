@@ -48,13 +48,26 @@ export function planNet(net: NetDef, batch: number, layout: NetLayout = 'nchw'):
   let flattened: [number, number, number] | undefined;
   net.layers.forEach((def, index) => {
     const inShape = shape;
-    let outShape = inShape, weights = 0, params = 0;
+    let outShape = inShape,
+      weights = 0,
+      params = 0;
     let kernel: LayerPlan['kernel'];
     let flattenedFrom: LayerPlan['flattenedFrom'];
     const [n, c, h, w] = inShape;
     switch (def.type) {
       case 'conv': {
-        const cs = conv({n, c, h, w, k: def.k, r: def.r, stride: def.stride ?? 1, pad: def.pad ?? 0, groups: def.groups ?? 1, layout});
+        const cs = conv({
+          n,
+          c,
+          h,
+          w,
+          k: def.k,
+          r: def.r,
+          stride: def.stride ?? 1,
+          pad: def.pad ?? 0,
+          groups: def.groups ?? 1,
+          layout,
+        });
         const {P, Q} = outDims(cs);
         outShape = [n, def.k, P, Q];
         weights = def.k * (c / cs.groups) * def.r * def.r;
@@ -68,7 +81,10 @@ export function planNet(net: NetDef, batch: number, layout: NetLayout = 'nchw'):
         break;
       case 'relu':
         // ReLU runs on the flat tensor: any rank maps onto N×C×H×W with trailing ones.
-        kernel = {op: 'layer', shape: {kind: 'relu', n, c: inShape[1], h: inShape[2] ?? 1, w: inShape[3] ?? 1, ...(inShape.length === 4 ? lay : {})}};
+        kernel = {
+          op: 'layer',
+          shape: {kind: 'relu', n, c: inShape[1], h: inShape[2] ?? 1, w: inShape[3] ?? 1, ...(inShape.length === 4 ? lay : {})},
+        };
         break;
       case 'lrn':
         kernel = {op: 'layer', shape: {kind: 'lrn', n, c, h, w, ...lay}};
@@ -94,7 +110,9 @@ export function planNet(net: NetDef, batch: number, layout: NetLayout = 'nchw'):
         break;
     }
     const activations = prod(outShape);
-    let flops = 0, macs = 0, bytes = 0;
+    let flops = 0,
+      macs = 0,
+      bytes = 0;
     if (kernel?.op === 'conv2d') {
       // The conv layer also adds its bias: one more add per output.
       flops = convSpec.flops(kernel.shape) + activations;
@@ -105,8 +123,22 @@ export function planNet(net: NetDef, batch: number, layout: NetLayout = 'nchw'):
       macs = layerSpec.macs(kernel.shape);
       bytes = layerSpec.bytes(kernel.shape);
     }
-    plans.push({index, def, inShape, outShape, weights, params, activations, activationBytes: 4 * activations, flops, macs, bytes, layout,
-      ...(flattenedFrom ? {flattenedFrom} : {}), kernel});
+    plans.push({
+      index,
+      def,
+      inShape,
+      outShape,
+      weights,
+      params,
+      activations,
+      activationBytes: 4 * activations,
+      flops,
+      macs,
+      bytes,
+      layout,
+      ...(flattenedFrom ? {flattenedFrom} : {}),
+      kernel,
+    });
     shape = outShape;
   });
   return plans;

@@ -23,12 +23,19 @@ export function opsInOrder(results: readonly CaseResult[]): string[] {
 }
 
 /** One line about the machine and the run, for headings. */
-export function contextLine(ctx: {cpu?: {model?: string; cores?: number}; runtime?: {node?: string}; dlbench?: {version?: string; gitCommit?: string; gitDirty?: boolean}; hostname?: string}): string {
+export function contextLine(ctx: {
+  cpu?: {model?: string; cores?: number};
+  runtime?: {node?: string};
+  dlbench?: {version?: string; gitCommit?: string; gitDirty?: boolean};
+  hostname?: string;
+}): string {
   const parts = [
     ctx.cpu?.model ?? 'unknown CPU',
     ctx.cpu?.cores !== undefined ? `${ctx.cpu.cores} cores` : undefined,
     ctx.runtime?.node ? `Node ${ctx.runtime.node}` : undefined,
-    ctx.dlbench?.version ? `dlbench ${ctx.dlbench.version}${ctx.dlbench.gitCommit ? ` (${ctx.dlbench.gitCommit.slice(0, 7)}${ctx.dlbench.gitDirty ? ', dirty' : ''})` : ''}` : undefined,
+    ctx.dlbench?.version
+      ? `dlbench ${ctx.dlbench.version}${ctx.dlbench.gitCommit ? ` (${ctx.dlbench.gitCommit.slice(0, 7)}${ctx.dlbench.gitDirty ? ', dirty' : ''})` : ''}`
+      : undefined,
     ctx.hostname ? `host ${ctx.hostname}` : undefined,
   ];
   return parts.filter(Boolean).join(' · ');

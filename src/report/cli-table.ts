@@ -1,7 +1,10 @@
 // cli-table3 with the house style: compact rows, colour only on a terminal.
 import Table from 'cli-table3';
 
-export function makeTable(head: string[], opts: {color?: boolean; colAligns?: ('left' | 'right' | 'center')[]} = {}): Table.Table {
+export function makeTable(
+  head: string[],
+  opts: {color?: boolean; colAligns?: ('left' | 'right' | 'center')[]} = {},
+): Table.Table {
   return new Table({
     head,
     // cli-table3 indexes colAligns for every cell: an explicit undefined crashes it.

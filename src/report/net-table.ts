@@ -20,53 +20,146 @@ const shapeText = (s: number[]) => s.join('x');
 const short = (id: string) => id.replace(/^(conv2d|layer)\//, '');
 
 export function renderNetProfile(title: string, rows: CaseResult[], t: NetTotals, opts: {color?: boolean} = {}): string {
-  const table = makeTable(['#', 'layer', 'type', 'output', 'params', 'act. mem', 'FLOPs', 'median', '%', 'GFLOP/s', 'AI', 'kernel', 'check'],
-    {color: opts.color, colAligns: ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left']});
-  let params = 0, act = 0;
+  const table = makeTable(
+    ['#', 'layer', 'type', 'output', 'params', 'act. mem', 'FLOPs', 'median', '%', 'GFLOP/s', 'AI', 'kernel', 'check'],
+    {
+      color: opts.color,
+      colAligns: ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    },
+  );
+  let params = 0,
+    act = 0;
   for (const r of rows) {
     const l = r.layer!;
     params += l.params;
     act += l.activationBytes;
-    const common = [l.index, l.name, l.type, shapeText(l.outputShape), l.params ? int(l.params) : '', fmtBytes(l.activationBytes), fmtFlops(r.flops)];
+    const common = [
+      l.index,
+      l.name,
+      l.type,
+      shapeText(l.outputShape),
+      l.params ? int(l.params) : '',
+      fmtBytes(l.activationBytes),
+      fmtFlops(r.flops),
+    ];
     if (r.state === 'ok') {
       const note = r.metrics?.fallback ? ' (fallback)' : '';
-      table.push([...common, fmtMs(r.stats.medianMs), fmtPct((100 * r.stats.medianMs) / t.totalMs), fmtNum(r.gflops), fmtNum(r.ai),
-        short(r.variant) + note, `pass ${r.check.error.toExponential(1)}`]);
+      table.push([
+        ...common,
+        fmtMs(r.stats.medianMs),
+        fmtPct((100 * r.stats.medianMs) / t.totalMs),
+        fmtNum(r.gflops),
+        fmtNum(r.ai),
+        short(r.variant) + note,
+        `pass ${r.check.error.toExponential(1)}`,
+      ]);
     } else if (r.state === 'skipped') {
       table.push([...common, '—', '', '', '', short(r.variant), r.reason.length > 40 ? 'identity' : r.reason]);
     } else {
-      const why = r.state === 'errored' ? `ERROR (${r.phase}): ${r.error}` : `FAIL ${r.check.error.toExponential(1)} > ${r.check.tolerance.toExponential(1)}`;
+      const why =
+        r.state === 'errored'
+          ? `ERROR (${r.phase}): ${r.error}`
+          : `FAIL ${r.check.error.toExponential(1)} > ${r.check.tolerance.toExponential(1)}`;
       table.push([...common, '—', '', '', '', short(r.variant), why.slice(0, 60)]);
     }
   }
-  table.push(['', 'total', '', '', int(params), fmtBytes(act), fmtFlops(t.flops), fmtMs(t.totalMs), '100%', fmtNum(t.flops / (t.totalMs * 1e6)), '', '', '']);
+  table.push([
+    '',
+    'total',
+    '',
+    '',
+    int(params),
+    fmtBytes(act),
+    fmtFlops(t.flops),
+    fmtMs(t.totalMs),
+    '100%',
+    fmtNum(t.flops / (t.totalMs * 1e6)),
+    '',
+    '',
+    '',
+  ]);
   const pct = (x: number) => fmtPct((100 * x) / t.totalMs);
-  return [title, table.toString(),
+  return [
+    title,
+    table.toString(),
     `time shares: conv ${pct(t.byFamily.conv)}, fc ${pct(t.byFamily.fc)}, other ${pct(t.byFamily.other)} ` +
-    `(conv + fc = ${pct(t.byFamily.conv + t.byFamily.fc)}; the seeds quote 89% on CPU, 95% on GPU)`,
-    'total = sum of per-layer medians; each layer was checked against its float64 reference before timing'].join('\n');
+      `(conv + fc = ${pct(t.byFamily.conv + t.byFamily.fc)}; the seeds quote 89% on CPU, 95% on GPU)`,
+    'total = sum of per-layer medians; each layer was checked against its float64 reference before timing',
+  ].join('\n');
 }
 
 type LowRankSummary = NonNullable<NonNullable<Report['config']['net']>['lowrank']>;
 
 /** `--lowrank`: per compressed fc layer, its rank, parameters, truncation error and time; totals and the output's change. */
 export function renderLowRank(rows: CaseResult[], s: LowRankSummary, opts: {color?: boolean} = {}): string {
-  const table = makeTable(['layer', 'batch', 'W (in×out)', 'rank', 'params before', 'after', 'saved', 'rel. error', 'energy', 'SVD', 'SVD time', 'median', 'GFLOP/s'],
-    {color: opts.color, colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right']});
+  const table = makeTable(
+    [
+      'layer',
+      'batch',
+      'W (in×out)',
+      'rank',
+      'params before',
+      'after',
+      'saved',
+      'rel. error',
+      'energy',
+      'SVD',
+      'SVD time',
+      'median',
+      'GFLOP/s',
+    ],
+    {
+      color: opts.color,
+      colAligns: [
+        'left',
+        'right',
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'left',
+        'right',
+        'right',
+        'right',
+      ],
+    },
+  );
   for (const r of rows) {
     const m = r.metrics;
     if (m?.lowrankRank === undefined) continue;
-    const before = Number(m.paramsBefore), after = Number(m.paramsAfter);
+    const before = Number(m.paramsBefore),
+      after = Number(m.paramsAfter);
     const shape = r.shape as {n: number; in: number; out: number};
-    table.push([r.layer?.name ?? '', shape.n, `${shape.in}×${shape.out}`, String(m.lowrankRank), int(before), int(after),
-      fmtPct((100 * (before - after)) / before), Number(m.lowrankRelError).toExponential(2), fmtPct(100 * Number(m.lowrankEnergy)),
-      String(m.lowrankMethod), fmtMs(Number(m.compressMs)), r.state === 'ok' ? fmtMs(r.stats.medianMs) : r.state, r.state === 'ok' ? fmtNum(r.gflops) : '']);
+    table.push([
+      r.layer?.name ?? '',
+      shape.n,
+      `${shape.in}×${shape.out}`,
+      String(m.lowrankRank),
+      int(before),
+      int(after),
+      fmtPct((100 * (before - after)) / before),
+      Number(m.lowrankRelError).toExponential(2),
+      fmtPct(100 * Number(m.lowrankEnergy)),
+      String(m.lowrankMethod),
+      fmtMs(Number(m.compressMs)),
+      r.state === 'ok' ? fmtMs(r.stats.medianMs) : r.state,
+      r.state === 'ok' ? fmtNum(r.gflops) : '',
+    ]);
   }
   const mode = s.value < 1 ? `energy fraction ${s.value}` : `rank ${s.value}`;
-  return [`low-rank fc layers (--lowrank ${s.value}: ${mode}; SVD time is set-up, not in the layer's median)`, table.toString(),
+  return [
+    `low-rank fc layers (--lowrank ${s.value}: ${mode}; SVD time is set-up, not in the layer's median)`,
+    table.toString(),
     `fc weights: ${int(s.paramsBefore)} → ${int(s.paramsAfter)} parameters (saved ${int(s.paramsSaved)}, ${fmtPct((100 * s.paramsSaved) / s.paramsBefore)})`,
-    ...s.output.map((o) => `output vs the dense network, batch ${o.batch}: relative L2 ${o.relL2.toExponential(2)}, ` +
-      `top-1 class agrees on ${o.top1Agree}/${o.images} image(s)`)].join('\n');
+    ...s.output.map(
+      (o) =>
+        `output vs the dense network, batch ${o.batch}: relative L2 ${o.relL2.toExponential(2)}, ` +
+        `top-1 class agrees on ${o.top1Agree}/${o.images} image(s)`,
+    ),
+  ].join('\n');
 }
 
 export interface BatchRow {
@@ -75,11 +168,21 @@ export interface BatchRow {
 }
 
 export function renderBatchSweep(rows: BatchRow[], opts: {color?: boolean} = {}): string {
-  const table = makeTable(['batch', 'forward', 'per image', 'images/s', 'GFLOP/s', 'conv', 'fc', 'other'],
-    {color: opts.color, colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right']});
+  const table = makeTable(['batch', 'forward', 'per image', 'images/s', 'GFLOP/s', 'conv', 'fc', 'other'], {
+    color: opts.color,
+    colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  });
   for (const {batch, totals: t} of rows) {
-    table.push([batch, fmtMs(t.totalMs), fmtMs(t.totalMs / batch), fmtNum((1000 * batch) / t.totalMs), fmtNum(t.flops / (t.totalMs * 1e6)),
-      fmtPct((100 * t.byFamily.conv) / t.totalMs), fmtPct((100 * t.byFamily.fc) / t.totalMs), fmtPct((100 * t.byFamily.other) / t.totalMs)]);
+    table.push([
+      batch,
+      fmtMs(t.totalMs),
+      fmtMs(t.totalMs / batch),
+      fmtNum((1000 * batch) / t.totalMs),
+      fmtNum(t.flops / (t.totalMs * 1e6)),
+      fmtPct((100 * t.byFamily.conv) / t.totalMs),
+      fmtPct((100 * t.byFamily.fc) / t.totalMs),
+      fmtPct((100 * t.byFamily.other) / t.totalMs),
+    ]);
   }
   return table.toString();
 }
@@ -107,24 +210,43 @@ export function summaryRows(plans: LayerPlan[], input: number[]) {
       const s = j < l.index ? plans[j].inShape : l.inShape;
       weights = `${s.length === 4 ? `${s[2]}*${s[3]}*${s[1]}` : s[1]}*${l.def.out} = ${int(l.weights)}`;
     }
-    out.push({name: l.def.name, type: l.def.type, output: hwc(l.outShape), memory: memFormula(l.outShape), weights, params: l.params, flops: l.flops});
+    out.push({
+      name: l.def.name,
+      type: l.def.type,
+      output: hwc(l.outShape),
+      memory: memFormula(l.outShape),
+      weights,
+      params: l.params,
+      flops: l.flops,
+    });
   }
   return out;
 }
 
 export function renderSummary(title: string, plans: LayerPlan[], input: number[], opts: {color?: boolean} = {}): string {
-  const table = makeTable(['layer', 'type', 'output', 'memory (values)', 'weights', 'params (+bias)', 'FLOPs'],
-    {color: opts.color, colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right']});
-  for (const r of summaryRows(plans, input)) table.push([r.name, r.type, r.output, r.memory, r.weights, r.params ? int(r.params) : '0', fmtFlops(r.flops)]);
+  const table = makeTable(['layer', 'type', 'output', 'memory (values)', 'weights', 'params (+bias)', 'FLOPs'], {
+    color: opts.color,
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
+  });
+  for (const r of summaryRows(plans, input))
+    table.push([r.name, r.type, r.output, r.memory, r.weights, r.params ? int(r.params) : '0', fmtFlops(r.flops)]);
   const inputValues = input.reduce((a, b) => a * b, 1);
-  const values = inputValues + plans.reduce((a, l) => a + (l.def.type === 'relu' || l.def.type === 'dropout' || l.def.type === 'flatten' ? 0 : l.activations), 0);
+  const values =
+    inputValues +
+    plans.reduce(
+      (a, l) => a + (l.def.type === 'relu' || l.def.type === 'dropout' || l.def.type === 'flatten' ? 0 : l.activations),
+      0,
+    );
   const weights = plans.reduce((a, l) => a + l.weights, 0);
   const params = plans.reduce((a, l) => a + l.params, 0);
   const flops = plans.reduce((a, l) => a + l.flops, 0);
   const macs = plans.reduce((a, l) => a + l.macs, 0);
   table.push(['total', '', '', int(values), int(weights), int(params), fmtFlops(flops)]);
-  return [title, table.toString(),
+  return [
+    title,
+    table.toString(),
     `TOTAL: ${fmtNum(params / 1e6, 3)}M parameters (${int(weights)} weights + ${int(params - weights)} biases), ${fmtBytes(4 * params)} in fp32; ` +
-    `activations ${int(values)} values (${fmtBytes(4 * values)}) for one forward pass; ${fmtFlops(flops)}FLOPs (${fmtFlops(macs)}MACs)`,
-    'ReLU, dropout and flatten rows are left out (in place, no weights); `dlbench net` times them.'].join('\n');
+      `activations ${int(values)} values (${fmtBytes(4 * values)}) for one forward pass; ${fmtFlops(flops)}FLOPs (${fmtFlops(macs)}MACs)`,
+    'ReLU, dropout and flatten rows are left out (in place, no weights); `dlbench net` times them.',
+  ].join('\n');
 }

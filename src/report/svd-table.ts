@@ -9,15 +9,27 @@ import type {CaseResult} from '../core/results.js';
 const exp = (x: unknown, digits = 2): string => (typeof x === 'number' && Number.isFinite(x) ? x.toExponential(digits) : '—');
 
 export function accuracyTable(rows: CaseResult[], color = false): string {
-  const t = makeTable(['variant', 'median', 'GEMM', 'rel. error', 'optimal', '× optimal', 'max|Δσ|/σ₁', '‖UᵀU−I‖', '‖VᵀV−I‖', 'check'],
-    {color, colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']});
+  const t = makeTable(
+    ['variant', 'median', 'GEMM', 'rel. error', 'optimal', '× optimal', 'max|Δσ|/σ₁', '‖UᵀU−I‖', '‖VᵀV−I‖', 'check'],
+    {color, colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']},
+  );
   for (const r of rows) {
     const m = r.metrics ?? {};
     if (r.state === 'ok' || r.state === 'check-failed') {
       const median = r.state === 'ok' ? fmtMs(r.stats.medianMs) : '—';
       const ratio = typeof m.errorRatio === 'number' ? `${m.errorRatio.toFixed(4)}×` : '—';
-      t.push([r.variant, median, String(m.gemm ?? (r.variant === 'svd/full' ? '(none)' : '—')), exp(m.relFrobError, 4), exp(m.optimalRelError, 4), ratio,
-        exp(m.sigmaMaxRelError), exp(m.orthogonalityU), exp(m.orthogonalityV), r.state === 'ok' ? 'pass' : `FAIL ${r.check.detail ?? ''}`]);
+      t.push([
+        r.variant,
+        median,
+        String(m.gemm ?? (r.variant === 'svd/full' ? '(none)' : '—')),
+        exp(m.relFrobError, 4),
+        exp(m.optimalRelError, 4),
+        ratio,
+        exp(m.sigmaMaxRelError),
+        exp(m.orthogonalityU),
+        exp(m.orthogonalityV),
+        r.state === 'ok' ? 'pass' : `FAIL ${r.check.detail ?? ''}`,
+      ]);
     } else {
       const why = r.state === 'skipped' ? r.reason : `${r.phase}: ${r.error}`;
       t.push([r.variant, {colSpan: 8, content: why.length > 110 ? `${why.slice(0, 107)}...` : why}, r.state]);
@@ -35,10 +47,13 @@ export function slideBlock(rows: CaseResult[], rank: number): string {
       lines.push(`  ${r.variant.padEnd(width)}  ${r.state}`);
       continue;
     }
-    lines.push(`  ${r.variant.padEnd(width)}  ${r.stats.samples} loops, median ${fmtMs(r.stats.medianMs)} per loop (min ${fmtMs(r.stats.minMs)})`);
+    lines.push(
+      `  ${r.variant.padEnd(width)}  ${r.stats.samples} loops, median ${fmtMs(r.stats.medianMs)} per loop (min ${fmtMs(r.stats.minMs)})`,
+    );
   }
   const ok = rows.filter((r): r is Extract<CaseResult, {state: 'ok'}> => r.state === 'ok');
-  const f = ok.find((r) => r.variant === 'svd/full'), z = ok.find((r) => r.variant.startsWith('svd/randomized'));
+  const f = ok.find((r) => r.variant === 'svd/full'),
+    z = ok.find((r) => r.variant.startsWith('svd/randomized'));
   if (f && z) lines.push(`  randomized is ${fmtNum(f.stats.medianMs / z.stats.medianMs)}× faster than full at rank ${rank}`);
   return lines.join('\n');
 }
@@ -53,11 +68,20 @@ export interface LowRankGemmRow {
 }
 
 export function lowRankTable(fullMs: number, fullFlops: number, rows: LowRankGemmRow[], color = false): string {
-  const t = makeTable(['product', 'rank', 'median', 'GFLOP', '× full', 'rel. error'],
-    {color, colAligns: ['left', 'right', 'right', 'right', 'right', 'right']});
+  const t = makeTable(['product', 'rank', 'median', 'GFLOP', '× full', 'rel. error'], {
+    color,
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+  });
   t.push(['A·X (full GEMM)', '—', fmtMs(fullMs), fmtNum(fullFlops / 1e9), '1.00×', '0']);
   for (const r of rows) {
-    t.push(['U_k(Σ_k(V_kᵀX))', String(r.rank), fmtMs(r.medianMs), fmtNum(r.flops / 1e9), `${fmtNum(r.speedup)}×`, exp(r.relError)]);
+    t.push([
+      'U_k(Σ_k(V_kᵀX))',
+      String(r.rank),
+      fmtMs(r.medianMs),
+      fmtNum(r.flops / 1e9),
+      `${fmtNum(r.speedup)}×`,
+      exp(r.relError),
+    ]);
   }
   return t.toString();
 }

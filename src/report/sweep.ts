@@ -46,8 +46,16 @@ export function analyzeSweep(results: CaseResult[], variants: SweepVariantInfo[]
     const here = atMax.filter((r) => r.shapeText === size).sort((x, y) => x.stats.medianMs - y.stats.medianMs);
     if (here.length === 0) continue;
     const [w, second] = here;
-    best.push({shapeText: size, variant: w.variant, threads: threadsOf(w), medianMs: w.stats.medianMs, gflops: w.gflops,
-      ...(second ? {runnerUp: {variant: second.variant, threads: threadsOf(second), slowdown: second.stats.medianMs / w.stats.medianMs}} : {})});
+    best.push({
+      shapeText: size,
+      variant: w.variant,
+      threads: threadsOf(w),
+      medianMs: w.stats.medianMs,
+      gflops: w.gflops,
+      ...(second
+        ? {runnerUp: {variant: second.variant, threads: threadsOf(second), slowdown: second.stats.medianMs / w.stats.medianMs}}
+        : {}),
+    });
   }
 
   const crossovers: Crossover[] = crossoverPairs(variants).map(([challenger, incumbent]) => {
@@ -55,7 +63,8 @@ export function analyzeSweep(results: CaseResult[], variants: SweepVariantInfo[]
     const ti = parallel.has(incumbent) ? maxThreads : undefined;
     const ratios: Crossover['ratios'] = [];
     for (const size of sizes) {
-      const c = median(challenger, size, tc), i = median(incumbent, size, ti);
+      const c = median(challenger, size, tc),
+        i = median(incumbent, size, ti);
       if (c !== undefined && i !== undefined) ratios.push({shapeText: size, ratio: i / c});
     }
     if (ratios.length === 0) return {challenger, incumbent, ratios, verdict: 'not measured'};
@@ -75,10 +84,16 @@ export function analyzeSweep(results: CaseResult[], variants: SweepVariantInfo[]
         const r = ok.find((x) => x.variant === v.id && x.shapeText === size && threadsOf(x) === t);
         if (!r) continue;
         const speedup = one === undefined ? undefined : one / r.stats.medianMs;
-        scaling.push({variant: v.id, shapeText: size, threads: t, medianMs: r.stats.medianMs, gflops: r.gflops,
+        scaling.push({
+          variant: v.id,
+          shapeText: size,
+          threads: t,
+          medianMs: r.stats.medianMs,
+          gflops: r.gflops,
           ...(speedup === undefined ? {} : {speedup, efficiency: speedup / t}),
           gflopsPerCore: r.gflops / t,
-          ...(baseMs === undefined ? {} : {vsBase: baseMs / r.stats.medianMs, base: v.base})});
+          ...(baseMs === undefined ? {} : {vsBase: baseMs / r.stats.medianMs, base: v.base}),
+        });
       }
     }
   }
@@ -91,18 +106,27 @@ const withThreads = (id: string, t: number, parallel: boolean): string => (paral
 export function renderSweep(s: SweepSummary, parallelIds: ReadonlySet<string>, opts: {color?: boolean} = {}): string {
   const out: string[] = [];
   const maxT = Math.max(...s.threads);
-  const best = makeTable(['size', 'best', 'median', 'GFLOP/s', 'runner-up', 'its slowdown'],
-    {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'left', 'right']});
+  const best = makeTable(['size', 'best', 'median', 'GFLOP/s', 'runner-up', 'its slowdown'], {
+    color: opts.color,
+    colAligns: ['left', 'left', 'right', 'right', 'left', 'right'],
+  });
   for (const b of s.best) {
-    best.push([b.shapeText, withThreads(b.variant, b.threads, parallelIds.has(b.variant)), fmtMs(b.medianMs), fmtNum(b.gflops),
+    best.push([
+      b.shapeText,
+      withThreads(b.variant, b.threads, parallelIds.has(b.variant)),
+      fmtMs(b.medianMs),
+      fmtNum(b.gflops),
       b.runnerUp ? withThreads(b.runnerUp.variant, b.runnerUp.threads, parallelIds.has(b.runnerUp.variant)) : '—',
-      b.runnerUp ? `${fmtNum(b.runnerUp.slowdown)}×` : '—']);
+      b.runnerUp ? `${fmtNum(b.runnerUp.slowdown)}×` : '—',
+    ]);
   }
   out.push(`best variant per size (parallel variants on ${maxT} thread${maxT > 1 ? 's' : ''})`, best.toString());
 
   if (s.crossovers.length) {
-    const cross = makeTable(['challenger vs incumbent', ...s.sizes, 'crossover'],
-      {color: opts.color, colAligns: ['left', ...s.sizes.map(() => 'right' as const), 'left']});
+    const cross = makeTable(['challenger vs incumbent', ...s.sizes, 'crossover'], {
+      color: opts.color,
+      colAligns: ['left', ...s.sizes.map(() => 'right' as const), 'left'],
+    });
     for (const c of s.crossovers) {
       const cells = s.sizes.map((size) => {
         const r = c.ratios.find((x) => x.shapeText === size);
@@ -111,18 +135,34 @@ export function renderSweep(s: SweepSummary, parallelIds: ReadonlySet<string>, o
       const verdict = c.verdict === 'from' ? `from ${c.from}` : c.verdict === 'always' ? `always (from ${c.from})` : c.verdict;
       cross.push([`${short(c.challenger)} vs ${short(c.incumbent)}`, ...cells, verdict]);
     }
-    out.push('crossovers: incumbent median / challenger median (> 1: challenger faster); crossover = first size from which it stays faster', cross.toString());
+    out.push(
+      'crossovers: incumbent median / challenger median (> 1: challenger faster); crossover = first size from which it stays faster',
+      cross.toString(),
+    );
   }
 
   if (s.scaling.length) {
-    const sc = makeTable(['variant', 'size', 'threads', 'median', 'GFLOP/s', 'speedup', 'efficiency', 'GFLOP/s/core', '× base'],
-      {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']});
+    const sc = makeTable(['variant', 'size', 'threads', 'median', 'GFLOP/s', 'speedup', 'efficiency', 'GFLOP/s/core', '× base'], {
+      color: opts.color,
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    });
     for (const r of s.scaling) {
-      sc.push([short(r.variant), r.shapeText, r.threads, fmtMs(r.medianMs), fmtNum(r.gflops),
-        r.speedup === undefined ? '—' : `${fmtNum(r.speedup)}×`, r.efficiency === undefined ? '—' : `${(r.efficiency * 100).toFixed(0)}%`,
-        fmtNum(r.gflopsPerCore), r.vsBase === undefined ? '—' : `${fmtNum(r.vsBase)}× ${short(r.base!)}`]);
+      sc.push([
+        short(r.variant),
+        r.shapeText,
+        r.threads,
+        fmtMs(r.medianMs),
+        fmtNum(r.gflops),
+        r.speedup === undefined ? '—' : `${fmtNum(r.speedup)}×`,
+        r.efficiency === undefined ? '—' : `${(r.efficiency * 100).toFixed(0)}%`,
+        fmtNum(r.gflopsPerCore),
+        r.vsBase === undefined ? '—' : `${fmtNum(r.vsBase)}× ${short(r.base!)}`,
+      ]);
     }
-    out.push('scaling: speedup = same variant on 1 thread / on N; efficiency = speedup / N; × base = single-threaded base / this', sc.toString());
+    out.push(
+      'scaling: speedup = same variant on 1 thread / on N; efficiency = speedup / N; × base = single-threaded base / this',
+      sc.toString(),
+    );
   }
   return out.join('\n');
 }

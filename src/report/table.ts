@@ -8,10 +8,14 @@ import type {CaseResult, OkCase, Report} from '../core/results.js';
 
 function verdict(r: CaseResult): string {
   switch (r.state) {
-    case 'ok': return `pass ${r.check.error.toExponential(1)}`;
-    case 'check-failed': return `FAIL ${r.check.error.toExponential(1)} > ${r.check.tolerance.toExponential(1)}`;
-    case 'errored': return `ERROR (${r.phase})`;
-    case 'skipped': return 'skipped';
+    case 'ok':
+      return `pass ${r.check.error.toExponential(1)}`;
+    case 'check-failed':
+      return `FAIL ${r.check.error.toExponential(1)} > ${r.check.tolerance.toExponential(1)}`;
+    case 'errored':
+      return `ERROR (${r.phase})`;
+    case 'skipped':
+      return 'skipped';
   }
 }
 
@@ -37,9 +41,14 @@ function gpuFootnote(all: OkCase[]): string {
   for (const r of all) if (!largest.has(r.variant) || r.flops > largest.get(r.variant)!.flops) largest.set(r.variant, r);
   const rows = [...largest.values()];
   const m = (r: OkCase, k: string): string => (typeof r.metrics?.[k] === 'number' ? fmtMs(r.metrics[k] as number) : '—');
-  return ['[gpu-ts] median = GPU kernel time from timestamp-query; [gpu-wall] = submit → onSubmittedWorkDone. Per call (medians, largest shape; all shapes in the JSON metrics):',
-    ...rows.map((r) => `  ${r.shapeText} ${r.variant}: upload ${m(r, 'uploadMs')}, kernel ${m(r, 'kernelMs')}, readback ${m(r, 'readbackMs')}, ` +
-      `end-to-end ${m(r, 'endToEndMs')}; pipeline compile ${r.metrics?.compileMs === 0 ? 'cached' : m(r, 'compileMs')}`)].join('\n');
+  return [
+    '[gpu-ts] median = GPU kernel time from timestamp-query; [gpu-wall] = submit → onSubmittedWorkDone. Per call (medians, largest shape; all shapes in the JSON metrics):',
+    ...rows.map(
+      (r) =>
+        `  ${r.shapeText} ${r.variant}: upload ${m(r, 'uploadMs')}, kernel ${m(r, 'kernelMs')}, readback ${m(r, 'readbackMs')}, ` +
+        `end-to-end ${m(r, 'endToEndMs')}; pipeline compile ${r.metrics?.compileMs === 0 ? 'cached' : m(r, 'compileMs')}`,
+    ),
+  ].join('\n');
 }
 
 export function renderTables(report: Report, opts: {color?: boolean} = {}): string {
@@ -56,8 +65,13 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
     const shortBase = baseId?.split('/')[1] ?? 'baseline';
     // '% peak' (of the attainable roof, with the side of the ridge) only when roofs are measured.
     const withRoof = rows.some((r) => r.state === 'ok' && r.roof);
-    const table = makeTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', 'AI', `× ${shortBase}`, ...(withRoof ? ['% peak'] : []), 'check'],
-      {color: opts.color, colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', ...(withRoof ? ['right' as const] : []), 'left']});
+    const table = makeTable(
+      ['shape', 'variant', 'median', '±rme', 'GFLOP/s', 'AI', `× ${shortBase}`, ...(withRoof ? ['% peak'] : []), 'check'],
+      {
+        color: opts.color,
+        colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', ...(withRoof ? ['right' as const] : []), 'left'],
+      },
+    );
     for (const r of rows) {
       if (r.state === 'ok') {
         const b = base.get(r.shapeText);
@@ -65,21 +79,43 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
         noisy ||= r.highSpread;
         const tag = r.metrics?.timingSource ? ` [${TIMING_TAGS[String(r.metrics.timingSource)] ?? r.metrics.timingSource}]` : '';
         if (tag) gpuRows.push(r);
-        table.push([r.shapeText, r.variant + tag, fmtMs(r.stats.medianMs), fmtPct(r.stats.rmePct) + flag, fmtNum(r.gflops), fmtNum(r.ai),
-          b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`, ...(withRoof ? [roofCell(r)] : []), verdict(r)]);
+        table.push([
+          r.shapeText,
+          r.variant + tag,
+          fmtMs(r.stats.medianMs),
+          fmtPct(r.stats.rmePct) + flag,
+          fmtNum(r.gflops),
+          fmtNum(r.ai),
+          b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`,
+          ...(withRoof ? [roofCell(r)] : []),
+          verdict(r),
+        ]);
         aboveRoof ||= r.roof?.aboveRoof ?? false;
       } else {
-        const why = r.state === 'skipped' ? r.reason : r.state === 'errored' ? r.error : r.check.detail ?? '';
+        const why = r.state === 'skipped' ? r.reason : r.state === 'errored' ? r.error : (r.check.detail ?? '');
         let note = notes.indexOf(why);
         if (note < 0) note = notes.push(why) - 1;
-        table.push([r.shapeText, r.variant, '—', '—', '—', fmtNum(r.ai), '—', ...(withRoof ? ['—'] : []), `${verdict(r)} [${note + 1}]`]);
+        table.push([
+          r.shapeText,
+          r.variant,
+          '—',
+          '—',
+          '—',
+          fmtNum(r.ai),
+          '—',
+          ...(withRoof ? ['—'] : []),
+          `${verdict(r)} [${note + 1}]`,
+        ]);
       }
     }
     out.push(`${op}${report.interrupted ? ' (interrupted: partial results)' : ''}`, table.toString());
   }
-  notes.forEach((n, i) => out.push(`[${i + 1}] ${n}`));
+  for (const [i, n] of notes.entries()) out.push(`[${i + 1}] ${n}`);
   if (gpuRows.length) out.push(gpuFootnote(gpuRows));
-  if (aboveRoof) out.push('ABOVE ROOF: faster than the measured roof, which means a measurement error; re-measure with `dlbench machine --refresh`.');
+  if (aboveRoof)
+    out.push(
+      'ABOVE ROOF: faster than the measured roof, which means a measurement error; re-measure with `dlbench machine --refresh`.',
+    );
   if (typeof report.context.roofsNote === 'string') out.push(report.context.roofsNote);
   if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);
   return out.join('\n');

@@ -6,8 +6,9 @@ import {TypeCompiler} from '@sinclair/typebox/compiler';
 import {UsageError} from '../core/errors.js';
 import {CASE_SCHEMA_BY_STATE, ReportEnvelopeSchema, SCHEMA_VERSION, type Report} from '../core/results.js';
 
-const caseCheckers: Record<string, ReturnType<typeof TypeCompiler.Compile>> =
-  Object.fromEntries(Object.entries(CASE_SCHEMA_BY_STATE).map(([k, s]) => [k, TypeCompiler.Compile(s)]));
+const caseCheckers: Record<string, ReturnType<typeof TypeCompiler.Compile>> = Object.fromEntries(
+  Object.entries(CASE_SCHEMA_BY_STATE).map(([k, s]) => [k, TypeCompiler.Compile(s)]),
+);
 const envelopeChecker = TypeCompiler.Compile(ReportEnvelopeSchema);
 
 function firstProblem(checker: ReturnType<typeof TypeCompiler.Compile>, value: unknown, prefix = ''): string | undefined {
@@ -23,7 +24,9 @@ function firstProblem(checker: ReturnType<typeof TypeCompiler.Compile>, value: u
  */
 export function validateReport(value: unknown, source: string): Report {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${source}: not a dlbench results file (expected a JSON object with schemaVersion, context and results)`);
+    throw new UsageError(
+      `${source}: not a dlbench results file (expected a JSON object with schemaVersion, context and results)`,
+    );
   }
   const v = value as Record<string, unknown>;
   if (v.tool !== undefined && v.tool !== 'dlbench') {
@@ -34,12 +37,16 @@ export function validateReport(value: unknown, source: string): Report {
     throw new UsageError(`${source}: not a dlbench results file (no numeric schemaVersion)`);
   }
   if (version > SCHEMA_VERSION) {
-    throw new UsageError(`${source}: schemaVersion ${version} was written by a newer dlbench; this one reads up to ${SCHEMA_VERSION}. Upgrade dlbench`);
+    throw new UsageError(
+      `${source}: schemaVersion ${version} was written by a newer dlbench; this one reads up to ${SCHEMA_VERSION}. Upgrade dlbench`,
+    );
   }
   if (version < SCHEMA_VERSION) {
     // Version 1 is the first published schema: nothing older exists to migrate from. When the
     // schema moves to 2, a function here turns a version-1 object into a version-2 one.
-    throw new UsageError(`${source}: schemaVersion ${version} is older than any this dlbench can read (${SCHEMA_VERSION}); rerun the benchmark to get a current file`);
+    throw new UsageError(
+      `${source}: schemaVersion ${version} is older than any this dlbench can read (${SCHEMA_VERSION}); rerun the benchmark to get a current file`,
+    );
   }
   const envProblem = firstProblem(envelopeChecker, value);
   if (envProblem) throw new UsageError(`${source}: invalid results file at ${envProblem}`);
@@ -47,7 +54,9 @@ export function validateReport(value: unknown, source: string): Report {
   for (let i = 0; i < results.length; i++) {
     const checker = caseCheckers[results[i].state];
     if (!checker) {
-      throw new UsageError(`${source}: invalid results file at /results/${i}/state: '${results[i].state}' is not one of ${Object.keys(CASE_SCHEMA_BY_STATE).join(', ')}`);
+      throw new UsageError(
+        `${source}: invalid results file at /results/${i}/state: '${results[i].state}' is not one of ${Object.keys(CASE_SCHEMA_BY_STATE).join(', ')}`,
+      );
     }
     const problem = firstProblem(checker, results[i], `/results/${i}`);
     if (problem) throw new UsageError(`${source}: invalid results file at ${problem}`);
@@ -74,7 +83,9 @@ export function readReport(file: string): Report {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? 'error'})`);
+    throw new UsageError(
+      `${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? 'error')})`,
+    );
   }
   return parseReport(text, file);
 }

@@ -16,7 +16,9 @@ export function assertWritable(file: string, flag: string): void {
     closeSync(openSync(probe, 'w'));
     rmSync(probe);
   } catch (err) {
-    throw new UsageError(`${flag}: cannot write '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}). Valid: a file path in a writable folder`);
+    throw new UsageError(
+      `${flag}: cannot write '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}). Valid: a file path in a writable folder`,
+    );
   }
 }
 

@@ -34,7 +34,12 @@ interface Live {
 }
 
 /** One result per case, in the order given; every prepared state is disposed before returning. */
-export async function measureInterleaved(p: unknown, inputs: unknown, cases: InterleavedCase[], opts: InterleaveOptions): Promise<CaseResult[]> {
+export async function measureInterleaved(
+  p: unknown,
+  inputs: unknown,
+  cases: InterleavedCase[],
+  opts: InterleaveOptions,
+): Promise<CaseResult[]> {
   const clock = opts.clock ?? (() => performance.now());
   const out: CaseResult[] = [];
   const prepared: {v: KernelVariant; state: unknown}[] = [];
@@ -42,7 +47,12 @@ export async function measureInterleaved(p: unknown, inputs: unknown, cases: Int
   try {
     for (const [index, {v, threads}] of cases.entries()) {
       const base = {...caseBase(v, p, opts.seed), metrics: {threads}};
-      const errored = (phase: ErroredCase['phase'], err: unknown): ErroredCase => ({...base, state: 'errored', phase, error: errorMessage(err)});
+      const errored = (phase: ErroredCase['phase'], err: unknown): ErroredCase => ({
+        ...base,
+        state: 'errored',
+        phase,
+        error: errorMessage(err),
+      });
       const avail = v.available({threads});
       const lim = v.limits?.(p);
       if (!avail.ok || (lim && !lim.ok && !opts.forced?.has(v.id))) {
@@ -90,7 +100,13 @@ export async function measureInterleaved(p: unknown, inputs: unknown, cases: Int
         try {
           await x.v.run(x.state);
         } catch (err) {
-          out[x.index] = {...caseBase(x.v, p, opts.seed), metrics: {threads: cases[x.index].threads}, state: 'errored', phase: 'measure', error: errorMessage(err)};
+          out[x.index] = {
+            ...caseBase(x.v, p, opts.seed),
+            metrics: {threads: cases[x.index].threads},
+            state: 'errored',
+            phase: 'measure',
+            error: errorMessage(err),
+          };
           failed.add(x);
           continue;
         }
@@ -117,11 +133,27 @@ export async function measureInterleaved(p: unknown, inputs: unknown, cases: Int
       try {
         metrics = {...x.v.metrics?.(x.state), threads: cases[x.index].threads, interleavedRounds: rounds};
       } catch (err) {
-        out[x.index] = {...base, metrics: {threads: cases[x.index].threads}, state: 'errored', phase: 'measure', error: errorMessage(err)};
+        out[x.index] = {
+          ...base,
+          metrics: {threads: cases[x.index].threads},
+          state: 'errored',
+          phase: 'measure',
+          error: errorMessage(err),
+        };
         continue;
       }
-      out[x.index] = {...base, metrics, state: 'ok', check: x.check, stats, gflops: base.flops / (stats.medianMs * 1e6),
-        prepareMs: x.prepareMs, firstCallMs: x.firstCallMs, highSpread: stats.relSpread > HIGH_SPREAD, samplesMs: x.samplesMs};
+      out[x.index] = {
+        ...base,
+        metrics,
+        state: 'ok',
+        check: x.check,
+        stats,
+        gflops: base.flops / (stats.medianMs * 1e6),
+        prepareMs: x.prepareMs,
+        firstCallMs: x.firstCallMs,
+        highSpread: stats.relSpread > HIGH_SPREAD,
+        samplesMs: x.samplesMs,
+      };
     }
     return out;
   } finally {

@@ -38,8 +38,10 @@ export async function runNetBatches(net: NetDef, batches: number[], opts: NetBat
   const run: NetBatchRun = {perBatch: [], sweep: []};
   const weightCache = new Map();
   // Compression is set-up: the SVDs run once here, before any layer is timed.
-  const lowrank = opts.lowrank === undefined ? undefined
-    : await compressNetFc(net, opts.lowrank, {seed, engine: choice.gemm, threads: opts.threads, weightCache, layout});
+  const lowrank =
+    opts.lowrank === undefined
+      ? undefined
+      : await compressNetFc(net, opts.lowrank, {seed, engine: choice.gemm, threads: opts.threads, weightCache, layout});
   const outputs: (OutputChange & {batch: number})[] = [];
   const total = batches.length * net.layers.length;
   // The GPU conv's availability (and its binding limit) is known only once the device was probed.
@@ -50,7 +52,16 @@ export async function runNetBatches(net: NetDef, batches: number[], opts: NetBat
       if (signal?.aborted) break;
       let y: Float32Array | undefined;
       const rows = await profileNet(net, batch, {
-        seed, caps, choice, timing: opts.timing, timer: tinybenchTimer, best: opts.best, signal, weightCache, lowrank, layout,
+        seed,
+        caps,
+        choice,
+        timing: opts.timing,
+        timer: tinybenchTimer,
+        best: opts.best,
+        signal,
+        weightCache,
+        lowrank,
+        layout,
         onStart: (li, label) => opts.onStart?.(bi * net.layers.length + li, total, label),
         onNetOutput: (out) => {
           y = out;
@@ -73,7 +84,13 @@ export async function runNetBatches(net: NetDef, batches: number[], opts: NetBat
   if (lowrank && opts.lowrank !== undefined) {
     const before = [...lowrank.values()].reduce((a, c) => a + c.paramsBefore, 0);
     const after = [...lowrank.values()].reduce((a, c) => a + c.paramsAfter, 0);
-    report.config.net.lowrank = {value: opts.lowrank, paramsBefore: before, paramsAfter: after, paramsSaved: before - after, output: outputs};
+    report.config.net.lowrank = {
+      value: opts.lowrank,
+      paramsBefore: before,
+      paramsAfter: after,
+      paramsSaved: before - after,
+      output: outputs,
+    };
   }
   return run;
 }

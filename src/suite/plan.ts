@@ -45,8 +45,10 @@ export function assertFits(op: OpDefinition, shape: unknown, flag = '--size'): v
   const need = op.spec.memoryBytes(shape);
   const limit = os.totalmem() * MEMORY_FRACTION;
   if (need > limit) {
-    throw new UsageError(`${flag}: ${op.name} ${op.spec.describe(shape)} needs about ${fmtBytes(need)} of buffers; ` +
-      `this machine allows ${fmtBytes(limit)} (${MEMORY_FRACTION * 100}% of ${fmtBytes(os.totalmem())}). Choose a smaller size.`);
+    throw new UsageError(
+      `${flag}: ${op.name} ${op.spec.describe(shape)} needs about ${fmtBytes(need)} of buffers; ` +
+        `this machine allows ${fmtBytes(limit)} (${MEMORY_FRACTION * 100}% of ${fmtBytes(os.totalmem())}). Choose a smaller size.`,
+    );
   }
 }
 
@@ -62,7 +64,8 @@ export function buildPlan(req: PlanRequest): Plan {
   }
   if (chosenVariants && req.ops?.length) {
     const stray = chosenVariants.filter((v) => !opDefs.some((o) => o.name === v.op));
-    if (stray.length) throw new UsageError(`--variant: ${stray.map((v) => v.id).join(', ')} is not an op chosen by --op ${req.ops.join(',')}`);
+    if (stray.length)
+      throw new UsageError(`--variant: ${stray.map((v) => v.id).join(', ')} is not an op chosen by --op ${req.ops.join(',')}`);
   }
   const preset = req.sizes ? undefined : (req.preset ?? DEFAULT_PRESET);
   if (preset !== undefined && !presetNames().includes(preset)) {
@@ -72,9 +75,7 @@ export function buildPlan(req: PlanRequest): Plan {
   for (const op of opDefs) {
     const variants = chosenVariants ? chosenVariants.filter((v) => v.op === op.name) : op.variants;
     if (variants.length === 0) continue;
-    const shapes = req.sizes
-      ? expandSizeList(req.sizes).map((t) => op.parseShape(t))
-      : (op.presets[preset!] ?? []);
+    const shapes = req.sizes ? expandSizeList(req.sizes).map((t) => op.parseShape(t)) : (op.presets[preset!] ?? []);
     for (const shape of shapes) {
       assertFits(op, shape);
       // A variant that cannot compute this shape at all (Winograd on 5×5) is left out unless named.
@@ -83,7 +84,9 @@ export function buildPlan(req: PlanRequest): Plan {
     }
   }
   if (cases.length === 0) {
-    throw new UsageError(`--preset: '${preset}' has no cases for ${opDefs.map((o) => o.name).join(', ')}. Valid: ${presetNames().join(', ')}`);
+    throw new UsageError(
+      `--preset: '${preset}' has no cases for ${opDefs.map((o) => o.name).join(', ')}. Valid: ${presetNames().join(', ')}`,
+    );
   }
   const forced = new Set((req.variants ?? []).filter((p) => !isGlob(p)));
   return {preset, cases, forced};

@@ -57,7 +57,9 @@ export function planSvd(req: SvdRequest): SvdPlan {
     if (w === 'randomized' || w === 'svd/randomized') return engine ? makeRandomized(engine) : randomized;
     throw new UsageError(`--variant: unknown SVD '${w}'. Valid: full, randomized`);
   });
-  const ranks = req.lowrankGemm ? expandSizeList(req.lowrankGemm, '--lowrank-gemm').map((t) => parsePositiveInt(t, '--lowrank-gemm')) : [];
+  const ranks = req.lowrankGemm
+    ? expandSizeList(req.lowrankGemm, '--lowrank-gemm').map((t) => parsePositiveInt(t, '--lowrank-gemm'))
+    : [];
   const forced = new Set(req.variant?.some((w) => w.endsWith('full')) ? ['svd/full'] : []);
   return {shapes, variants, forced, engine, ranks};
 }
@@ -91,7 +93,14 @@ export async function runSvd(plan: SvdPlan, opts: SvdRunOptions, report: Report)
     for (const v of plan.variants) {
       if (await stopRequested(opts.signal)) break;
       opts.onStart?.(report.results.length, total, `${svd.spec.describe(p)} ${v.id}`);
-      const r = await runCase(v, p, {seed: opts.seed, caps: {threads: opts.threads}, timing: opts.timing, timer: tinybenchTimer, forced: plan.forced, inputs});
+      const r = await runCase(v, p, {
+        seed: opts.seed,
+        caps: {threads: opts.threads},
+        timing: opts.timing,
+        timer: tinybenchTimer,
+        forced: plan.forced,
+        inputs,
+      });
       report.results.push(r);
       rows.push(r);
     }
@@ -99,7 +108,14 @@ export async function runSvd(plan: SvdPlan, opts: SvdRunOptions, report: Report)
     opts.onShape?.(p, rows);
     if (plan.ranks.length && !opts.signal?.aborted) {
       opts.onStart?.(report.results.length - 1, total, `${svd.spec.describe(p)} low-rank GEMM`);
-      const study = await lowRankStudy(p, inputs, plan.ranks, opts.cols, plan.engine ?? fastestEngine({threads: opts.threads}), opts);
+      const study = await lowRankStudy(
+        p,
+        inputs,
+        plan.ranks,
+        opts.cols,
+        plan.engine ?? fastestEngine({threads: opts.threads}),
+        opts,
+      );
       studies.push(study);
       opts.onStudy?.(p, study);
     }
@@ -108,8 +124,14 @@ export async function runSvd(plan: SvdPlan, opts: SvdRunOptions, report: Report)
   return studies;
 }
 
-async function lowRankStudy(p: SvdShape, inputs: SvdInputs, ranks: number[], cols: number, engine: GemmEngine,
-  {threads, timing, seed}: {threads: number; timing: TimingOptions; seed: number}): Promise<LowRankGemmResult> {
+async function lowRankStudy(
+  p: SvdShape,
+  inputs: SvdInputs,
+  ranks: number[],
+  cols: number,
+  engine: GemmEngine,
+  {threads, timing, seed}: {threads: number; timing: TimingOptions; seed: number},
+): Promise<LowRankGemmResult> {
   const a = inputs.a instanceof Float32Array ? inputs.a : Float32Array.from(inputs.a);
   const x = new Float32Array(p.n * cols);
   fillUniform(x, createRng(deriveSeed(seed, 41)));

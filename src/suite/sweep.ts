@@ -24,7 +24,9 @@ export function parseThreadList(text: string, flag = '--threads'): number[] {
     const step = m[4] === undefined ? 1 : Number(m[4]);
     const factor = m[3] === '*';
     if (lo < 1 || hi > MAX_THREADS || hi < lo || (factor ? step < 2 : step < 1)) {
-      throw new UsageError(`${flag}: '${tok}' must be within 1..${MAX_THREADS}, ascending, with a step ≥ 1 or factor ≥ 2. Valid: ${THREADS_SYNTAX}`);
+      throw new UsageError(
+        `${flag}: '${tok}' must be within 1..${MAX_THREADS}, ascending, with a step ≥ 1 or factor ≥ 2. Valid: ${THREADS_SYNTAX}`,
+      );
     }
     for (let t = lo; t <= hi; t = factor ? t * step : t + step) out.add(t);
   }
@@ -45,7 +47,12 @@ export function sweepInfo(v: KernelVariant): SweepVariantInfo {
  * Sizes run one after another; at each size every variant (parallel ones once per thread
  * count) is checked, then timed interleaved with the others (see interleave.ts).
  */
-export async function runSweep(plan: Plan, threads: number[], opts: Omit<SuiteOptions, 'threads' | 'timer'> & {clock?: () => number}, report: Report): Promise<Report> {
+export async function runSweep(
+  plan: Plan,
+  threads: number[],
+  opts: Omit<SuiteOptions, 'threads' | 'timer'> & {clock?: () => number},
+  report: Report,
+): Promise<Report> {
   const maxThreads = Math.max(...threads);
   const total = plan.cases.length;
   const variants = new Map<string, KernelVariant>();
@@ -55,8 +62,12 @@ export async function runSweep(plan: Plan, threads: number[], opts: Omit<SuiteOp
     for (const v of c.variants) variants.set(v.id, v);
     opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)}: ${cases.length} cases interleaved`);
     const inputs = c.op.spec.makeInputs(c.shape, opts.seed);
-    const results = await measureInterleaved(c.shape, inputs, cases.map((x) => ({v: x.v, threads: isParallel(x.v) ? x.threads : 1})),
-      {seed: opts.seed, timing: opts.timing, forced: plan.forced, clock: opts.clock});
+    const results = await measureInterleaved(
+      c.shape,
+      inputs,
+      cases.map((x) => ({v: x.v, threads: isParallel(x.v) ? x.threads : 1})),
+      {seed: opts.seed, timing: opts.timing, forced: plan.forced, clock: opts.clock},
+    );
     for (const r of results) {
       report.results.push(r);
       opts.onResult?.(r, index, total);

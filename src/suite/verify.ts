@@ -15,7 +15,13 @@ export interface VerifyRow {
   reason?: string;
 }
 
-export async function verifyVariant<P>(op: OpDefinition<P>, v: KernelVariant<P>, shape: P, seed: number, caps: Caps): Promise<VerifyRow> {
+export async function verifyVariant<P>(
+  op: OpDefinition<P>,
+  v: KernelVariant<P>,
+  shape: P,
+  seed: number,
+  caps: Caps,
+): Promise<VerifyRow> {
   const row = {op: op.name, variant: v.id, shapeText: op.spec.describe(shape)};
   await v.init?.();
   const a = v.available(caps);
@@ -37,8 +43,12 @@ export async function verifyVariant<P>(op: OpDefinition<P>, v: KernelVariant<P>,
   }
 }
 
-export async function verifyAll(targets: {op: OpDefinition; variants: KernelVariant[]}[], seed: number, caps: Caps,
-  onRow?: (r: VerifyRow) => void): Promise<VerifyRow[]> {
+export async function verifyAll(
+  targets: {op: OpDefinition; variants: KernelVariant[]}[],
+  seed: number,
+  caps: Caps,
+  onRow?: (r: VerifyRow) => void,
+): Promise<VerifyRow[]> {
   const rows: VerifyRow[] = [];
   try {
     for (const {op, variants} of targets) {

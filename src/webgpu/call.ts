@@ -27,7 +27,7 @@ async function scoped<T>(device: GPUDevice, work: () => Promise<T>): Promise<T> 
     const validation = await device.popErrorScope();
     const oom = await device.popErrorScope();
     const err = validation ?? oom;
-    // eslint-disable-next-line no-unsafe-finally
+    // biome-ignore lint/correctness/noUnsafeFinally: an error scope's error replaces the work's own error, which it caused
     if (err) throw new Error(`WebGPU ${validation ? 'validation' : 'out-of-memory'} error: ${err.message}`);
   }
   return out;
@@ -56,7 +56,13 @@ export async function timedCall(h: GpuHandle, clock: KernelClock, spec: GpuCallS
     spec.staging.unmap();
     const t3 = performance.now();
     const kernel = await clock.kernelMs(t2 - t1);
-    return {uploadMs: t1 - t0, kernelMs: kernel.ms, readbackMs: t3 - t2, endToEndMs: t3 - t0, fromTimestamps: kernel.fromTimestamps};
+    return {
+      uploadMs: t1 - t0,
+      kernelMs: kernel.ms,
+      readbackMs: t3 - t2,
+      endToEndMs: t3 - t0,
+      fromTimestamps: kernel.fromTimestamps,
+    };
   });
   if (h.lostMessage) throw new Error(h.lostMessage);
   return sample;

@@ -6,7 +6,17 @@
 import type {Availability, KernelVariant, OpSpec} from '../core/types.js';
 import {timedCall} from './call.js';
 import {acquireWebGpu, requireGpu, webGpuAvailability, webGpuLimit, type GpuHandle} from './device.js';
-import {deviceLayout, gemmBindGroup, gemmParams, gemmPipeline, padInto, REGBLOCKED_DEFAULT, workgroupCounts, type GemmDims, type GpuGemmKernel} from './gemm-gpu.js';
+import {
+  deviceLayout,
+  gemmBindGroup,
+  gemmParams,
+  gemmPipeline,
+  padInto,
+  REGBLOCKED_DEFAULT,
+  workgroupCounts,
+  type GemmDims,
+  type GpuGemmKernel,
+} from './gemm-gpu.js';
 import {getPipeline} from './pipelines.js';
 import {KernelClock, PhaseRecorder} from './timing.js';
 
@@ -123,7 +133,11 @@ export function gpuConvColFloats(p: GpuConvShape, kern: GpuGemmKernel = REGBLOCK
 /** The first buffer (im2col, input, output) larger than one storage binding may be, said in words. */
 function bindingTooSmall(p: GpuConvShape, maxBinding: number, kern: GpuGemmKernel): string | undefined {
   const {P, Q} = convOutDims(p);
-  const sizes: [string, number][] = [['im2col', gpuConvColFloats(p, kern)], ['input', p.n * p.c * p.h * p.w], ['output', p.n * p.k * P * Q]];
+  const sizes: [string, number][] = [
+    ['im2col', gpuConvColFloats(p, kern)],
+    ['input', p.n * p.c * p.h * p.w],
+    ['output', p.n * p.k * P * Q],
+  ];
   const over = sizes.find(([, floats]) => 4 * floats > maxBinding);
   if (!over) return undefined;
   const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
@@ -135,18 +149,25 @@ function bindingTooSmall(p: GpuConvShape, maxBinding: number, kern: GpuGemmKerne
  * the device was acquired (the runner calls this again after init): before that it passes.
  */
 export function gpuConvSupports(p: GpuConvShape): Availability {
-  if (p.layout !== undefined && p.layout !== 'nchw') return {ok: false, reason: `conv2d/webgpu computes NCHW with KCRS weights, not ${p.layout}`};
+  if (p.layout !== undefined && p.layout !== 'nchw')
+    return {ok: false, reason: `conv2d/webgpu computes NCHW with KCRS weights, not ${p.layout}`};
   const maxBinding = webGpuLimit('maxStorageBufferBindingSize');
   const tooBig = maxBinding === undefined ? undefined : bindingTooSmall(p, maxBinding, REGBLOCKED_DEFAULT);
   return tooBig ? {ok: false, reason: tooBig} : {ok: true};
 }
 
-export async function prepareConv2dWebGpu(p: GpuConvShape, inputs: GpuConvInputs, kern: GpuGemmKernel = REGBLOCKED_DEFAULT): Promise<GpuConvState> {
+export async function prepareConv2dWebGpu(
+  p: GpuConvShape,
+  inputs: GpuConvInputs,
+  kern: GpuGemmKernel = REGBLOCKED_DEFAULT,
+): Promise<GpuConvState> {
   const sup = gpuConvSupports(p);
   if (!sup.ok) throw new Error(sup.reason);
   const h = await requireGpu();
   const {device} = h;
-  const G = p.groups ?? 1, Cg = p.c / G, Kg = p.k / G;
+  const G = p.groups ?? 1,
+    Cg = p.c / G,
+    Kg = p.k / G;
   const {P, Q} = convOutDims(p);
   const PQ = P * Q;
   // Per (image, group): Y[Kg × PQ] = W_g[Kg × Cg·R·S] · Col[Cg·R·S × PQ].
@@ -182,25 +203,77 @@ export async function prepareConv2dWebGpu(p: GpuConvShape, inputs: GpuConvInputs
     return b;
   };
 
-  const convU = uniform(new Uint32Array([p.c, p.h, p.w, p.r, p.s, p.stride, p.pad, p.dilation ?? 1,
-    G, Cg, Q, PQ, dims.k, lay.ldb, lay.bRows, colSize]));
-  const im2colBind = device.createBindGroup({layout: im2col.pipeline.getBindGroupLayout(0), entries: [
-    {binding: 0, resource: {buffer: xBuf}}, {binding: 1, resource: {buffer: colBuf}}, {binding: 2, resource: {buffer: convU}}]});
-  const gemmBinds = Array.from({length: G}, (_, g) => gemmBindGroup(device, gemm.pipeline, wBuf, colBuf, yBuf, uniform(gemmParams(kern, dims, lay, {
-    offA: g * wRowsPerGroup * lay.lda, strideA: 0,
-    offB: g * colSize, strideB: G * colSize,
-    offC: g * Kg * PQ, strideC: p.k * PQ, ldc: PQ,
-  }))));
+  const convU = uniform(
+    new Uint32Array([
+      p.c,
+      p.h,
+      p.w,
+      p.r,
+      p.s,
+      p.stride,
+      p.pad,
+      p.dilation ?? 1,
+      G,
+      Cg,
+      Q,
+      PQ,
+      dims.k,
+      lay.ldb,
+      lay.bRows,
+      colSize,
+    ]),
+  );
+  const im2colBind = device.createBindGroup({
+    layout: im2col.pipeline.getBindGroupLayout(0),
+    entries: [
+      {binding: 0, resource: {buffer: xBuf}},
+      {binding: 1, resource: {buffer: colBuf}},
+      {binding: 2, resource: {buffer: convU}},
+    ],
+  });
+  const gemmBinds = Array.from({length: G}, (_, g) =>
+    gemmBindGroup(
+      device,
+      gemm.pipeline,
+      wBuf,
+      colBuf,
+      yBuf,
+      uniform(
+        gemmParams(kern, dims, lay, {
+          offA: g * wRowsPerGroup * lay.lda,
+          strideA: 0,
+          offB: g * colSize,
+          strideB: G * colSize,
+          offC: g * Kg * PQ,
+          strideC: p.k * PQ,
+          ldc: PQ,
+        }),
+      ),
+    ),
+  );
   let biasBind: GPUBindGroup | undefined;
   const biasGroups = Math.ceil(yFloats / 64);
   if (bias && biasBuf) {
-    biasBind = device.createBindGroup({layout: bias.pipeline.getBindGroupLayout(0), entries: [
-      {binding: 0, resource: {buffer: biasBuf}}, {binding: 1, resource: {buffer: yBuf}},
-      {binding: 2, resource: {buffer: uniform(new Uint32Array([p.k, PQ, yFloats, 0]))}}]});
+    biasBind = device.createBindGroup({
+      layout: bias.pipeline.getBindGroupLayout(0),
+      entries: [
+        {binding: 0, resource: {buffer: biasBuf}},
+        {binding: 1, resource: {buffer: yBuf}},
+        {binding: 2, resource: {buffer: uniform(new Uint32Array([p.k, PQ, yFloats, 0]))}},
+      ],
+    });
   }
   const [gx, gy] = workgroupCounts(kern, dims);
   return {
-    h, p, inputs, buffers, xBuf, wBuf, biasBuf, yBuf, staging,
+    h,
+    p,
+    inputs,
+    buffers,
+    xBuf,
+    wBuf,
+    biasBuf,
+    yBuf,
+    staging,
     wHost: lay.padded ? new Float32Array(G * wRowsPerGroup * lay.lda) : undefined,
     wRows: wRowsPerGroup,
     wLda: lay.lda,
@@ -229,14 +302,16 @@ export async function prepareConv2dWebGpu(p: GpuConvShape, inputs: GpuConvInputs
 
 export async function runConv2dWebGpu(s: GpuConvState): Promise<Float32Array> {
   const G = s.p.groups ?? 1;
-  const rowsPerGroup = s.p.k / G, cols = (s.p.c / G) * s.p.r * s.p.s;
+  const rowsPerGroup = s.p.k / G,
+    cols = (s.p.c / G) * s.p.r * s.p.s;
   const sample = await timedCall(s.h, s.clock, {
     upload(queue) {
       queue.writeBuffer(s.xBuf, 0, s.inputs.x);
       let w = s.inputs.w;
       if (s.wHost) {
         // Each group's Kg × Cg·R·S block, padded to the GEMM's row stride and row count.
-        for (let g = 0; g < G; g++) padInto(w, g * rowsPerGroup * cols, rowsPerGroup, cols, s.wHost, g * s.wRows * s.wLda, s.wLda);
+        for (let g = 0; g < G; g++)
+          padInto(w, g * rowsPerGroup * cols, rowsPerGroup, cols, s.wHost, g * s.wRows * s.wLda, s.wLda);
         w = s.wHost;
       }
       queue.writeBuffer(s.wBuf, 0, w);
@@ -266,7 +341,9 @@ export function disposeConv2dWebGpu(s: GpuConvState): void {
  * The `conv2d/webgpu` variant for an op whose shape and inputs carry the fields above
  * (the conv2d op's ConvShape/ConvInputs do): src/kernels/conv2d/webgpu.ts puts it on the conv2d ladder.
  */
-export function makeConv2dWebGpuVariant<P extends GpuConvShape, I extends GpuConvInputs>(spec: OpSpec<P, I, Float32Array>): KernelVariant<P, I, Float32Array, GpuConvState> {
+export function makeConv2dWebGpuVariant<P extends GpuConvShape, I extends GpuConvInputs>(
+  spec: OpSpec<P, I, Float32Array>,
+): KernelVariant<P, I, Float32Array, GpuConvState> {
   return {
     id: 'conv2d/webgpu',
     op: 'conv2d',

@@ -28,7 +28,6 @@ export interface GpuHandle {
 
 export type Acquisition = ({ok: true} & GpuHandle) | {ok: false; reason: string};
 
-
 interface DawnModule {
   create(options: string[]): GPU;
   globals: Record<string, unknown>;
@@ -107,7 +106,10 @@ async function acquire(): Promise<Acquisition> {
   if (options.adapter !== undefined) {
     const byIndex = /^\d+$/.test(options.adapter) ? adapters[Number(options.adapter)] : undefined;
     if (/^\d+$/.test(options.adapter) && !byIndex) {
-      return {ok: false, reason: `--gpu-adapter ${options.adapter}: Dawn offers ${adapters.length} adapter(s): ${adapters.map((a, i) => `${i}: ${a.name}`).join('; ') || 'none'}`};
+      return {
+        ok: false,
+        reason: `--gpu-adapter ${options.adapter}: Dawn offers ${adapters.length} adapter(s): ${adapters.map((a, i) => `${i}: ${a.name}`).join('; ') || 'none'}`,
+      };
     }
     flags.push(`adapter=${byIndex ? byIndex.name : options.adapter}`);
   }
@@ -125,8 +127,14 @@ async function acquire(): Promise<Acquisition> {
   }
   const hasTimestamps = adapter.features.has('timestamp-query');
   // Ask for the adapter's own ceilings on what GEMM needs: big buffers, big workgroups.
-  const wanted = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY'] as const;
+  const wanted = [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeWorkgroupSizeY',
+  ] as const;
   const requiredLimits: Record<string, number> = {};
   for (const k of wanted) requiredLimits[k] = adapter.limits[k];
   let device: GPUDevice;
@@ -145,10 +153,14 @@ async function acquire(): Promise<Acquisition> {
     device,
     hasTimestamps,
     info: {
-      vendor: ai.vendor, architecture: ai.architecture, device: ai.device, description: ai.description,
+      vendor: ai.vendor,
+      architecture: ai.architecture,
+      device: ai.device,
+      description: ai.description,
       backend: chosen?.backend ?? options.backend ?? 'unknown',
       isFallbackAdapter: Boolean((ai as {isFallbackAdapter?: boolean}).isFallbackAdapter),
-      features: [...adapter.features].sort(), limits,
+      features: [...adapter.features].sort(),
+      limits,
       adapters: adapters.map((a) => `${a.backend}: ${a.name}`),
     },
   };
@@ -164,8 +176,11 @@ export function acquireWebGpu(): Promise<Acquisition> {
   if (settled?.ok && settled.lostMessage !== undefined) releaseWebGpu(); // a lost device is replaced
   pending ??= acquire().then((a) => {
     settled = a;
-    known = {availability: a.ok ? {ok: true} : {ok: false, reason: a.reason}, software: a.ok && (a.info.isFallbackAdapter || a.info.architecture === 'software'),
-      ...(a.ok ? {limits: a.info.limits} : {})};
+    known = {
+      availability: a.ok ? {ok: true} : {ok: false, reason: a.reason},
+      software: a.ok && (a.info.isFallbackAdapter || a.info.architecture === 'software'),
+      ...(a.ok ? {limits: a.info.limits} : {}),
+    };
     return a;
   });
   return pending;

@@ -15,17 +15,23 @@ export const REGBLOCKED_DEFAULT: GpuGemmKernel = {kind: 'regblocked', tile: {tm:
 
 export function kernelKey(k: GpuGemmKernel): string {
   switch (k.kind) {
-    case 'naive': return `gemm-naive-${k.wx}x${k.wy}`;
-    case 'tiled': return `gemm-tiled-${k.t}`;
-    case 'regblocked': return `gemm-regblocked-${k.tile.tm}x${k.tile.tn}-wg${k.tile.wx}x${k.tile.wy}`;
+    case 'naive':
+      return `gemm-naive-${k.wx}x${k.wy}`;
+    case 'tiled':
+      return `gemm-tiled-${k.t}`;
+    case 'regblocked':
+      return `gemm-regblocked-${k.tile.tm}x${k.tile.tn}-wg${k.tile.wx}x${k.tile.wy}`;
   }
 }
 
 function source(k: GpuGemmKernel): string {
   switch (k.kind) {
-    case 'naive': return naiveWgsl(k.wx, k.wy);
-    case 'tiled': return tiledWgsl(k.t);
-    case 'regblocked': return regblockedWgsl(k.tile);
+    case 'naive':
+      return naiveWgsl(k.wx, k.wy);
+    case 'tiled':
+      return tiledWgsl(k.t);
+    case 'regblocked':
+      return regblockedWgsl(k.tile);
   }
 }
 
@@ -58,13 +64,23 @@ const up = (x: number, q: number): number => Math.ceil(x / q) * q;
 export function deviceLayout(kern: GpuGemmKernel, d: GemmDims): DeviceLayout {
   if (kern.kind !== 'regblocked') return {lda: d.k, ldb: d.n, aRows: d.m, bRows: d.k, padded: false};
   const {tm, tn} = kern.tile;
-  const lda = up(Math.max(d.k, 1), 4), ldb = up(d.n, tn);
-  const aRows = up(d.m, tm), bRows = lda;
+  const lda = up(Math.max(d.k, 1), 4),
+    ldb = up(d.n, tn);
+  const aRows = up(d.m, tm),
+    bRows = lda;
   return {lda, ldb, aRows, bRows, padded: lda !== d.k || ldb !== d.n || aRows !== d.m || bRows !== d.k};
 }
 
 /** Copies a row-major rows×cols matrix into a zero-padded one with row stride ld (zeros kept). */
-export function padInto(src: Float32Array, srcOffset: number, rows: number, cols: number, dst: Float32Array, dstOffset: number, ld: number): void {
+export function padInto(
+  src: Float32Array,
+  srcOffset: number,
+  rows: number,
+  cols: number,
+  dst: Float32Array,
+  dstOffset: number,
+  ld: number,
+): void {
   for (let r = 0; r < rows; r++) dst.set(src.subarray(srcOffset + r * cols, srcOffset + (r + 1) * cols), dstOffset + r * ld);
 }
 
@@ -82,24 +98,39 @@ export interface BatchAddressing {
   ldc?: number;
 }
 
-export function gemmParams(kern: GpuGemmKernel, d: GemmDims, lay: DeviceLayout, at: BatchAddressing = {strideA: 0, strideB: 0, strideC: 0}): Uint32Array {
+export function gemmParams(
+  kern: GpuGemmKernel,
+  d: GemmDims,
+  lay: DeviceLayout,
+  at: BatchAddressing = {strideA: 0, strideB: 0, strideC: 0},
+): Uint32Array {
   const v = kern.kind === 'regblocked' ? 4 : 1; // A and B are indexed in vec4s by the register kernel
   const p: GemmParams = {
-    m: d.m, n: d.n, k: kern.kind === 'regblocked' ? lay.lda / 4 : d.k,
-    lda: lay.lda / v, ldb: lay.ldb / v, ldc: at.ldc ?? d.n,
-    strideA: at.strideA / v, strideB: at.strideB / v, strideC: at.strideC,
-    offA: (at.offA ?? 0) / v, offB: (at.offB ?? 0) / v, offC: at.offC ?? 0,
+    m: d.m,
+    n: d.n,
+    k: kern.kind === 'regblocked' ? lay.lda / 4 : d.k,
+    lda: lay.lda / v,
+    ldb: lay.ldb / v,
+    ldc: at.ldc ?? d.n,
+    strideA: at.strideA / v,
+    strideB: at.strideB / v,
+    strideC: at.strideC,
+    offA: (at.offA ?? 0) / v,
+    offB: (at.offB ?? 0) / v,
+    offC: at.offC ?? 0,
   };
   // 16-byte multiple for a uniform buffer.
   const out = new Uint32Array(up(PARAM_FIELDS.length, 4));
-  PARAM_FIELDS.forEach((f, i) => (out[i] = p[f]));
+  for (const [i, f] of PARAM_FIELDS.entries()) out[i] = p[f];
   return out;
 }
 
 export function workgroupCounts(kern: GpuGemmKernel, d: GemmDims): [number, number, number] {
   switch (kern.kind) {
-    case 'naive': return [Math.ceil(d.n / kern.wx), Math.ceil(d.m / kern.wy), d.batch];
-    case 'tiled': return [Math.ceil(d.n / kern.t), Math.ceil(d.m / kern.t), d.batch];
+    case 'naive':
+      return [Math.ceil(d.n / kern.wx), Math.ceil(d.m / kern.wy), d.batch];
+    case 'tiled':
+      return [Math.ceil(d.n / kern.t), Math.ceil(d.m / kern.t), d.batch];
     case 'regblocked': {
       const {tm, tn, wx, wy} = kern.tile;
       return [Math.ceil(d.n / (tn * wx)), Math.ceil(d.m / (tm * wy)), d.batch];
@@ -107,7 +138,14 @@ export function workgroupCounts(kern: GpuGemmKernel, d: GemmDims): [number, numb
   }
 }
 
-export function gemmBindGroup(device: GPUDevice, pipeline: GPUComputePipeline, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, params: GPUBuffer): GPUBindGroup {
+export function gemmBindGroup(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  c: GPUBuffer,
+  params: GPUBuffer,
+): GPUBindGroup {
   return device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [a, b, c, params].map((buffer, binding) => ({binding, resource: {buffer}})),

@@ -8,7 +8,20 @@
 
 /** Uniform block shared by all three kernels (u32 fields; see each kernel for units). Operand X of
  * batch item z starts at offX + z·strideX (batched GEMM: the GPU convolution uses it). */
-export const PARAM_FIELDS = ['m', 'n', 'k', 'lda', 'ldb', 'ldc', 'strideA', 'strideB', 'strideC', 'offA', 'offB', 'offC'] as const;
+export const PARAM_FIELDS = [
+  'm',
+  'n',
+  'k',
+  'lda',
+  'ldb',
+  'ldc',
+  'strideA',
+  'strideB',
+  'strideC',
+  'offA',
+  'offB',
+  'offC',
+] as const;
 export type GemmParams = Record<(typeof PARAM_FIELDS)[number], number>;
 const PARAMS_STRUCT = `struct Params { ${PARAM_FIELDS.map((f) => `${f}: u32,`).join(' ')} }`;
 
@@ -93,13 +106,19 @@ export function regblockedWgsl({tm, tn, wx, wy}: RegTile): string {
   const lane = ['x', 'y', 'z', 'w'];
   const decl = I.flatMap((i) => J.map((j) => `  var c${i}_${j} = vec4<f32>();`)).join('\n');
   const loadB = L.flatMap((l) => J.map((j) => `    let b${l}_${j} = B[bk + ${l}u * P.ldb + ${j}u];`)).join('\n');
-  const body = I.map((i) => [
-    `    let a${i} = A[ar + ${i}u * P.lda + k4];`,
-    ...J.map((j) => `    c${i}_${j} = ${L.reduce((acc, l) => `fma(vec4<f32>(a${i}.${lane[l]}), b${l}_${j}, ${acc})`, `c${i}_${j}`)};`),
-  ].join('\n')).join('\n');
-  const store = I.map((i) => `  if (row + ${i}u < P.m) {
+  const body = I.map((i) =>
+    [
+      `    let a${i} = A[ar + ${i}u * P.lda + k4];`,
+      ...J.map(
+        (j) => `    c${i}_${j} = ${L.reduce((acc, l) => `fma(vec4<f32>(a${i}.${lane[l]}), b${l}_${j}, ${acc})`, `c${i}_${j}`)};`,
+      ),
+    ].join('\n'),
+  ).join('\n');
+  const store = I.map(
+    (i) => `  if (row + ${i}u < P.m) {
 ${J.map((j) => L.map((l) => `    if (col + ${4 * j + l}u < P.n) { C[cr + ${i}u * P.ldc + ${4 * j + l}u] = c${i}_${j}.${lane[l]}; }`).join('\n')).join('\n')}
-  }`).join('\n');
+  }`,
+  ).join('\n');
   return /* wgsl */ `
 ${PARAMS_STRUCT}
 @group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;

@@ -4,7 +4,8 @@ import type {Availability} from '../core/types.js';
 import {onSoftwareAdapter} from './device.js';
 
 export function softwareMacLimit(maxMacs: number, what: string): (macs: number) => Availability {
-  return (macs) => (onSoftwareAdapter() && macs > maxMacs
-    ? {ok: false, reason: `${what} above ${maxMacs} MACs is slow on a software adapter; name it with --variant to force`}
-    : {ok: true});
+  return (macs) =>
+    onSoftwareAdapter() && macs > maxMacs
+      ? {ok: false, reason: `${what} above ${maxMacs} MACs is slow on a software adapter; name it with --variant to force`}
+      : {ok: true};
 }

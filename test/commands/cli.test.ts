@@ -17,7 +17,12 @@ describe('dlbench list', () => {
     const rows = JSON.parse(r.stdout);
     expect(rows.map((x: {id: string}) => x.id)).toEqual(allVariants().map((v) => v.id));
     for (const x of rows) {
-      expect(x).toMatchObject({op: expect.any(String), backend: expect.any(String), summary: expect.any(String), available: expect.any(Boolean)});
+      expect(x).toMatchObject({
+        op: expect.any(String),
+        backend: expect.any(String),
+        summary: expect.any(String),
+        available: expect.any(Boolean),
+      });
       if (!x.available) expect(x.reason).toEqual(expect.any(String));
     }
     const table = await runCli(['list']);

@@ -46,7 +46,11 @@ describe('dlbench net (CLI)', () => {
     expect(rep.results.every((x) => x.layer?.net === 'alexnet')).toBe(true);
     expect(rep.results.filter((x) => x.state === 'ok').length).toBe(19);
     const conv1 = rep.results[0];
-    expect(conv1).toMatchObject({op: 'conv2d', variant: `conv2d/im2col-${FAST}`, layer: {name: 'conv1', type: 'conv', outputShape: [1, 64, 55, 55], params: 23296}});
+    expect(conv1).toMatchObject({
+      op: 'conv2d',
+      variant: `conv2d/im2col-${FAST}`,
+      layer: {name: 'conv1', type: 'conv', outputShape: [1, 64, 55, 55], params: 23296},
+    });
     expect(conv1.metrics?.im2colExpansion).toBeGreaterThan(7);
     expect(readdirSync(dir).filter((f) => f.startsWith('.dlbench-tmp'))).toEqual([]);
   });
@@ -87,14 +91,29 @@ describe('dlbench net (CLI)', () => {
 
   it('--layout nhwc with --conv webgpu: every conv layer is an im2col fallback row with the reason', async () => {
     const out = path.join(tmp(), 'gpu-nhwc.json');
-    const r = await runCli(['net', 'alexnet', '--layout', 'nhwc', '--conv', 'webgpu', '--time', '1', '--min-samples', '1', '--out', out]);
+    const r = await runCli([
+      'net',
+      'alexnet',
+      '--layout',
+      'nhwc',
+      '--conv',
+      'webgpu',
+      '--time',
+      '1',
+      '--min-samples',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
     const convs = rep.results.filter((x) => x.layer?.type === 'conv');
     expect(convs).toHaveLength(5);
     for (const c of convs) {
       expect(c.variant).toBe(`conv2d/im2col-${FAST}`);
-      expect(String(c.metrics?.fallback)).toMatch(gpuOk ? /computes NCHW with KCRS weights, not nhwc/ : /conv2d\/webgpu is unavailable|NCHW/);
+      expect(String(c.metrics?.fallback)).toMatch(
+        gpuOk ? /computes NCHW with KCRS weights, not nhwc/ : /conv2d\/webgpu is unavailable|NCHW/,
+      );
     }
   });
 
@@ -121,16 +140,37 @@ describe('dlbench net (CLI)', () => {
 describe('dlbench run with conv2d and layer ops (CLI)', () => {
   it('runs every conv2d variant on a 3×3 shape, reporting im2col and Winograd metrics', async () => {
     const out = path.join(tmp(), 'c.json');
-    const r = await runCli(['run', '--op', 'conv2d', '--size', '1x8x12x12k8r3p1,1x8x12x12k8r3p1-nhwc', '--time', '5', '--out', out]);
+    const r = await runCli([
+      'run',
+      '--op',
+      'conv2d',
+      '--size',
+      '1x8x12x12k8r3p1,1x8x12x12k8r3p1-nhwc',
+      '--time',
+      '5',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
     // conv2d/webgpu computes NCHW only: planned for the first shape, left out of the NHWC one.
     const WINO = ['conv2d/winograd-f2x3-js', 'conv2d/winograd-f4x3-js', 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'];
-    expect(rep.results.map((x) => x.variant)).toEqual(['conv2d/direct', ...IM2COL, ...WINO, 'conv2d/webgpu'].concat(['conv2d/direct', ...IM2COL, ...WINO]));
-    expect(rep.results.every((x) => x.state === 'ok' || (!gpuOk && x.variant === 'conv2d/webgpu' && x.state === 'skipped'))).toBe(true);
-    expect(rep.results[1].metrics).toMatchObject({gemm: 'gemm/blocked', im2col: loadNative().ok ? 'native' : 'js', im2colBytes: 4 * 8 * 9 * 144});
-    expect(rep.results.find((x) => x.variant === 'conv2d/winograd-f2x3')!.metrics).toMatchObject({effectiveFlops: true, tileM: 2,
-      transforms: loadNative().ok ? 'native' : 'js'});
+    expect(rep.results.map((x) => x.variant)).toEqual(
+      ['conv2d/direct', ...IM2COL, ...WINO, 'conv2d/webgpu'].concat(['conv2d/direct', ...IM2COL, ...WINO]),
+    );
+    expect(rep.results.every((x) => x.state === 'ok' || (!gpuOk && x.variant === 'conv2d/webgpu' && x.state === 'skipped'))).toBe(
+      true,
+    );
+    expect(rep.results[1].metrics).toMatchObject({
+      gemm: 'gemm/blocked',
+      im2col: loadNative().ok ? 'native' : 'js',
+      im2colBytes: 4 * 8 * 9 * 144,
+    });
+    expect(rep.results.find((x) => x.variant === 'conv2d/winograd-f2x3')!.metrics).toMatchObject({
+      effectiveFlops: true,
+      tileM: 2,
+      transforms: loadNative().ok ? 'native' : 'js',
+    });
     expect(rep.results.find((x) => x.variant === 'conv2d/winograd-f4x3-js')!.metrics).toMatchObject({tileM: 4, transforms: 'js'});
     expect(rep.results[0].flops).toBe(2 * 8 * 144 * 8 * 9);
   });
@@ -150,20 +190,50 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
 
   it('benchmarks memory-bound layers alone with --op layer', async () => {
     const out = path.join(tmp(), 'l.json');
-    const r = await runCli(['run', '--op', 'layer', '--size', 'relu:1x8x16x16,maxpool3s2:1x4x9x9,fc:2x64x32', '--time', '5', '--out', out]);
+    const r = await runCli([
+      'run',
+      '--op',
+      'layer',
+      '--size',
+      'relu:1x8x16x16,maxpool3s2:1x4x9x9,fc:2x64x32',
+      '--time',
+      '5',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual(['relu:1x8x16x16 layer/js', 'relu:1x8x16x16 layer/native', 'maxpool3s2:1x4x9x9 layer/js', 'maxpool3s2:1x4x9x9 layer/native', ...[...engineNames()].reverse().map((e) => `fc:2x64x32 layer/fc-${e}`)]);
+    expect(rep.results.map((x) => `${x.shapeText} ${x.variant}`)).toEqual([
+      'relu:1x8x16x16 layer/js',
+      'relu:1x8x16x16 layer/native',
+      'maxpool3s2:1x4x9x9 layer/js',
+      'maxpool3s2:1x4x9x9 layer/native',
+      ...[...engineNames()].reverse().map((e) => `fc:2x64x32 layer/fc-${e}`),
+    ]);
     expect(rep.results[0].ai).toBeCloseTo(1 / 8, 10);
   });
 
   it('times NHWC bias, max-pool and LRN alone with --op layer (-nhwc sizes), each checked', async () => {
     const out = path.join(tmp(), 'ln.json');
-    const r = await runCli(['run', '--op', 'layer', '--size', 'bias:1x8x6x6-nhwc,maxpool3s2:1x4x9x9-nhwc,lrn:1x7x5x5-nhwc', '--time', '5', '--out', out]);
+    const r = await runCli([
+      'run',
+      '--op',
+      'layer',
+      '--size',
+      'bias:1x8x6x6-nhwc,maxpool3s2:1x4x9x9-nhwc,lrn:1x7x5x5-nhwc',
+      '--time',
+      '5',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(rep.results.map((x) => `${x.shapeText} ${x.variant} ${x.state}`)).toEqual(
-      ['bias:1x8x6x6-nhwc', 'maxpool3s2:1x4x9x9-nhwc', 'lrn:1x7x5x5-nhwc'].flatMap((s) => [`${s} layer/js ok`, `${s} layer/native ok`]));
+      ['bias:1x8x6x6-nhwc', 'maxpool3s2:1x4x9x9-nhwc', 'lrn:1x7x5x5-nhwc'].flatMap((s) => [
+        `${s} layer/js ok`,
+        `${s} layer/native ok`,
+      ]),
+    );
     expect(rep.results.every((x) => x.shape.layout === 'nhwc')).toBe(true);
     const bad = await runCli(['run', '--op', 'layer', '--size', 'softmax:2x9-nhwc']);
     expect(bad.code).toBe(2);
@@ -171,7 +241,11 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
   });
 
   it('refuses malformed conv and layer sizes with exit 2', async () => {
-    for (const [op, size] of [['conv2d', '1x3x8x8'], ['conv2d', 'vgg16.conv9_9'], ['layer', 'gelu:1x1x1x1']]) {
+    for (const [op, size] of [
+      ['conv2d', '1x3x8x8'],
+      ['conv2d', 'vgg16.conv9_9'],
+      ['layer', 'gelu:1x1x1x1'],
+    ]) {
       const r = await runCli(['run', '--op', op, '--size', size]);
       expect(r.code, size).toBe(2);
       expect(r.stderr).toMatch(/--size/);

@@ -21,7 +21,10 @@ beforeAll(() => {
   writeFileSync(f('machine.json'), toJson(gemmReport(400, {machine: 1.5})));
   const text = toJson(gemmReport(1));
   writeFileSync(f('truncated.json'), text.slice(0, Math.floor(text.length * 0.6)));
-  writeFileSync(f('gate.json'), JSON.stringify({threshold: 10, normalize: 'gemm/naive-ijk', thresholds: {'gemm/reordered-ikj@*': 30}}));
+  writeFileSync(
+    f('gate.json'),
+    JSON.stringify({threshold: 10, normalize: 'gemm/naive-ijk', thresholds: {'gemm/reordered-ikj@*': 30}}),
+  );
 });
 
 describe('dlbench report', () => {
@@ -125,12 +128,33 @@ describe('dlbench run with exports and a baseline', () => {
   it('writes the exports and prints the comparison; a bad baseline is refused before measuring', async () => {
     const out = f('ci.json');
     const args = ['run', '--preset', 'ci', '--variant', 'gemm/naive-ijk', '--variant', 'gemm/blocked', '--time', '20'];
-    const first = await runCli([...args, '--out', out, '--export-markdown', f('ci.md'), '--export-csv', f('ci.csv'), '--export-html', f('ci.html')]);
+    const first = await runCli([
+      ...args,
+      '--out',
+      out,
+      '--export-markdown',
+      f('ci.md'),
+      '--export-csv',
+      f('ci.csv'),
+      '--export-html',
+      f('ci.html'),
+    ]);
     expect(first.code, first.stderr).toBe(0);
     expect(readFileSync(f('ci.md'), 'utf8')).toMatch(/### gemm/);
     expect(readFileSync(f('ci.csv'), 'utf8').split('\n')[0]).toMatch(/^op,variant,backend,shape/);
     expect(readFileSync(f('ci.html'), 'utf8')).toMatch(/data-chart="gflops-gemm"/);
-    const gated = await runCli([...args, '--out', f('ci2.json'), '--baseline', out, '--normalize', 'gemm/naive-ijk', '--threshold', '300', '--fail-on-regression']);
+    const gated = await runCli([
+      ...args,
+      '--out',
+      f('ci2.json'),
+      '--baseline',
+      out,
+      '--normalize',
+      'gemm/naive-ijk',
+      '--threshold',
+      '300',
+      '--fail-on-regression',
+    ]);
     expect(gated.code, gated.stderr).toBe(0);
     expect(gated.stdout).toMatch(/baseline .*ci\.json → current/);
     expect(gated.stdout).toMatch(/^PASS: /m);

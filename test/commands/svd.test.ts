@@ -10,8 +10,25 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'dlbench-svd-'));
 describe('dlbench svd', () => {
   it('runs full and randomized, prints the accuracy table and the slide block, saves metrics', async () => {
     const out = path.join(tmp, 'svd.json');
-    const r = await runCli(['svd', '--size', '90x70', '--rank', '5', '--matrix', 'decay', '--time', '5', '--min-samples', '2',
-      '--lowrank-gemm', '2,5,70', '--cols', '16', '--out', out]);
+    const r = await runCli([
+      'svd',
+      '--size',
+      '90x70',
+      '--rank',
+      '5',
+      '--matrix',
+      'decay',
+      '--time',
+      '5',
+      '--min-samples',
+      '2',
+      '--lowrank-gemm',
+      '2,5,70',
+      '--cols',
+      '16',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/svd 90x70 f32, rank k=5, oversampling p=10, power iterations q=7/);
     expect(r.stdout).toMatch(/svd\/full .*pass/);
@@ -28,8 +45,28 @@ describe('dlbench svd', () => {
     }
   });
   it('--json returns the report and the low-rank study', async () => {
-    const r = await runCli(['svd', '--size', '40x50', '--dtype', 'f64', '--variant', 'randomized', '--rank', '3', '--time', '5',
-      '--min-samples', '2', '--lowrank-gemm', '3', '--cols', '8', '--out', path.join(tmp, 'j.json'), '--json']);
+    const r = await runCli([
+      'svd',
+      '--size',
+      '40x50',
+      '--dtype',
+      'f64',
+      '--variant',
+      'randomized',
+      '--rank',
+      '3',
+      '--time',
+      '5',
+      '--min-samples',
+      '2',
+      '--lowrank-gemm',
+      '3',
+      '--cols',
+      '8',
+      '--out',
+      path.join(tmp, 'j.json'),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.report.results).toHaveLength(1);
@@ -67,8 +104,9 @@ describe('dlbench svd, interrupted', () => {
       expect(r.stderr).toMatch(/interrupted: \d+ finished case\(s\) saved/);
       const report = JSON.parse(readFileSync(out, 'utf8'));
       expect(report.interrupted).toBe(true);
-      expect(report.results.slice(0, 2).map((x: {variant: string; shapeText: string}) => `${x.variant} ${x.shapeText.split('-')[0]}`))
-        .toEqual(['svd/full 40x30', 'svd/randomized 40x30']);
+      expect(
+        report.results.slice(0, 2).map((x: {variant: string; shapeText: string}) => `${x.variant} ${x.shapeText.split('-')[0]}`),
+      ).toEqual(['svd/full 40x30', 'svd/randomized 40x30']);
       expect(report.results.length).toBeGreaterThanOrEqual(2);
       expect(report.results.length).toBeLessThan(8);
       for (const row of report.results) expect(row.state).toBe('ok');
@@ -79,7 +117,19 @@ describe('dlbench svd, interrupted', () => {
 describe('svd in run and list', () => {
   it('run --op svd times both rungs and checks them', async () => {
     const out = path.join(tmp, 'run.json');
-    const r = await runCli(['run', '--op', 'svd', '--size', '60x40-r4,30x50-f64-image', '--time', '5', '--min-samples', '2', '--out', out]);
+    const r = await runCli([
+      'run',
+      '--op',
+      'svd',
+      '--size',
+      '60x40-r4,30x50-f64-image',
+      '--time',
+      '5',
+      '--min-samples',
+      '2',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.results).toHaveLength(4);

@@ -16,9 +16,26 @@ import {runCli} from '../helpers/cli.js';
 function ok(variant: string, n: number, medianMs: number, threads = 1): OkCase {
   const flops = 2 * n ** 3;
   return {
-    op: 'gemm', variant, backend: 'js', params: {}, shape: {m: n, n, k: n}, shapeText: `${n}x${n}x${n}`, seed: 1, inputDistribution: 'u',
-    flops, macs: n ** 3, bytes: 12 * n * n, ai: flops / (12 * n * n), state: 'ok', check: {pass: true, method: 'x', error: 0, tolerance: 1},
-    stats: summarize([medianMs]), gflops: flops / (medianMs * 1e6), prepareMs: 0, firstCallMs: medianMs, highSpread: false, samplesMs: [medianMs],
+    op: 'gemm',
+    variant,
+    backend: 'js',
+    params: {},
+    shape: {m: n, n, k: n},
+    shapeText: `${n}x${n}x${n}`,
+    seed: 1,
+    inputDistribution: 'u',
+    flops,
+    macs: n ** 3,
+    bytes: 12 * n * n,
+    ai: flops / (12 * n * n),
+    state: 'ok',
+    check: {pass: true, method: 'x', error: 0, tolerance: 1},
+    stats: summarize([medianMs]),
+    gflops: flops / (medianMs * 1e6),
+    prepareMs: 0,
+    firstCallMs: medianMs,
+    highSpread: false,
+    samplesMs: [medianMs],
     metrics: {threads},
   };
 }
@@ -48,20 +65,39 @@ describe('thread lists', () => {
 
 describe('sweep analysis', () => {
   const results: CaseResult[] = [
-    ok('gemm/reordered-ikj', 64, 1), ok('gemm/blocked', 64, 2), ok('gemm/strassen', 64, 3), ok('gemm/workers', 64, 5, 1), ok('gemm/workers', 64, 4, 2),
-    ok('gemm/reordered-ikj', 128, 20), ok('gemm/blocked', 128, 10), ok('gemm/strassen', 128, 11), ok('gemm/workers', 128, 10, 1), ok('gemm/workers', 128, 6, 2),
-    ok('gemm/reordered-ikj', 256, 200), ok('gemm/blocked', 256, 80), ok('gemm/strassen', 256, 70), ok('gemm/workers', 256, 80, 1), ok('gemm/workers', 256, 40, 2),
+    ok('gemm/reordered-ikj', 64, 1),
+    ok('gemm/blocked', 64, 2),
+    ok('gemm/strassen', 64, 3),
+    ok('gemm/workers', 64, 5, 1),
+    ok('gemm/workers', 64, 4, 2),
+    ok('gemm/reordered-ikj', 128, 20),
+    ok('gemm/blocked', 128, 10),
+    ok('gemm/strassen', 128, 11),
+    ok('gemm/workers', 128, 10, 1),
+    ok('gemm/workers', 128, 6, 2),
+    ok('gemm/reordered-ikj', 256, 200),
+    ok('gemm/blocked', 256, 80),
+    ok('gemm/strassen', 256, 70),
+    ok('gemm/workers', 256, 80, 1),
+    ok('gemm/workers', 256, 40, 2),
   ];
   const s = analyzeSweep(results, variants, [1, 2]);
 
   it('picks the fastest variant per size, parallel ones at the largest thread count', () => {
     expect(s.best.map((b) => [b.shapeText, b.variant, b.threads])).toEqual([
-      ['64x64x64', 'gemm/reordered-ikj', 1], ['128x128x128', 'gemm/workers', 2], ['256x256x256', 'gemm/workers', 2]]);
+      ['64x64x64', 'gemm/reordered-ikj', 1],
+      ['128x128x128', 'gemm/workers', 2],
+      ['256x256x256', 'gemm/workers', 2],
+    ]);
     expect(s.best[0].runnerUp).toMatchObject({variant: 'gemm/blocked', slowdown: 2});
   });
 
   it('finds the size from which each challenger stays ahead of its incumbent', () => {
-    expect(crossoverPairs(variants)).toEqual([['gemm/blocked', 'gemm/reordered-ikj'], ['gemm/strassen', 'gemm/blocked'], ['gemm/workers', 'gemm/blocked']]);
+    expect(crossoverPairs(variants)).toEqual([
+      ['gemm/blocked', 'gemm/reordered-ikj'],
+      ['gemm/strassen', 'gemm/blocked'],
+      ['gemm/workers', 'gemm/blocked'],
+    ]);
     const by = (c: string) => s.crossovers.find((x) => x.challenger === c)!;
     expect(by('gemm/blocked')).toMatchObject({verdict: 'from', from: '128x128x128'});
     expect(by('gemm/strassen')).toMatchObject({verdict: 'from', from: '256x256x256'});
@@ -70,9 +106,13 @@ describe('sweep analysis', () => {
   });
 
   it('reports "never" and "always" at the ends of the range', () => {
-    const never = analyzeSweep([ok('gemm/blocked', 64, 1), ok('gemm/strassen', 64, 2)], variants, [1]).crossovers.find((c) => c.challenger === 'gemm/strassen');
+    const never = analyzeSweep([ok('gemm/blocked', 64, 1), ok('gemm/strassen', 64, 2)], variants, [1]).crossovers.find(
+      (c) => c.challenger === 'gemm/strassen',
+    );
     expect(never?.verdict).toBe('never');
-    const always = analyzeSweep([ok('gemm/blocked', 64, 2), ok('gemm/strassen', 64, 1)], variants, [1]).crossovers.find((c) => c.challenger === 'gemm/strassen');
+    const always = analyzeSweep([ok('gemm/blocked', 64, 2), ok('gemm/strassen', 64, 1)], variants, [1]).crossovers.find(
+      (c) => c.challenger === 'gemm/strassen',
+    );
     expect(always).toMatchObject({verdict: 'always', from: '64x64x64'});
   });
 
@@ -90,11 +130,25 @@ describe('sweep analysis', () => {
 });
 
 describe('interleaved measurement', () => {
-  function fake(id: string, log: string[], opts: {wrong?: boolean; throwOnCall?: number; unavailable?: boolean} = {}): KernelVariant {
+  function fake(
+    id: string,
+    log: string[],
+    opts: {wrong?: boolean; throwOnCall?: number; unavailable?: boolean} = {},
+  ): KernelVariant {
     return {
-      id: `gemm/${id}`, op: 'gemm', backend: 'js', summary: id, spec: gemmSpec,
+      id: `gemm/${id}`,
+      op: 'gemm',
+      backend: 'js',
+      summary: id,
+      spec: gemmSpec,
       available: () => (opts.unavailable ? {ok: false, reason: 'not here'} : {ok: true}),
-      prepare: (p: GemmShape, {a, b}: {a: Float32Array; b: Float32Array}) => ({p, a, b, c: new Float32Array(p.m * p.n), calls: 0}),
+      prepare: (p: GemmShape, {a, b}: {a: Float32Array; b: Float32Array}) => ({
+        p,
+        a,
+        b,
+        c: new Float32Array(p.m * p.n),
+        calls: 0,
+      }),
       run(st: {p: GemmShape; a: Float32Array; b: Float32Array; c: Float32Array; calls: number}) {
         log.push(id);
         if (++st.calls === opts.throwOnCall) throw new Error(`${id} broke`);
@@ -109,13 +163,37 @@ describe('interleaved measurement', () => {
   it('checks every case first, then times one call of each per round, and disposes all', async () => {
     const log: string[] = [];
     const p = {m: 3, n: 2, k: 4};
-    const cases = [fake('a', log), fake('b', log), fake('wrong', log, {wrong: true}), fake('thrower', log, {throwOnCall: 3}), fake('absent', log, {unavailable: true})]
-      .map((v) => ({v, threads: 1}));
+    const cases = [
+      fake('a', log),
+      fake('b', log),
+      fake('wrong', log, {wrong: true}),
+      fake('thrower', log, {throwOnCall: 3}),
+      fake('absent', log, {unavailable: true}),
+    ].map((v) => ({v, threads: 1}));
     let now = 0;
-    const results = await measureInterleaved(p, gemmSpec.makeInputs(p, 1), cases,
-      {seed: 1, timing: {timeBudgetMs: 0, minSamples: 3, warmupMs: 0, warmupIterations: 0}, clock: () => (now += 1)});
-    expect(log).toEqual(['a', 'b', 'wrong', 'thrower', 'a', 'b', 'thrower', 'a', 'b', 'thrower', 'a', 'b',
-      'dispose a', 'dispose b', 'dispose wrong', 'dispose thrower']);
+    const results = await measureInterleaved(p, gemmSpec.makeInputs(p, 1), cases, {
+      seed: 1,
+      timing: {timeBudgetMs: 0, minSamples: 3, warmupMs: 0, warmupIterations: 0},
+      clock: () => (now += 1),
+    });
+    expect(log).toEqual([
+      'a',
+      'b',
+      'wrong',
+      'thrower',
+      'a',
+      'b',
+      'thrower',
+      'a',
+      'b',
+      'thrower',
+      'a',
+      'b',
+      'dispose a',
+      'dispose b',
+      'dispose wrong',
+      'dispose thrower',
+    ]);
     expect(results.map((r) => r.state)).toEqual(['ok', 'ok', 'check-failed', 'errored', 'skipped']);
     const a = results[0];
     expect(a.state === 'ok' && a.samplesMs).toEqual([1, 1, 1]);
@@ -129,15 +207,35 @@ describe('dlbench sweep', () => {
   it('measures a range of sizes and thread counts and writes the analysis into the JSON', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dlbench-sweep-'));
     const out = path.join(dir, 'sweep.json');
-    const r = await runCli(['sweep', '--size', '32,64', '--variant', 'gemm/blocked', '--variant', 'gemm/workers', '--threads', '1..2',
-      '--time', '10', '--min-samples', '2', '--out', out]);
+    const r = await runCli([
+      'sweep',
+      '--size',
+      '32,64',
+      '--variant',
+      'gemm/blocked',
+      '--variant',
+      'gemm/workers',
+      '--threads',
+      '1..2',
+      '--time',
+      '10',
+      '--min-samples',
+      '2',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('best variant per size');
     expect(r.stdout).toMatch(/workers vs blocked/);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.results).toHaveLength(2 * 3);
     expect(report.sweep?.threads).toEqual([1, 2]);
-    expect(report.sweep?.scaling.map((x) => [x.shapeText, x.threads])).toEqual([['32x32x32', 1], ['32x32x32', 2], ['64x64x64', 1], ['64x64x64', 2]]);
+    expect(report.sweep?.scaling.map((x) => [x.shapeText, x.threads])).toEqual([
+      ['32x32x32', 1],
+      ['32x32x32', 2],
+      ['64x64x64', 1],
+      ['64x64x64', 2],
+    ]);
     for (const x of report.sweep!.scaling) expect(x.speedup).toBeGreaterThan(0);
     for (const x of report.results) {
       expect(x.state).toBe('ok');

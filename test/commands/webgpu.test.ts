@@ -12,7 +12,9 @@ const gpuVariants = ['--variant', 'gemm/webgpu-*'];
 describe('WebGPU from the CLI', () => {
   it('without an adapter (DLBENCH_NO_WEBGPU=1) skips the WebGPU rows with the reason and exits 0', async () => {
     const out = path.join(tmp, 'no-gpu.json');
-    const r = await runCli(['run', ...gpuVariants, '--variant', 'gemm/blocked', '--size', '16', '--time', '5', '--out', out], {DLBENCH_NO_WEBGPU: '1'});
+    const r = await runCli(['run', ...gpuVariants, '--variant', 'gemm/blocked', '--size', '16', '--time', '5', '--out', out], {
+      DLBENCH_NO_WEBGPU: '1',
+    });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     const gpuRows = report.results.filter((x) => x.backend === 'webgpu');
@@ -35,7 +37,18 @@ describe('WebGPU from the CLI', () => {
   });
 
   it('an adapter index Dawn does not offer makes skipped rows that list the adapters', async () => {
-    const r = await runCli(['run', '--variant', 'gemm/webgpu-naive', '--size', '8', '--gpu-adapter', '99', '--json', '--out', path.join(tmp, 'adapter.json')]);
+    const r = await runCli([
+      'run',
+      '--variant',
+      'gemm/webgpu-naive',
+      '--size',
+      '8',
+      '--gpu-adapter',
+      '99',
+      '--json',
+      '--out',
+      path.join(tmp, 'adapter.json'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const row = (JSON.parse(r.stdout) as Report).results[0];
     expect(row.state).toBe('skipped');
@@ -44,7 +57,18 @@ describe('WebGPU from the CLI', () => {
 
   it.skipIf(!gpuOk)(`a run with WebGPU variants releases the device and exits by itself${needsGpu}`, async () => {
     const t0 = Date.now();
-    const r = await runCli(['run', ...gpuVariants, '--size', '24,33x17x5', '--time', '5', '--min-samples', '2', '--out', path.join(tmp, 'exit.json')]);
+    const r = await runCli([
+      'run',
+      ...gpuVariants,
+      '--size',
+      '24,33x17x5',
+      '--time',
+      '5',
+      '--min-samples',
+      '2',
+      '--out',
+      path.join(tmp, 'exit.json'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(Date.now() - t0).toBeLessThan(60_000);
     expect(r.stdout).toMatch(/\[gpu-(ts|wall)\]/);
@@ -63,6 +87,7 @@ describe('WebGPU from the CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     const ctx = JSON.parse(r.stdout);
     expect(ctx.webgpu.available).toBe(gpuOk);
-    if (gpuOk) expect(ctx.webgpu).toMatchObject({vendor: expect.any(String), backend: expect.any(String), features: expect.any(Array)});
+    if (gpuOk)
+      expect(ctx.webgpu).toMatchObject({vendor: expect.any(String), backend: expect.any(String), features: expect.any(Array)});
   });
 });

@@ -14,7 +14,8 @@ import {fullReport} from '../helpers/reports.js';
 
 const committed = readFileSync(path.join(ROOT, 'schema/results.schema.json'), 'utf8');
 const validate = new Ajv({allErrors: true}).compile(JSON.parse(committed));
-const check = (report: unknown): string[] => (validate(report) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`));
+const check = (report: unknown): string[] =>
+  validate(report) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`);
 
 describe('schema/results.schema.json', () => {
   it('is what `npm run schema` generates from src/core/results.ts (rerun it after changing the schema)', () => {
@@ -23,8 +24,26 @@ describe('schema/results.schema.json', () => {
 
   it('accepts a file written by `dlbench run`, with ok and skipped rows and the WebGPU context', async () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'dlbench-schema-')), 'r.json');
-    const r = await runCli(['run', '-v', 'gemm/naive-ijk', '-v', 'gemm/blocked', '-v', 'gemm/webgpu-*', '--size', '16,5x7x3',
-      '--time', '5', '--min-samples', '2', '--out', out], {DLBENCH_NO_WEBGPU: '1'});
+    const r = await runCli(
+      [
+        'run',
+        '-v',
+        'gemm/naive-ijk',
+        '-v',
+        'gemm/blocked',
+        '-v',
+        'gemm/webgpu-*',
+        '--size',
+        '16,5x7x3',
+        '--time',
+        '5',
+        '--min-samples',
+        '2',
+        '--out',
+        out,
+      ],
+      {DLBENCH_NO_WEBGPU: '1'},
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(new Set(report.results.map((x: {state: string}) => x.state))).toEqual(new Set(['ok', 'skipped']));
@@ -35,13 +54,18 @@ describe('schema/results.schema.json', () => {
   it('accepts every kind of row the reports draw (layers, roofs, metrics, failed checks, unknown context keys) and a sweep', () => {
     const r = fullReport();
     const variants = ['gemm/naive-ijk', 'gemm/reordered-ikj', 'gemm/blocked'].map((id) => ({id, parallel: false}));
-    r.sweep = analyzeSweep(r.results.filter((x) => x.op === 'gemm' && !x.layer), variants, [1]);
+    r.sweep = analyzeSweep(
+      r.results.filter((x) => x.op === 'gemm' && !x.layer),
+      variants,
+      [1],
+    );
     expect(r.sweep.crossovers.length).toBeGreaterThan(0);
     expect(check(JSON.parse(toJson(r)))).toEqual([]);
   });
 
   it('refuses broken files', () => {
-    const base = (): {schemaVersion: number; context: Record<string, unknown>; results: Record<string, unknown>[]} => JSON.parse(toJson(fullReport()));
+    const base = (): {schemaVersion: number; context: Record<string, unknown>; results: Record<string, unknown>[]} =>
+      JSON.parse(toJson(fullReport()));
     const noStats = base();
     delete noStats.results[0].stats;
     expect(check(noStats).join('\n')).toMatch(/\/results\/0/);

@@ -3,7 +3,9 @@ import {createRng, deriveSeed} from '../../src/core/rng.js';
 
 describe('seeded RNG', () => {
   it('gives the same stream for the same seed and a different one for another seed', () => {
-    const a = createRng(7), b = createRng(7), c = createRng(8);
+    const a = createRng(7),
+      b = createRng(7),
+      c = createRng(8);
     const xa = Array.from({length: 8}, () => a.next());
     const xb = Array.from({length: 8}, () => b.next());
     const xc = Array.from({length: 8}, () => c.next());
@@ -13,7 +15,11 @@ describe('seeded RNG', () => {
 
   it('stays in range with a plausible mean and variance', () => {
     const r = createRng(1);
-    let s = 0, s2 = 0, n = 20000, lo = Infinity, hi = -Infinity;
+    let s = 0,
+      s2 = 0,
+      n = 20000,
+      lo = Infinity,
+      hi = -Infinity;
     for (let i = 0; i < n; i++) {
       const u = r.uniform(-1, 1);
       lo = Math.min(lo, u);
@@ -25,7 +31,8 @@ describe('seeded RNG', () => {
     expect(hi).toBeLessThan(1);
     expect(Math.abs(s / n)).toBeLessThan(0.02);
     expect(s2 / n).toBeCloseTo(1 / 3, 1);
-    let g = 0, g2 = 0;
+    let g = 0,
+      g2 = 0;
     for (let i = 0; i < n; i++) {
       const z = r.normal();
       g += z;
@@ -35,9 +42,10 @@ describe('seeded RNG', () => {
     expect(g2 / n).toBeCloseTo(1, 1);
   });
 
-  it('fillNormal: reproducible from the seed, on the generator\'s own stream, standard normal moments and tails', () => {
+  it("fillNormal: reproducible from the seed, on the generator's own stream, standard normal moments and tails", () => {
     const n = 200_001; // odd: the last pair is cut in half
-    const x = new Float64Array(n), y = new Float64Array(n);
+    const x = new Float64Array(n),
+      y = new Float64Array(n);
     createRng(7).fillNormal(x);
     createRng(7).fillNormal(y);
     expect(y).toEqual(x);
@@ -45,10 +53,15 @@ describe('seeded RNG', () => {
     createRng(8).fillNormal(other);
     expect(other[0]).not.toBe(x[0]);
     // It advances the same state as next(): what follows a fill differs from a fresh stream's start.
-    const r = createRng(7), fresh = createRng(7);
+    const r = createRng(7),
+      fresh = createRng(7);
     r.fillNormal(new Float32Array(10));
     expect(r.next()).not.toBe(fresh.next());
-    let s = 0, s2 = 0, s4 = 0, within1 = 0, beyond3 = 0;
+    let s = 0,
+      s2 = 0,
+      s4 = 0,
+      within1 = 0,
+      beyond3 = 0;
     for (const z of x) {
       s += z;
       s2 += z * z;

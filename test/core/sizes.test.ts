@@ -9,7 +9,10 @@ describe('size parser', () => {
   it('reads squares, MxNxK, lists and ranges', () => {
     expect(parse('512')).toEqual([{m: 512, n: 512, k: 512}]);
     expect(parse('256x512x1024')).toEqual([{m: 256, n: 512, k: 1024}]);
-    expect(parse('256,5124x700x2048')).toEqual([{m: 256, n: 256, k: 256}, {m: 5124, n: 700, k: 2048}]);
+    expect(parse('256,5124x700x2048')).toEqual([
+      {m: 256, n: 256, k: 256},
+      {m: 5124, n: 700, k: 2048},
+    ]);
     expect(expandSizeList('64..1024*2')).toEqual(['64', '128', '256', '512', '1024']);
     expect(expandSizeList('64..256+64')).toEqual(['64', '128', '192', '256']);
     expect(expandSizeList('64..100')).toEqual(['64']);

@@ -13,8 +13,16 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): {child: ChildProcess; done: Promise<CliResult>} {
-  const child = spawn(process.execPath, [BIN, ...args], {cwd, env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = ROOT,
+): {child: ChildProcess; done: Promise<CliResult>} {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: {...process.env, NO_COLOR: '1', ...env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

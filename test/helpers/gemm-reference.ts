@@ -3,7 +3,9 @@ import type {GemmCall} from '../../src/kernels/gemm/engine.js';
 
 export function referenceGemmCall(g: GemmCall, c0: Float32Array): Float64Array {
   const out = Float64Array.from(c0);
-  const lda = g.lda ?? (g.transA ? g.m : g.k), ldb = g.ldb ?? (g.transB ? g.k : g.n), ldc = g.ldc ?? g.n;
+  const lda = g.lda ?? (g.transA ? g.m : g.k),
+    ldb = g.ldb ?? (g.transB ? g.k : g.n),
+    ldc = g.ldc ?? g.n;
   for (let i = 0; i < g.m; i++) {
     for (let j = 0; j < g.n; j++) {
       let s = 0;

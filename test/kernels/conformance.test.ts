@@ -30,7 +30,9 @@ for (const op of allOps()) {
             expect(r.pass, `${r.method}: error ${r.error} > ${r.tolerance} ${r.detail ?? ''}`).toBe(true);
             // Calling twice on the same state must give the same answer (no stale accumulators).
             const again = await v.run(state);
-            expect(op.spec.check(shape, inputs, again, {toleranceScale: v.toleranceScale?.(shape) ?? 1, seed: 11}).pass).toBe(true);
+            expect(op.spec.check(shape, inputs, again, {toleranceScale: v.toleranceScale?.(shape) ?? 1, seed: 11}).pass).toBe(
+              true,
+            );
           } finally {
             await v.dispose?.(state);
           }

@@ -14,7 +14,10 @@ describe('kernel registry import', () => {
     expect(gemmEngines.map((e) => e.id)).toContain('gemm/native');
     expect(isNativeLoaded()).toBe(false);
     // The probe does see a load: asking a native rung for its availability tries it.
-    ops.find((o) => o.name === 'gemm')!.variants.find((v) => v.id === 'gemm/native')!.available({threads: 1});
+    ops
+      .find((o) => o.name === 'gemm')!
+      .variants.find((v) => v.id === 'gemm/native')!
+      .available({threads: 1});
     expect(isNativeLoaded()).toBe(true);
   });
 });

@@ -78,10 +78,21 @@ describe('runCase', () => {
 
   it('turns throws into errored rows with the phase, and always disposes', async () => {
     let disposed = 0;
-    const boom = variant({run: () => { throw new Error('kernel exploded'); }, dispose: () => { disposed++; }});
+    const boom = variant({
+      run: () => {
+        throw new Error('kernel exploded');
+      },
+      dispose: () => {
+        disposed++;
+      },
+    });
     const r = await runCase(boom, p, {...base, timer: fakeTimer([1])});
     expect(r).toMatchObject({state: 'errored', phase: 'run', error: 'kernel exploded'});
-    const badPrep = variant({prepare: () => { throw new Error('no memory'); }});
+    const badPrep = variant({
+      prepare: () => {
+        throw new Error('no memory');
+      },
+    });
     expect(await runCase(badPrep, p, {...base, timer: fakeTimer([1])})).toMatchObject({state: 'errored', phase: 'prepare'});
     expect(disposed).toBe(1);
   });

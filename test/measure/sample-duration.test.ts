@@ -26,11 +26,16 @@ function sleepy(sampleMs: number | undefined): KernelVariant {
 }
 
 describe('variant-supplied sample durations (sampleDurationMs) and measured metrics', () => {
-  const opts = {seed: 1, caps: {threads: 1}, timing: {timeBudgetMs: 30, minSamples: 4, warmupMs: 0, warmupIterations: 0}, timer: tinybenchTimer};
+  const opts = {
+    seed: 1,
+    caps: {threads: 1},
+    timing: {timeBudgetMs: 30, minSamples: 4, warmupMs: 0, warmupIterations: 0},
+    timer: tinybenchTimer,
+  };
   // K = 0: C is all zeros, so the zero output passes the check.
   const shape = {m: 2, n: 3, k: 0};
 
-  it('records the variant\'s duration as every sample, and its metrics on the result', async () => {
+  it("records the variant's duration as every sample, and its metrics on the result", async () => {
     const r = await runCase(sleepy(1.25), shape, opts);
     expect(r.state).toBe('ok');
     if (r.state !== 'ok') return;

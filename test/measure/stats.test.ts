@@ -23,7 +23,7 @@ describe('stats', () => {
     expect(st.madMs).toBe(1);
     expect(st.sdMs).toBeCloseTo(Math.sqrt(2.5), 12);
     // t(0.975, 4) = 2.776; sem = sqrt(2.5)/sqrt(5)
-    expect(st.rmePct).toBeCloseTo((2.776 * Math.sqrt(2.5) / Math.sqrt(5) / 3) * 100, 6);
+    expect(st.rmePct).toBeCloseTo(((2.776 * Math.sqrt(2.5)) / Math.sqrt(5) / 3) * 100, 6);
     expect(st.relSpread).toBeCloseTo(2 / 3, 12);
   });
 

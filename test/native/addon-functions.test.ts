@@ -18,7 +18,9 @@ function headerNames(): string[] {
 function interfaceNames(): string[] {
   const file = path.join(nativeSrc, 'loader.ts');
   const src = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const decl = src.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'NativeAddon');
+  const decl = src.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'NativeAddon',
+  );
   if (!decl) throw new Error('loader.ts has no NativeAddon interface');
   return decl.members.map((m) => (m.name && ts.isIdentifier(m.name) ? m.name.text : '?'));
 }
@@ -36,7 +38,7 @@ describe('addon function table', () => {
   });
 
   const n = loadNative();
-  it.skipIf(!n.ok)('the built addon exports exactly the header\'s functions', () => {
+  it.skipIf(!n.ok)("the built addon exports exactly the header's functions", () => {
     if (!n.ok) return;
     expect(Object.getOwnPropertyNames(n.addon).sort()).toEqual([...header].sort());
   });

@@ -13,8 +13,16 @@ import {gemmTolerance} from '../../src/kernels/gemm/spec.js';
 import {kernelFor, loadNative, type Isa} from '../../src/native/loader.js';
 import {referenceGemmCall} from '../helpers/gemm-reference.js';
 
-const cpuFlags = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'))?.split(/\s+/) ?? [];
-const hasIsa: Record<Isa, boolean> = {avx512: cpuFlags.includes('avx512f'), avx2: cpuFlags.includes('avx2') && cpuFlags.includes('fma'), scalar: true};
+const cpuFlags =
+  readFileSync('/proc/cpuinfo', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('flags'))
+    ?.split(/\s+/) ?? [];
+const hasIsa: Record<Isa, boolean> = {
+  avx512: cpuFlags.includes('avx512f'),
+  avx2: cpuFlags.includes('avx2') && cpuFlags.includes('fma'),
+  scalar: true,
+};
 const isas = (['avx512', 'avx2', 'scalar'] as const).filter((i) => hasIsa[i]);
 
 function rand(n: number, seed: number): Float32Array {
@@ -70,7 +78,11 @@ describe.each(isas.map((isa) => [isa]))('gemm/native-%s on edge shapes', (isa) =
 describe('gemm/openblas', () => {
   it('is available here (libopenblas0 installed) and matches the reference', async () => {
     expect(openblas.available({threads: 2})).toEqual({ok: true});
-    for (const p of [{m: 1, n: 1, k: 1}, {m: 13, n: 33, k: 385}, {m: 301, n: 263, k: 257}]) {
+    for (const p of [
+      {m: 1, n: 1, k: 1},
+      {m: 13, n: 33, k: 385},
+      {m: 301, n: 263, k: 257},
+    ]) {
       const inputs = gemm.spec.makeInputs(p, 5);
       const out = await openblas.run(await openblas.prepare(p, inputs, {threads: 2}));
       expect(gemm.spec.check(p, inputs, out).pass).toBe(true);
@@ -84,8 +96,14 @@ const engineCases: [string, Shape][] = [
   ['transA', {m: 29, n: 40, k: 13, transA: true}],
   ['transB across KC', {m: 9, n: 6, k: 600, transB: true}],
   ['both transposed, accumulate', {m: 37, n: 35, k: 11, transA: true, transB: true, beta: 1}],
-  ['sub-matrix with offsets and leading dims', {m: 26, n: 45, k: 14, aOffset: 3, lda: 20, bOffset: 2, ldb: 49, cOffset: 4, ldc: 50}],
-  ['strided + transposed + accumulate over blocks', {m: 130, n: 70, k: 520, transA: true, aOffset: 7, lda: 140, transB: true, bOffset: 1, ldb: 530, cOffset: 9, ldc: 75, beta: 1}],
+  [
+    'sub-matrix with offsets and leading dims',
+    {m: 26, n: 45, k: 14, aOffset: 3, lda: 20, bOffset: 2, ldb: 49, cOffset: 4, ldc: 50},
+  ],
+  [
+    'strided + transposed + accumulate over blocks',
+    {m: 130, n: 70, k: 520, transA: true, aOffset: 7, lda: 140, transB: true, bOffset: 1, ldb: 530, cOffset: 9, ldc: 75, beta: 1},
+  ],
   ['K=1 accumulate', {m: 130, n: 3, k: 1, beta: 1}],
   ['K=0 overwrite zeroes C', {m: 4, n: 5, k: 0}],
   ['K=0 accumulate leaves C', {m: 4, n: 5, k: 0, beta: 1}],
@@ -95,7 +113,8 @@ function runEngineCase(engine: GemmEngine, shape: Shape, threads: number): void 
   const lda = shape.lda ?? (shape.transA ? shape.m : shape.k);
   const ldb = shape.ldb ?? (shape.transB ? shape.k : shape.n);
   const ldc = shape.ldc ?? shape.n;
-  const aRows = shape.transA ? shape.k : shape.m, bRows = shape.transB ? shape.n : shape.k;
+  const aRows = shape.transA ? shape.k : shape.m,
+    bRows = shape.transB ? shape.n : shape.k;
   const g: GemmCall = {
     ...shape,
     a: rand((shape.aOffset ?? 0) + aRows * lda + 5, 1),
@@ -131,7 +150,9 @@ describe('native GemmEngines: the full GemmCall', () => {
 
   it('refuses views that run past their arrays, with a RangeError, before touching memory', () => {
     const exec = nativeEngine.create({threads: 1}) as {gemm(g: GemmCall): void};
-    const a = new Float32Array(12), b = new Float32Array(12), c = new Float32Array(9);
+    const a = new Float32Array(12),
+      b = new Float32Array(12),
+      c = new Float32Array(9);
     expect(() => exec.gemm({m: 3, n: 3, k: 4, a, b, c, aOffset: 1})).toThrow(/A \(offset, lda, shape\) runs past its array/);
     expect(() => exec.gemm({m: 3, n: 3, k: 4, a, b, c, transB: true, ldb: 4, bOffset: 1})).toThrow(/B \(offset, ldb, shape\)/);
     expect(() => exec.gemm({m: 3, n: 3, k: 4, a, b, c, ldc: 4})).toThrow(/C \(offset, ldc, shape\)/);

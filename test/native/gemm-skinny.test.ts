@@ -13,8 +13,16 @@ import {loadNative, type Isa, type NativeAddon, type SgemmPath} from '../../src/
 import {ROOT} from '../helpers/cli.js';
 import {referenceGemmCall} from '../helpers/gemm-reference.js';
 
-const cpuFlags = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'))?.split(/\s+/) ?? [];
-const hasIsa: Record<Isa, boolean> = {avx512: cpuFlags.includes('avx512f'), avx2: cpuFlags.includes('avx2') && cpuFlags.includes('fma'), scalar: true};
+const cpuFlags =
+  readFileSync('/proc/cpuinfo', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('flags'))
+    ?.split(/\s+/) ?? [];
+const hasIsa: Record<Isa, boolean> = {
+  avx512: cpuFlags.includes('avx512f'),
+  avx2: cpuFlags.includes('avx2') && cpuFlags.includes('fma'),
+  scalar: true,
+};
 const isas = (['avx512', 'avx2', 'scalar'] as const).filter((i) => hasIsa[i]);
 
 function addon(): NativeAddon {
@@ -40,13 +48,27 @@ interface Case {
 
 /** A call with every stride padded past its row and every operand at an offset. */
 function makeCall(c: Case, seed: number): GemmCall {
-  const lda = (c.transA ? c.m : c.k) + 3, ldb = (c.transB ? c.k : c.n) + 5, ldc = c.n + 2;
-  const aRows = c.transA ? c.k : c.m, bRows = c.transB ? c.n : c.k;
+  const lda = (c.transA ? c.m : c.k) + 3,
+    ldb = (c.transB ? c.k : c.n) + 5,
+    ldc = c.n + 2;
+  const aRows = c.transA ? c.k : c.m,
+    bRows = c.transB ? c.n : c.k;
   return {
-    m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB, beta: c.beta,
-    a: rand(7 + aRows * lda, seed), aOffset: 7, lda,
-    b: rand(5 + bRows * ldb, seed + 1), bOffset: 5, ldb,
-    c: rand(3 + c.m * ldc + 4, seed + 2), cOffset: 3, ldc,
+    m: c.m,
+    n: c.n,
+    k: c.k,
+    transA: c.transA,
+    transB: c.transB,
+    beta: c.beta,
+    a: rand(7 + aRows * lda, seed),
+    aOffset: 7,
+    lda,
+    b: rand(5 + bRows * ldb, seed + 1),
+    bOffset: 5,
+    ldb,
+    c: rand(3 + c.m * ldc + 4, seed + 2),
+    cOffset: 3,
+    ldc,
   };
 }
 
@@ -65,10 +87,14 @@ function runAndCheck(isa: Isa, threads: number, g: GemmCall): SgemmPath {
   const want = referenceGemmCall(g, c0);
   addon().sgemm(isa, threads, ...callArgs(g));
   const tol = gemmTolerance(g.k) * g.k + 1e-6;
-  let worst = 0, at = -1;
+  let worst = 0,
+    at = -1;
   for (let i = 0; i < want.length; i++) {
     const e = Math.abs(g.c[i] - want[i]);
-    if (!(e <= worst)) (worst = Number.isNaN(e) ? Infinity : e), (at = i);
+    if (!(e <= worst)) {
+      worst = Number.isNaN(e) ? Infinity : e;
+      at = i;
+    }
   }
   const path = pathOf(isa, g);
   const label = `${isa} ×${threads} ${g.m}x${g.n}x${g.k} tA${+!!g.transA} tB${+!!g.transB} β${g.beta} (${path})`;
@@ -76,7 +102,12 @@ function runAndCheck(isa: Isa, threads: number, g: GemmCall): SgemmPath {
   return path;
 }
 
-const TRANSPOSES = [[false, false], [false, true], [true, false], [true, true]] as const;
+const TRANSPOSES = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
 
 describe.each(isas.map((isa) => [isa]))('skinny paths on %s', (isa) => {
   it('small m: m = 1..9 and 16, 17; n = 1..50; odd k; every transpose; beta 0/1; padded strides', () => {
@@ -86,7 +117,7 @@ describe.each(isas.map((isa) => [isa]))('skinny paths on %s', (isa) => {
       for (let n = 1; n <= 50; n++) {
         const k = n % 2 ? 37 : 131; // odd, below and above the thin-n k threshold
         for (const [transA, transB] of TRANSPOSES) {
-          const g = makeCall({m, n, k, transA, transB, beta: (m + n) % 2 as 0 | 1}, seed++);
+          const g = makeCall({m, n, k, transA, transB, beta: ((m + n) % 2) as 0 | 1}, seed++);
           const path = runAndCheck(isa, 1, g);
           seen.add(path);
           if (m <= 16 && !(k >= 128 && n <= 48 && transA && m >= 16)) {
@@ -101,10 +132,16 @@ describe.each(isas.map((isa) => [isa]))('skinny paths on %s', (isa) => {
   it('thin n: both forms, n = 1..49, m and k around their thresholds, every transpose, beta 0/1', () => {
     const seen = new Set<SgemmPath>();
     let seed = 100;
-    for (const [m, k] of [[16, 129], [127, 301], [128, 127], [129, 128], [301, 257]]) {
+    for (const [m, k] of [
+      [16, 129],
+      [127, 301],
+      [128, 127],
+      [129, 128],
+      [301, 257],
+    ]) {
       for (const n of [1, 2, 7, 16, 17, 24, 25, 33, 48, 49]) {
         for (const [transA, transB] of TRANSPOSES) {
-          const g = makeCall({m, n, k, transA, transB, beta: (n + k) % 2 as 0 | 1}, seed++);
+          const g = makeCall({m, n, k, transA, transB, beta: ((n + k) % 2) as 0 | 1}, seed++);
           seen.add(runAndCheck(isa, 1, g));
         }
       }
@@ -130,18 +167,25 @@ describe.each(isas.map((isa) => [isa]))('skinny paths on %s', (isa) => {
     }
   });
 
-  it('small m and the column form sum in blocks: on 16–32 K positive products the error stays well under a serial f32 sum\'s', () => {
+  it("small m and the column form sum in blocks: on 16–32 K positive products the error stays well under a serial f32 sum's", () => {
     // The column form's case keeps A at 1 MiB, inside every ISA's limit for that form.
-    for (const [m, n, k, transA, want] of [[1, 40, 32768, 0, 'smallm-axpy'], [16, 8, 16384, 1, 'thinn-col']] as const) {
-      const a = rand(m * k, 71).map(Math.abs), b = rand(k * n, 72).map(Math.abs), c = new Float32Array(m * n);
+    for (const [m, n, k, transA, want] of [
+      [1, 40, 32768, 0, 'smallm-axpy'],
+      [16, 8, 16384, 1, 'thinn-col'],
+    ] as const) {
+      const a = rand(m * k, 71).map(Math.abs),
+        b = rand(k * n, 72).map(Math.abs),
+        c = new Float32Array(m * n);
       const lda = transA ? m : k;
       const at = (i: number, p: number): number => (transA ? a[p * m + i] : a[i * k + p]);
       addon().sgemm(isa, 1, m, n, k, a, 0, lda, transA, b, 0, n, 0, c, 0, n, 0);
       expect(addon().sgemmPath(isa, m, n, k, lda, transA, n, 0)).toBe(want);
-      let worst = 0, worstSerial = 0;
+      let worst = 0,
+        worstSerial = 0;
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
-          let exact = 0, serial = 0;
+          let exact = 0,
+            serial = 0;
           for (let p = 0; p < k; p++) {
             exact += at(i, p) * b[p * n + j];
             serial = Math.fround(serial + Math.fround(at(i, p) * b[p * n + j]));
@@ -174,7 +218,8 @@ describe.each(isas.map((isa) => [isa]))('skinny paths on %s', (isa) => {
     for (const [c] of calls) runAndCheck(isa, 1, makeCall(c, 900));
     const after = addon().skinnyCalls();
     for (const [, path] of calls) expect(after[isa][path] - before[isa][path], `${isa} ${path}`).toBe(1);
-    for (const other of (['avx512', 'avx2', 'scalar'] as const).filter((i) => i !== isa)) expect(after[other]).toEqual(before[other]);
+    for (const other of (['avx512', 'avx2', 'scalar'] as const).filter((i) => i !== isa))
+      expect(after[other]).toEqual(before[other]);
   });
 });
 
@@ -205,8 +250,10 @@ describe('skinny dispatch boundaries', () => {
   });
 
   it('DLBENCH_NO_SKINNY=1 loads the addon with the skinny paths off (the CLI A/B switch)', () => {
-    const probe = "import('./dist/native/loader.js').then((m) => { const n = m.loadNative(); console.log(n.ok ? n.addon.skinnyEnabled() : n.reason); })";
-    const run = (env: NodeJS.ProcessEnv) => execFileSync(process.execPath, ['-e', probe], {cwd: ROOT, env: {...process.env, ...env}, encoding: 'utf8'}).trim();
+    const probe =
+      "import('./dist/native/loader.js').then((m) => { const n = m.loadNative(); console.log(n.ok ? n.addon.skinnyEnabled() : n.reason); })";
+    const run = (env: NodeJS.ProcessEnv) =>
+      execFileSync(process.execPath, ['-e', probe], {cwd: ROOT, env: {...process.env, ...env}, encoding: 'utf8'}).trim();
     expect(run({DLBENCH_NO_SKINNY: '1'})).toBe('false');
     expect(run({DLBENCH_NO_SKINNY: ''})).toBe('true');
   });
@@ -215,7 +262,8 @@ describe('skinny dispatch boundaries', () => {
     const a = addon();
     const c: Case = {m: 1, n: 257, k: 300, transA: false, transB: false, beta: 1};
     expect(a.skinnyEnabled()).toBe(true);
-    const g1 = makeCall(c, 42), g2 = makeCall(c, 42);
+    const g1 = makeCall(c, 42),
+      g2 = makeCall(c, 42);
     runAndCheck(isa, 1, g1);
     expect(a.skinnyEnabled(false)).toBe(true);
     try {

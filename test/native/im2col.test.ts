@@ -12,13 +12,17 @@ function refNchw(x: Float32Array, g0: ConvGeometry): Float32Array {
   const g = full(g0);
   const {P, Q} = convOutputSize(g);
   const out = new Float32Array(g.C * g.R * g.S * P * Q);
-  for (let c = 0; c < g.C; c++) for (let r = 0; r < g.R; r++) for (let s = 0; s < g.S; s++) {
-    for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
-      const h = p * g.strideH - g.padH + r * g.dilH, w = q * g.strideW - g.padW + s * g.dilW;
-      const inside = h >= 0 && h < g.H && w >= 0 && w < g.W;
-      out[((c * g.R + r) * g.S + s) * P * Q + p * Q + q] = inside ? x[(c * g.H + h) * g.W + w] : 0;
-    }
-  }
+  for (let c = 0; c < g.C; c++)
+    for (let r = 0; r < g.R; r++)
+      for (let s = 0; s < g.S; s++) {
+        for (let p = 0; p < P; p++)
+          for (let q = 0; q < Q; q++) {
+            const h = p * g.strideH - g.padH + r * g.dilH,
+              w = q * g.strideW - g.padW + s * g.dilW;
+            const inside = h >= 0 && h < g.H && w >= 0 && w < g.W;
+            out[((c * g.R + r) * g.S + s) * P * Q + p * Q + q] = inside ? x[(c * g.H + h) * g.W + w] : 0;
+          }
+      }
   return out;
 }
 
@@ -26,13 +30,17 @@ function refNhwc(x: Float32Array, g0: ConvGeometry): Float32Array {
   const g = full(g0);
   const {P, Q} = convOutputSize(g);
   const out = new Float32Array(P * Q * g.R * g.S * g.C);
-  for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) for (let r = 0; r < g.R; r++) for (let s = 0; s < g.S; s++) {
-    for (let c = 0; c < g.C; c++) {
-      const h = p * g.strideH - g.padH + r * g.dilH, w = q * g.strideW - g.padW + s * g.dilW;
-      const inside = h >= 0 && h < g.H && w >= 0 && w < g.W;
-      out[(p * Q + q) * g.R * g.S * g.C + (r * g.S + s) * g.C + c] = inside ? x[(h * g.W + w) * g.C + c] : 0;
-    }
-  }
+  for (let p = 0; p < P; p++)
+    for (let q = 0; q < Q; q++)
+      for (let r = 0; r < g.R; r++)
+        for (let s = 0; s < g.S; s++) {
+          for (let c = 0; c < g.C; c++) {
+            const h = p * g.strideH - g.padH + r * g.dilH,
+              w = q * g.strideW - g.padW + s * g.dilW;
+            const inside = h >= 0 && h < g.H && w >= 0 && w < g.W;
+            out[(p * Q + q) * g.R * g.S * g.C + (r * g.S + s) * g.C + c] = inside ? x[(h * g.W + w) * g.C + c] : 0;
+          }
+        }
   return out;
 }
 
@@ -40,7 +48,10 @@ const geometries: [string, ConvGeometry][] = [
   ['3x3 same padding', {C: 3, H: 7, W: 6, R: 3, S: 3, padH: 1, padW: 1}],
   ['1x1', {C: 5, H: 4, W: 4, R: 1, S: 1}],
   ['AlexNet conv1-like: 11x11 stride 4', {C: 3, H: 35, W: 35, R: 11, S: 11, strideH: 4, strideW: 4, padH: 2, padW: 2}],
-  ['dilated 3x3, rectangular, uneven strides', {C: 2, H: 9, W: 13, R: 3, S: 2, strideH: 2, strideW: 3, padH: 2, padW: 1, dilH: 2, dilW: 3}],
+  [
+    'dilated 3x3, rectangular, uneven strides',
+    {C: 2, H: 9, W: 13, R: 3, S: 2, strideH: 2, strideW: 3, padH: 2, padW: 1, dilH: 2, dilW: 3},
+  ],
   ['filter as large as the padded input', {C: 1, H: 3, W: 3, R: 5, S: 5, padH: 1, padW: 1}],
 ];
 
@@ -64,14 +75,18 @@ describe('native im2col', () => {
   // Above 256 K written values the unfolding is split over the threads (NCHW by channel, NHWC by output row).
   for (const threads of [2, 3]) {
     it(`split over ${threads} threads: AlexNet's conv1 and a padded 3×3 layer equal the reference`, () => {
-      for (const g0 of [{C: 3, H: 224, W: 224, R: 11, S: 11, strideH: 4, strideW: 4, padH: 2, padW: 2}, {C: 9, H: 61, W: 59, R: 3, S: 3, padH: 1, padW: 1}]) {
+      for (const g0 of [
+        {C: 3, H: 224, W: 224, R: 11, S: 11, strideH: 4, strideW: 4, padH: 2, padW: 2},
+        {C: 9, H: 61, W: 59, R: 3, S: 3, padH: 1, padW: 1},
+      ]) {
         const g = full(g0);
         const x = new Float32Array(g.C * g.H * g.W);
         fillUniform(x, createRng(4));
         const {P, Q} = convOutputSize(g);
         const size = g.C * g.R * g.S * P * Q;
         expect(size).toBeGreaterThan(1 << 18);
-        const outN = new Float32Array(size).fill(NaN), outH = new Float32Array(size).fill(NaN);
+        const outN = new Float32Array(size).fill(NaN),
+          outH = new Float32Array(size).fill(NaN);
         im2colNchw(x, g.C, g.H, g.W, g.R, g.S, g.strideH, g.strideW, g.padH, g.padW, g.dilH, g.dilW, outN, threads);
         im2colNhwc(x, g.C, g.H, g.W, g.R, g.S, g.strideH, g.strideW, g.padH, g.padW, g.dilH, g.dilW, outH, threads);
         // Byte comparison: toEqual on a million elements takes seconds.

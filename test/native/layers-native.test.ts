@@ -18,21 +18,34 @@ function randomInputs(p: LayerShape, seed: number) {
 /** NCHW → NHWC (and back with swapped roles: nhwcToNchw). */
 function nchwToNhwc(x: Float32Array, n: number, c: number, hw: number): Float32Array {
   const y = new Float32Array(x.length);
-  for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) y[(i * hw + p) * c + ch] = x[(i * c + ch) * hw + p];
+  for (let i = 0; i < n; i++)
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) y[(i * hw + p) * c + ch] = x[(i * c + ch) * hw + p];
   return y;
 }
 function nhwcToNchw(x: Float32Array, n: number, c: number, hw: number): Float32Array {
   const y = new Float32Array(x.length);
-  for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) y[(i * c + ch) * hw + p] = x[(i * hw + p) * c + ch];
+  for (let i = 0; i < n; i++)
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) y[(i * c + ch) * hw + p] = x[(i * hw + p) * c + ch];
   return y;
 }
 
 describe.skipIf(!addon)('layer/native', () => {
   const a = addon!;
   const shapes = [
-    'relu:1x1x1x5', 'relu:1x64x90x90', 'bias:2x3x5x7', 'bias:1x64x90x90',
-    'maxpool2s2:1x3x7x9', 'maxpool3s2:2x5x13x13', 'maxpool3s2:1x96x55x55', 'maxpool2s2:1x64x112x112', 'maxpool3s3:1x2x10x11',
-    'lrn:1x1x3x3', 'lrn:2x7x3x5', 'lrn:1x96x55x55', 'softmax:3x17', 'softmax:2x1000',
+    'relu:1x1x1x5',
+    'relu:1x64x90x90',
+    'bias:2x3x5x7',
+    'bias:1x64x90x90',
+    'maxpool2s2:1x3x7x9',
+    'maxpool3s2:2x5x13x13',
+    'maxpool3s2:1x96x55x55',
+    'maxpool2s2:1x64x112x112',
+    'maxpool3s3:1x2x10x11',
+    'lrn:1x1x3x3',
+    'lrn:2x7x3x5',
+    'lrn:1x96x55x55',
+    'softmax:3x17',
+    'softmax:2x1000',
   ];
   for (const tok of shapes) {
     for (const threads of [1, 2]) {
@@ -50,7 +63,15 @@ describe.skipIf(!addon)('layer/native', () => {
   }
 
   // The NHWC paths, checked against the NCHW JS rung through explicit transposes.
-  for (const tok of ['bias:2x3x5x7', 'bias:1x64x90x90', 'maxpool3s2:2x5x13x13', 'maxpool2s2:1x64x112x112', 'maxpool3s3:1x2x10x11', 'lrn:2x7x3x5', 'lrn:1x96x55x55']) {
+  for (const tok of [
+    'bias:2x3x5x7',
+    'bias:1x64x90x90',
+    'maxpool3s2:2x5x13x13',
+    'maxpool2s2:1x64x112x112',
+    'maxpool3s3:1x2x10x11',
+    'lrn:2x7x3x5',
+    'lrn:1x96x55x55',
+  ]) {
     for (const threads of [1, 2]) {
       it(`NHWC ${tok} on ${threads} thread(s) equals the NCHW result transposed`, () => {
         const p = parseLayerShape(tok) as Extract<LayerShape, {h: number}>;
@@ -61,13 +82,15 @@ describe.skipIf(!addon)('layer/native', () => {
         runLayerNative(a, threads, {...p, layout: 'nhwc'} as LayerShape, {...inputs, x: xh}, out);
         const hwOut = p.kind === 'maxpool' ? poolOut(p.h, p.size, p.stride) * poolOut(p.w, p.size, p.stride) : p.h * p.w;
         const back = nhwcToNchw(out, p.n, p.c, hwOut);
-        if (p.kind === 'lrn') for (let i = 0; i < ref.length; i++) expect(Math.abs(back[i] - ref[i])).toBeLessThanOrEqual(4e-7 * Math.abs(ref[i]) + 1e-12);
+        if (p.kind === 'lrn')
+          for (let i = 0; i < ref.length; i++)
+            expect(Math.abs(back[i] - ref[i])).toBeLessThanOrEqual(4e-7 * Math.abs(ref[i]) + 1e-12);
         else expect(back).toEqual(ref);
       });
     }
   }
 
-  it('softmax of wide logits (a network\'s last fc output) stays within the fp32 bound', () => {
+  it("softmax of wide logits (a network's last fc output) stays within the fp32 bound", () => {
     const p = parseLayerShape('softmax:2x1000');
     const inputs = randomInputs(p, 21);
     for (let i = 0; i < inputs.x.length; i++) inputs.x[i] *= 40;
@@ -93,7 +116,8 @@ describe.skipIf(!addon)('layer/native', () => {
   });
 
   it('the glue rejects arrays shorter than the shape and bad layouts (RangeError, nothing written)', () => {
-    const x = new Float32Array(10), out = new Float32Array(10);
+    const x = new Float32Array(10),
+      out = new Float32Array(10);
     fillUniform(x, createRng(1));
     expect(() => a.biasAdd(1, 0, 1, 2, 3, 3, x, new Float32Array(2), out)).toThrow(RangeError);
     expect(() => a.maxPool(1, 0, 1, 1, 3, 3, 4, 1, x, out)).toThrow(RangeError);

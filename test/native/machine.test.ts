@@ -57,7 +57,27 @@ describe('dlbench machine', () => {
   });
 
   it('run: cached roofs go into the context and each ok row gets its roof position', async () => {
-    const r = await runCli(['run', '--variant', 'gemm/native', '--variant', 'gemm/blocked', '--size', '96', '--time', '5', '--min-samples', '2', '--threads', '1', '--json', '--out', 'test-artifacts/roofs.json'], env);
+    const r = await runCli(
+      [
+        'run',
+        '--variant',
+        'gemm/native',
+        '--variant',
+        'gemm/blocked',
+        '--size',
+        '96',
+        '--time',
+        '5',
+        '--min-samples',
+        '2',
+        '--threads',
+        '1',
+        '--json',
+        '--out',
+        'test-artifacts/roofs.json',
+      ],
+      env,
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.context.roofs.fingerprint).toMatch(/^[0-9a-f]{16}$/);
@@ -68,12 +88,30 @@ describe('dlbench machine', () => {
       expect(row.roof.pctOfPeak).toBeCloseTo((100 * row.gflops) / row.roof.attainableGflops, 6);
     }
     const js = report.results.find((x: OkCase) => x.variant === 'gemm/blocked');
-    expect(js.roof.peakGflops).toBe(report.context.roofs.compute.find((c: {isa: string; threads: number}) => c.isa === 'js' && c.threads === 1).gflops);
+    expect(js.roof.peakGflops).toBe(
+      report.context.roofs.compute.find((c: {isa: string; threads: number}) => c.isa === 'js' && c.threads === 1).gflops,
+    );
   });
 
   it('run without cached roofs: no roof, and the context says to run dlbench machine', async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'dlbench-nocache-'));
-    const r = await runCli(['run', '--variant', 'gemm/native', '--size', '32', '--time', '5', '--min-samples', '2', '--json', '--out', 'test-artifacts/noroofs.json'], {XDG_CACHE_HOME: empty});
+    const r = await runCli(
+      [
+        'run',
+        '--variant',
+        'gemm/native',
+        '--size',
+        '32',
+        '--time',
+        '5',
+        '--min-samples',
+        '2',
+        '--json',
+        '--out',
+        'test-artifacts/noroofs.json',
+      ],
+      {XDG_CACHE_HOME: empty},
+    );
     const report = JSON.parse(r.stdout);
     expect(report.context.roofs).toBeUndefined();
     expect(report.context.roofsNote).toMatch(/dlbench machine/);
@@ -82,31 +120,83 @@ describe('dlbench machine', () => {
 });
 
 const roofs: Roofs = {
-  roofsVersion: 1, fingerprint: '0123456789abcdef', measuredAt: '2026-01-01T00:00:00Z', durationMs: 1, quick: true,
+  roofsVersion: 1,
+  fingerprint: '0123456789abcdef',
+  measuredAt: '2026-01-01T00:00:00Z',
+  durationMs: 1,
+  quick: true,
   machine: {cpu: 'test', cores: 2, arch: 'x64', caches: {}, node: '20'},
   threads: {one: 1, all: 2},
   native: {ok: true, bestIsa: 'avx512'},
   compute: [
-    {isa: 'js', dtype: 'f64', threads: 1, gflops: 4}, {isa: 'js', dtype: 'f64', threads: 2, gflops: 7},
-    {isa: 'avx512', dtype: 'f32', threads: 1, gflops: 100}, {isa: 'avx512', dtype: 'f32', threads: 2, gflops: 190},
+    {isa: 'js', dtype: 'f64', threads: 1, gflops: 4},
+    {isa: 'js', dtype: 'f64', threads: 2, gflops: 7},
+    {isa: 'avx512', dtype: 'f32', threads: 1, gflops: 100},
+    {isa: 'avx512', dtype: 'f32', threads: 2, gflops: 190},
     {isa: 'avx2', dtype: 'f32', threads: 1, gflops: 90},
     {isa: 'avx512', dtype: 'f64', threads: 1, gflops: 50},
   ],
-  memory: [{kind: 'stream-triad', threads: 1, arrayBytes: 1 << 27, gbps: 20}, {kind: 'stream-triad', threads: 2, arrayBytes: 1 << 27, gbps: 30}],
+  memory: [
+    {kind: 'stream-triad', threads: 1, arrayBytes: 1 << 27, gbps: 20},
+    {kind: 'stream-triad', threads: 2, arrayBytes: 1 << 27, gbps: 30},
+  ],
   caches: [],
 };
 
-function ok(variant: string, backend: OkCase['backend'], gflops: number, ai: number, params: Record<string, string> = {}): OkCase {
-  return {variant, backend, gflops, ai, params, state: 'ok', op: 'gemm', shape: {}, shapeText: '8x8x8', seed: 1, inputDistribution: '',
-    flops: 1, macs: 1, bytes: 1, check: {pass: true, method: 'x', error: 0, tolerance: 1},
-    stats: {samples: 1, medianMs: 1, meanMs: 1, minMs: 1, maxMs: 1, p25Ms: 1, p75Ms: 1, p99Ms: 1, iqrMs: 0, madMs: 0, sdMs: 0, rmePct: 0, relSpread: 0},
-    prepareMs: 0, firstCallMs: 0, highSpread: false, samplesMs: [1]};
+function ok(
+  variant: string,
+  backend: OkCase['backend'],
+  gflops: number,
+  ai: number,
+  params: Record<string, string> = {},
+): OkCase {
+  return {
+    variant,
+    backend,
+    gflops,
+    ai,
+    params,
+    state: 'ok',
+    op: 'gemm',
+    shape: {},
+    shapeText: '8x8x8',
+    seed: 1,
+    inputDistribution: '',
+    flops: 1,
+    macs: 1,
+    bytes: 1,
+    check: {pass: true, method: 'x', error: 0, tolerance: 1},
+    stats: {
+      samples: 1,
+      medianMs: 1,
+      meanMs: 1,
+      minMs: 1,
+      maxMs: 1,
+      p25Ms: 1,
+      p75Ms: 1,
+      p99Ms: 1,
+      iqrMs: 0,
+      madMs: 0,
+      sdMs: 0,
+      rmePct: 0,
+      relSpread: 0,
+    },
+    prepareMs: 0,
+    firstCallMs: 0,
+    highSpread: false,
+    samplesMs: [1],
+  };
 }
 
 describe('roof positions', () => {
   it('compute-bound native row: the ISA peak at the thread count', () => {
     expect(roofPosition(ok('gemm/native', 'native', 95, 300, {isa: 'avx512'}), roofs, 2)).toEqual({
-      peakGflops: 190, attainableGflops: 190, pctOfPeak: 50, bound: 'compute', memoryLevel: 'DRAM', aboveRoof: false,
+      peakGflops: 190,
+      attainableGflops: 190,
+      pctOfPeak: 50,
+      bound: 'compute',
+      memoryLevel: 'DRAM',
+      aboveRoof: false,
     });
     expect(roofPosition(ok('gemm/native-avx2', 'native', 45, 300, {isa: 'avx2'}), roofs, 1)?.peakGflops).toBe(90);
     // 2 threads unmeasured for avx2: the 1-thread roof scales; 5 threads on 2 cores is the 2-core roof.
@@ -131,12 +221,15 @@ describe('roof positions', () => {
     expect(roofPosition(ok('svd/full', 'native', 20, 300, {precision: 'f64'}), roofs, 1)!.peakGflops).toBe(50);
   });
 
-  it('composed rows take their GEMM engine\'s roof; Winograd is judged on the multiplies it did', () => {
+  it("composed rows take their GEMM engine's roof; Winograd is judged on the multiplies it did", () => {
     // A worker pool running the native kernel per thread: native roof, not V8's.
     expect(roofPosition(ok('gemm/workers-native', 'workers', 150, 300, {base: 'gemm/native'}), roofs, 2)!.peakGflops).toBe(190);
     expect(roofPosition(ok('gemm/workers', 'workers', 6, 300, {base: 'gemm/blocked'}), roofs, 2)!.peakGflops).toBe(7);
     // A JS-labelled Winograd whose GEMMs ran on gemm/native, reporting 2.25x "effective" FLOPs.
-    const wino = {...ok('conv2d/winograd-f2x3', 'js', 180, 300), metrics: {gemm: 'gemm/native', effectiveFlops: true, macReduction: 2.25}};
+    const wino = {
+      ...ok('conv2d/winograd-f2x3', 'js', 180, 300),
+      metrics: {gemm: 'gemm/native', effectiveFlops: true, macReduction: 2.25},
+    };
     const pos = roofPosition(wino, roofs, 1, gemmEngineBackend)!;
     expect(pos.peakGflops).toBe(100);
     expect(pos.pctOfPeak).toBeCloseTo(80, 10);
@@ -147,9 +240,11 @@ describe('roof positions', () => {
 
   it('cache-aware memory roof: a working set that fits a cache is judged by that level, DRAM above the L3', () => {
     const cached: Roofs = {
-      ...roofs, machine: {...roofs.machine, caches: {L1d: '32K', L2: '1024K', L3: '32768K'}},
+      ...roofs,
+      machine: {...roofs.machine, caches: {L1d: '32K', L2: '1024K', L3: '32768K'}},
       caches: [
-        {level: 'L1', threads: 1, bytesPerThread: 16384, gbps: 200}, {level: 'L2', threads: 1, bytesPerThread: 524288, gbps: 120},
+        {level: 'L1', threads: 1, bytesPerThread: 16384, gbps: 200},
+        {level: 'L2', threads: 1, bytesPerThread: 524288, gbps: 120},
         {level: 'L3', threads: 1, bytesPerThread: 1 << 24, gbps: 60},
       ],
     };
@@ -163,20 +258,56 @@ describe('roof positions', () => {
     expect(roofPosition(sized(512 << 10, 1), cached, 2)!.memoryLevel).toBe('L2');
     expect(roofPosition(sized(16 << 10, 1), cached, 1)!.memoryLevel).toBe('L1');
     // 160 MB (fc6's weights): DRAM at the triad (20 GB/s), and 2× the triad is flagged.
-    expect(roofPosition(sized(160 << 20, 2), cached, 1)).toMatchObject({memoryLevel: 'DRAM', attainableGflops: 2.5, aboveRoof: false});
+    expect(roofPosition(sized(160 << 20, 2), cached, 1)).toMatchObject({
+      memoryLevel: 'DRAM',
+      attainableGflops: 2.5,
+      aboveRoof: false,
+    });
     expect(roofPosition(sized(160 << 20, 5), cached, 1)!.aboveRoof).toBe(true);
     // Just over the L3 some of the set still hits it: bounded by the L3 probe, not flagged.
     expect(roofPosition(sized(40 << 20, 5), cached, 1)).toMatchObject({memoryLevel: 'DRAM', aboveRoof: false});
-    const base = {schemaVersion: 1, tool: 'dlbench', createdAt: '', interrupted: false, config: {seed: 1, threads: 1, timeBudgetMs: 1, minSamples: 1, warmupMs: 0}} as const;
-    const ctx = {cpu: {model: '', cores: 2, speedMHz: 0, arch: 'x64', caches: {}}, memory: {totalBytes: 0}, os: {platform: '', release: '', type: ''}, runtime: {node: '', v8: ''}, dlbench: {version: ''}, packages: {}, hostname: ''};
-    const text = renderTables({...base, context: ctx, results: [{...sized(6 << 20, 6), roof: roofPosition(sized(6 << 20, 6), cached, 1)}]});
+    const base = {
+      schemaVersion: 1,
+      tool: 'dlbench',
+      createdAt: '',
+      interrupted: false,
+      config: {seed: 1, threads: 1, timeBudgetMs: 1, minSamples: 1, warmupMs: 0},
+    } as const;
+    const ctx = {
+      cpu: {model: '', cores: 2, speedMHz: 0, arch: 'x64', caches: {}},
+      memory: {totalBytes: 0},
+      os: {platform: '', release: '', type: ''},
+      runtime: {node: '', v8: ''},
+      dlbench: {version: ''},
+      packages: {},
+      hostname: '',
+    };
+    const text = renderTables({
+      ...base,
+      context: ctx,
+      results: [{...sized(6 << 20, 6), roof: roofPosition(sized(6 << 20, 6), cached, 1)}],
+    });
     expect(text).toContain('80% L3');
     expect(text).not.toContain('ABOVE ROOF');
   });
 
   it("table: a '% peak' column only when roofs are known, and ABOVE ROOF called out", () => {
-    const base = {schemaVersion: 1, tool: 'dlbench', createdAt: '', interrupted: false, config: {seed: 1, threads: 1, timeBudgetMs: 1, minSamples: 1, warmupMs: 0}} as const;
-    const ctx = {cpu: {model: '', cores: 2, speedMHz: 0, arch: 'x64', caches: {}}, memory: {totalBytes: 0}, os: {platform: '', release: '', type: ''}, runtime: {node: '', v8: ''}, dlbench: {version: ''}, packages: {}, hostname: ''};
+    const base = {
+      schemaVersion: 1,
+      tool: 'dlbench',
+      createdAt: '',
+      interrupted: false,
+      config: {seed: 1, threads: 1, timeBudgetMs: 1, minSamples: 1, warmupMs: 0},
+    } as const;
+    const ctx = {
+      cpu: {model: '', cores: 2, speedMHz: 0, arch: 'x64', caches: {}},
+      memory: {totalBytes: 0},
+      os: {platform: '', release: '', type: ''},
+      runtime: {node: '', v8: ''},
+      dlbench: {version: ''},
+      packages: {},
+      hostname: '',
+    };
     const row = ok('gemm/blocked', 'js', 5, 100);
     const without: Report = {...base, context: {...ctx, roofsNote: 'run `dlbench machine`'}, results: [row]};
     expect(renderTables(without)).not.toContain('% peak');

@@ -7,7 +7,13 @@ import {createRng, fillUniform} from '../../src/core/rng.js';
 import {nativeEngine} from '../../src/kernels/gemm/native.js';
 import type {KernelVariant} from '../../src/core/types.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from '../../src/kernels/gemm/spec.js';
-import {makeStrassen, NATIVE_CUTOFF, strassenDepth, strassenNative, strassenToleranceScale} from '../../src/kernels/gemm/strassen.js';
+import {
+  makeStrassen,
+  NATIVE_CUTOFF,
+  strassenDepth,
+  strassenNative,
+  strassenToleranceScale,
+} from '../../src/kernels/gemm/strassen.js';
 import {workersNative} from '../../src/kernels/gemm/workers.js';
 import {loadNative, type NativeAddon} from '../../src/native/loader.js';
 import {ROOT} from '../helpers/cli.js';
@@ -33,7 +39,12 @@ async function compute<S>(v: KernelVariant<GemmShape, GemmInputs, Float32Array, 
   try {
     const c = Float32Array.from(await v.run(s));
     const again = Float32Array.from(await v.run(s));
-    return {c, again, metrics: v.measuredMetrics?.(s) ?? {}, check: gemmSpec.check(p, inputs, c, {toleranceScale: v.toleranceScale?.(p) ?? 1})};
+    return {
+      c,
+      again,
+      metrics: v.measuredMetrics?.(s) ?? {},
+      check: gemmSpec.check(p, inputs, c, {toleranceScale: v.toleranceScale?.(p) ?? 1}),
+    };
   } finally {
     await v.dispose?.(s);
   }
@@ -42,22 +53,31 @@ async function compute<S>(v: KernelVariant<GemmShape, GemmInputs, Float32Array, 
 describe('native Strassen passes', () => {
   it('strassenAdd computes x ± y on strided views, in place when z aliases x or y', () => {
     const a = addon();
-    const r = 5, c = 7, ld = 11;
-    const x = rand(r * ld + 3, 1), y = rand(r * ld + 3, 2);
+    const r = 5,
+      c = 7,
+      ld = 11;
+    const x = rand(r * ld + 3, 1),
+      y = rand(r * ld + 3, 2);
     for (const sign of [1, -1]) {
       const z = new Float32Array(r * c);
       a.strassenAdd(1, r, c, x, 3, ld, y, 0, ld, sign, z, 0, c);
-      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) expect(z[i * c + j]).toBe(Math.fround(x[3 + i * ld + j] + sign * y[i * ld + j]));
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < c; j++) expect(z[i * c + j]).toBe(Math.fround(x[3 + i * ld + j] + sign * y[i * ld + j]));
     }
     const z = Float32Array.from(y);
     a.strassenAdd(1, r, c, x, 0, ld, z, 0, ld, -1, z, 0, ld); // z = x − z
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) expect(z[i * ld + j]).toBe(Math.fround(x[i * ld + j] - y[i * ld + j]));
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < c; j++) expect(z[i * ld + j]).toBe(Math.fround(x[i * ld + j] - y[i * ld + j]));
   });
 
   it('strassenAdd splits large passes over threads with the same result', () => {
     const a = addon();
-    const r = 1100, c = 1000;
-    const x = rand(r * c, 3), y = rand(r * c, 4), z1 = new Float32Array(r * c), z2 = new Float32Array(r * c);
+    const r = 1100,
+      c = 1000;
+    const x = rand(r * c, 3),
+      y = rand(r * c, 4),
+      z1 = new Float32Array(r * c),
+      z2 = new Float32Array(r * c);
     a.strassenAdd(1, r, c, x, 0, c, y, 0, c, -1, z1, 0, c);
     a.strassenAdd(3, r, c, x, 0, c, y, 0, c, -1, z2, 0, c);
     expect(z2).toEqual(z1);
@@ -65,14 +85,19 @@ describe('native Strassen passes', () => {
 
   it('strassenCombine matches the five Winograd output sums', () => {
     const a = addon();
-    const h = 3, w = 4, ld = 2 * w;
-    const p1 = rand(h * w, 5), c = rand(2 * h * ld, 6), before = Float32Array.from(c);
+    const h = 3,
+      w = 4,
+      ld = 2 * w;
+    const p1 = rand(h * w, 5),
+      c = rand(2 * h * ld, 6),
+      before = Float32Array.from(c);
     const q = (qi: number, qj: number) => qi * h * ld + qj * w;
     a.strassenCombine(1, h, w, p1, 0, w, c, q(0, 0), q(0, 1), q(1, 0), q(1, 1), ld);
     for (let i = 0; i < h; i++) {
       for (let j = 0; j < w; j++) {
         const at = (o: number) => before[o + i * ld + j];
-        const u2 = Math.fround(p1[i * w + j] + at(q(0, 1))), u3 = Math.fround(u2 + at(q(1, 0)));
+        const u2 = Math.fround(p1[i * w + j] + at(q(0, 1))),
+          u3 = Math.fround(u2 + at(q(1, 0)));
         expect(c[q(0, 1) + i * ld + j]).toBe(Math.fround(Math.fround(u2 + at(q(1, 1))) + at(q(0, 0))));
         expect(c[q(1, 0) + i * ld + j]).toBe(u3);
         expect(c[q(1, 1) + i * ld + j]).toBe(Math.fround(u3 + at(q(1, 1))));
@@ -98,8 +123,19 @@ describe('gemm/strassen-native', () => {
 
   const cutoff = 8;
   const small = makeStrassen(nativeEngine, cutoff);
-  const shapes = [sq(1), sq(cutoff - 1), sq(cutoff), sq(cutoff + 1), sq(2 * cutoff + 1), mnk(31, 37, 41), mnk(97, 89, 101),
-    mnk(130, 9, 33), mnk(9, 130, 33), mnk(129, 128, 127), mnk(13, 33, 385)];
+  const shapes = [
+    sq(1),
+    sq(cutoff - 1),
+    sq(cutoff),
+    sq(cutoff + 1),
+    sq(2 * cutoff + 1),
+    mnk(31, 37, 41),
+    mnk(97, 89, 101),
+    mnk(130, 9, 33),
+    mnk(9, 130, 33),
+    mnk(129, 128, 127),
+    mnk(13, 33, 385),
+  ];
   for (const threads of [1, 2]) {
     for (const p of shapes) {
       it(`${gemmSpec.describe(p)}, cutoff ${cutoff}, ${threads} thread(s)`, async () => {

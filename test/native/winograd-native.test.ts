@@ -34,7 +34,24 @@ function runAddon(p: ConvShape, m: 2 | 4, isa: (typeof ISAS)[number], threads: n
   const up = packFilters(transformFilters(p, inputs.w, mat), p, (m + 2) ** 2, k.kernel.mr);
   const {P, Q} = outDims(p);
   const out = new Float32Array(p.n * p.k * P * Q).fill(NaN);
-  native.addon.winogradConv(isa, threads, m, p.layout === 'nchw' ? 1 : 0, p.n, p.c, p.h, p.w, p.k, p.groups, p.pad, inputs.x, up, bias, out, nb);
+  native.addon.winogradConv(
+    isa,
+    threads,
+    m,
+    p.layout === 'nchw' ? 1 : 0,
+    p.n,
+    p.c,
+    p.h,
+    p.w,
+    p.k,
+    p.groups,
+    p.pad,
+    inputs.x,
+    up,
+    bias,
+    out,
+    nb,
+  );
   return {inputs: {...inputs, bias}, out};
 }
 
@@ -46,10 +63,18 @@ describe.skipIf(!native.ok)('native Winograd transforms', () => {
         for (const base of shapes) {
           for (const p of [base, {...base, layout: 'nhwc' as const}]) {
             const bias = Float32Array.from({length: p.k}, (_, i) => 0.25 * i - 1);
-            for (const [threads, nb] of [[1, 0], [2, 0], [1, nr], [2, nr]]) {
+            for (const [threads, nb] of [
+              [1, 0],
+              [2, 0],
+              [1, nr],
+              [2, nr],
+            ]) {
               const {inputs, out} = runAddon(p, m, isa, threads, nb, bias);
               const r = convSpec.check(p, inputs, out, {toleranceScale: m === 2 ? 4 : 32, seed: 1});
-              expect(r.pass, `${convSpec.describe(p)} t${threads} nb${nb}: ${r.method} ${r.error} > ${r.tolerance} ${r.detail ?? ''}`).toBe(true);
+              expect(
+                r.pass,
+                `${convSpec.describe(p)} t${threads} nb${nb}: ${r.method} ${r.error} > ${r.tolerance} ${r.detail ?? ''}`,
+              ).toBe(true);
             }
           }
         }
@@ -60,8 +85,27 @@ describe.skipIf(!native.ok)('native Winograd transforms', () => {
   it('rejects arrays that are too short and a bad tile size, with a RangeError', () => {
     if (!native.ok) return;
     const isa = isas[0];
-    const call = (x: number, up: number, out: number, m = 4) => () =>
-      native.addon.winogradConv(isa, 1, m, 1, 1, 2, 6, 6, 2, 1, 0, new Float32Array(x), new Float32Array(up), null, new Float32Array(out), 0);
+    const call =
+      (x: number, up: number, out: number, m = 4) =>
+      () =>
+        native.addon.winogradConv(
+          isa,
+          1,
+          m,
+          1,
+          1,
+          2,
+          6,
+          6,
+          2,
+          1,
+          0,
+          new Float32Array(x),
+          new Float32Array(up),
+          null,
+          new Float32Array(out),
+          0,
+        );
     expect(call(71, 10000, 32)).toThrow(/x shorter/);
     expect(call(72, 10000, 31)).toThrow(/out shorter/);
     expect(call(72, 1, 32)).toThrow(/up shorter/);

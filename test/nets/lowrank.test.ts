@@ -23,22 +23,32 @@ const rand = (len: number, seed: number): Float32Array => {
 
 /** One conv, then fc 256→64 and fc 64→10: small enough for the full SVD, big enough to compress. */
 const small: NetDef = {
-  name: 'small', title: 'small', input: [3, 8, 8],
+  name: 'small',
+  title: 'small',
+  input: [3, 8, 8],
   layers: [
-    {type: 'conv', name: 'conv1', k: 4, r: 3, pad: 1}, {type: 'relu', name: 'relu1'}, {type: 'flatten', name: 'flatten'},
-    {type: 'fc', name: 'fc1', out: 64}, {type: 'relu', name: 'relu2'}, {type: 'fc', name: 'fc2', out: 10}, {type: 'softmax', name: 'prob'},
+    {type: 'conv', name: 'conv1', k: 4, r: 3, pad: 1},
+    {type: 'relu', name: 'relu1'},
+    {type: 'flatten', name: 'flatten'},
+    {type: 'fc', name: 'fc1', out: 64},
+    {type: 'relu', name: 'relu2'},
+    {type: 'fc', name: 'fc2', out: 10},
+    {type: 'softmax', name: 'prob'},
   ],
 };
 
 /** Weights of rank `k` plus a little noise (trained layers' spectra decay; seeded uniform ones do not). */
 function lowRankWeights(nIn: number, nOut: number, k: number, seed: number): Float32Array {
-  const a = rand(nIn * k, seed), b = rand(k * nOut, seed + 1), noise = rand(nIn * nOut, seed + 2);
+  const a = rand(nIn * k, seed),
+    b = rand(k * nOut, seed + 1),
+    noise = rand(nIn * nOut, seed + 2);
   const w = new Float32Array(nIn * nOut);
-  for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) {
-    let s = 0;
-    for (let t = 0; t < k; t++) s += a[i * k + t] * b[t * nOut + j];
-    w[i * nOut + j] = s / Math.sqrt(nIn) + 1e-4 * noise[i * nOut + j];
-  }
+  for (let i = 0; i < nIn; i++)
+    for (let j = 0; j < nOut; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += a[i * k + t] * b[t * nOut + j];
+      w[i * nOut + j] = s / Math.sqrt(nIn) + 1e-4 * noise[i * nOut + j];
+    }
   return w;
 }
 
@@ -57,12 +67,24 @@ function cacheWithLowRankFc(seed: number): Map<number, LayerWeights | undefined>
 const timing = {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0};
 const fakeTimer: Timer = {measure: async () => [1]};
 
-async function netOutput(lowrank: Awaited<ReturnType<typeof compressNetFc>> | undefined, cache: Map<number, LayerWeights | undefined>, batch = 3) {
+async function netOutput(
+  lowrank: Awaited<ReturnType<typeof compressNetFc>> | undefined,
+  cache: Map<number, LayerWeights | undefined>,
+  batch = 3,
+) {
   let y: Float32Array | undefined;
-  const rows = await profileNet(small, batch, {seed: 7, caps, choice: resolveChoice('im2col', 'blocked', caps), timing, timer: fakeTimer,
-    weightCache: cache, lowrank, onNetOutput: (out) => {
+  const rows = await profileNet(small, batch, {
+    seed: 7,
+    caps,
+    choice: resolveChoice('im2col', 'blocked', caps),
+    timing,
+    timer: fakeTimer,
+    weightCache: cache,
+    lowrank,
+    onNetOutput: (out) => {
       y = out;
-    }});
+    },
+  });
   return {rows, y: y!};
 }
 
@@ -76,7 +98,9 @@ describe('--lowrank parsing', () => {
 
   it.each(['0', '1.5', '-3', 'abc', '', '0.0', '2e3', '1,2'])('refuses %j with a UsageError naming --lowrank', (bad) => {
     expect(() => parseLowrank(bad)).toThrow(UsageError);
-    expect(() => parseLowrank(bad)).toThrow(/^--lowrank: .* is not a rank \(integer ≥ 1, e\.g\. 256\) or an energy fraction in \(0, 1\)/);
+    expect(() => parseLowrank(bad)).toThrow(
+      /^--lowrank: .* is not a rank \(integer ≥ 1, e\.g\. 256\) or an energy fraction in \(0, 1\)/,
+    );
   });
 
   it('dlbench net exits 2 with one line naming --lowrank on a bad value', async () => {
@@ -94,12 +118,14 @@ describe('factored FC layer', () => {
     const p = {kind: 'fc' as const, n: 3, in: 37, out: 29, rank: 5};
     const inputs = fcLowRankSpec.makeInputs(p, 3);
     const w = new Float32Array(p.in * p.out);
-    for (let i = 0; i < p.in; i++) for (let j = 0; j < p.out; j++) {
-      let s = 0;
-      for (let t = 0; t < p.rank; t++) s += inputs.u[i * p.rank + t] * inputs.v[t * p.out + j];
-      w[i * p.out + j] = s;
-    }
-    const lr = makeFcLowRank(blockedEngine), dense = makeFc(blockedEngine);
+    for (let i = 0; i < p.in; i++)
+      for (let j = 0; j < p.out; j++) {
+        let s = 0;
+        for (let t = 0; t < p.rank; t++) s += inputs.u[i * p.rank + t] * inputs.v[t * p.out + j];
+        w[i * p.out + j] = s;
+      }
+    const lr = makeFcLowRank(blockedEngine),
+      dense = makeFc(blockedEngine);
     const s1 = await lr.prepare(p, inputs, caps);
     const y = Float32Array.from(await lr.run(s1));
     const fc = {kind: 'fc' as const, n: p.n, in: p.in, out: p.out};
@@ -138,7 +164,12 @@ describe('dlbench net --lowrank (small network)', () => {
     const fcRows = comp.rows.filter((r) => r.layer?.type === 'fc');
     expect(fcRows.map((r) => r.variant)).toEqual(['layer/fc-lowrank-blocked', 'layer/fc-lowrank-blocked']);
     expect(fcRows.every((r) => r.state === 'ok')).toBe(true);
-    expect(fcRows[0].metrics).toMatchObject({lowrankRank: 4, paramsBefore: 256 * 64, paramsAfter: 4 * 320, lowrankMethod: 'full'});
+    expect(fcRows[0].metrics).toMatchObject({
+      lowrankRank: 4,
+      paramsBefore: 256 * 64,
+      paramsAfter: 4 * 320,
+      lowrankMethod: 'full',
+    });
     expect(fcRows[0].flops).toBe(2 * 3 * 4 * 320 + 3 * 64);
     const ch = outputChange(comp.y, dense.y, 10);
     expect(ch.images).toBe(3);
@@ -153,8 +184,17 @@ describe('dlbench net --lowrank (small network)', () => {
       const cache = new Map<number, LayerWeights | undefined>();
       const lowrank = await compressNetFc(small, 8, {seed: 7, engine: blockedEngine, threads: 1, weightCache: cache, layout});
       expect(lowrank.get(3)!.rank).toBe(8);
-      const rows = await profileNet(small, 2, {seed: 7, caps, choice: resolveChoice('im2col', 'blocked', caps), timing, timer: fakeTimer,
-        weightCache: cache, lowrank, layout, onNetOutput: (y) => outs.push(y)});
+      const rows = await profileNet(small, 2, {
+        seed: 7,
+        caps,
+        choice: resolveChoice('im2col', 'blocked', caps),
+        timing,
+        timer: fakeTimer,
+        weightCache: cache,
+        lowrank,
+        layout,
+        onNetOutput: (y) => outs.push(y),
+      });
       expect(rows.every((r) => r.state === 'ok' || r.state === 'skipped')).toBe(true);
       expect(rows.find((r) => r.layer?.name === 'fc1')!.variant).toBe('layer/fc-lowrank-blocked');
     }
@@ -186,7 +226,7 @@ describe('dlbench net --lowrank (small network)', () => {
     const y0 = Float32Array.from([0.1, 0.7, 0.2, 0.5, 0.3, 0.2]);
     const y = Float32Array.from([0.1, 0.2, 0.7, 0.5, 0.3, 0.2]);
     const c = outputChange(y, y0, 3);
-    expect(c.relL2).toBeCloseTo(Math.sqrt(2 * 0.25 / (0.01 + 0.49 + 0.04 + 0.25 + 0.09 + 0.04)), 6);
+    expect(c.relL2).toBeCloseTo(Math.sqrt((2 * 0.25) / (0.01 + 0.49 + 0.04 + 0.25 + 0.09 + 0.04)), 6);
     expect([c.top1Agree, c.images]).toEqual([1, 2]);
   });
 });

@@ -27,13 +27,21 @@ const tiny: NetDef = {
   title: 'tiny',
   input: [3, 20, 20],
   layers: [
-    {type: 'conv', name: 'conv1', k: 8, r: 5, stride: 2, pad: 1}, {type: 'relu', name: 'relu1'}, {type: 'lrn', name: 'norm1'},
+    {type: 'conv', name: 'conv1', k: 8, r: 5, stride: 2, pad: 1},
+    {type: 'relu', name: 'relu1'},
+    {type: 'lrn', name: 'norm1'},
     {type: 'maxpool', name: 'pool1', size: 3, stride: 2},
-    {type: 'conv', name: 'conv2', k: 8, r: 3, pad: 1, groups: 2}, {type: 'relu', name: 'relu2'},
-    {type: 'conv', name: 'conv3', k: 6, r: 3, pad: 1}, {type: 'relu', name: 'relu3'},
+    {type: 'conv', name: 'conv2', k: 8, r: 3, pad: 1, groups: 2},
+    {type: 'relu', name: 'relu2'},
+    {type: 'conv', name: 'conv3', k: 6, r: 3, pad: 1},
+    {type: 'relu', name: 'relu3'},
     {type: 'maxpool', name: 'pool2', size: 2, stride: 2},
-    {type: 'flatten', name: 'flatten'}, {type: 'dropout', name: 'drop'},
-    {type: 'fc', name: 'fc1', out: 16}, {type: 'relu', name: 'relu4'}, {type: 'fc', name: 'fc2', out: 10}, {type: 'softmax', name: 'prob'},
+    {type: 'flatten', name: 'flatten'},
+    {type: 'dropout', name: 'drop'},
+    {type: 'fc', name: 'fc1', out: 16},
+    {type: 'relu', name: 'relu4'},
+    {type: 'fc', name: 'fc2', out: 10},
+    {type: 'softmax', name: 'prob'},
   ],
 };
 
@@ -43,11 +51,15 @@ const wide: NetDef = {
   title: 'wide',
   input: [16, 24, 24],
   layers: [
-    {type: 'conv', name: 'conv1', k: 32, r: 3, pad: 1}, {type: 'relu', name: 'relu1'},
+    {type: 'conv', name: 'conv1', k: 32, r: 3, pad: 1},
+    {type: 'relu', name: 'relu1'},
     {type: 'maxpool', name: 'pool1', size: 2, stride: 2},
-    {type: 'conv', name: 'conv2', k: 24, r: 3, pad: 1}, {type: 'relu', name: 'relu2'},
+    {type: 'conv', name: 'conv2', k: 24, r: 3, pad: 1},
+    {type: 'relu', name: 'relu2'},
     {type: 'conv', name: 'conv3', k: 8, r: 3, pad: 1},
-    {type: 'flatten', name: 'flatten'}, {type: 'fc', name: 'fc1', out: 10}, {type: 'softmax', name: 'prob'},
+    {type: 'flatten', name: 'flatten'},
+    {type: 'fc', name: 'fc1', out: 10},
+    {type: 'softmax', name: 'prob'},
   ],
 };
 
@@ -57,15 +69,27 @@ describe('network definitions', () => {
     const rows = summaryRows(plans, [1, 3, 224, 224]);
     const want: [string, string, string][] = [
       ['input', '[224x224x3]', '0'],
-      ['conv1_1', '[224x224x64]', '(3*3*3)*64 = 1,728'], ['conv1_2', '[224x224x64]', '(3*3*64)*64 = 36,864'], ['pool1', '[112x112x64]', '0'],
-      ['conv2_1', '[112x112x128]', '(3*3*64)*128 = 73,728'], ['conv2_2', '[112x112x128]', '(3*3*128)*128 = 147,456'], ['pool2', '[56x56x128]', '0'],
-      ['conv3_1', '[56x56x256]', '(3*3*128)*256 = 294,912'], ['conv3_2', '[56x56x256]', '(3*3*256)*256 = 589,824'],
-      ['conv3_3', '[56x56x256]', '(3*3*256)*256 = 589,824'], ['pool3', '[28x28x256]', '0'],
-      ['conv4_1', '[28x28x512]', '(3*3*256)*512 = 1,179,648'], ['conv4_2', '[28x28x512]', '(3*3*512)*512 = 2,359,296'],
-      ['conv4_3', '[28x28x512]', '(3*3*512)*512 = 2,359,296'], ['pool4', '[14x14x512]', '0'],
-      ['conv5_1', '[14x14x512]', '(3*3*512)*512 = 2,359,296'], ['conv5_2', '[14x14x512]', '(3*3*512)*512 = 2,359,296'],
-      ['conv5_3', '[14x14x512]', '(3*3*512)*512 = 2,359,296'], ['pool5', '[7x7x512]', '0'],
-      ['fc6', '[1x1x4096]', '7*7*512*4096 = 102,760,448'], ['fc7', '[1x1x4096]', '4096*4096 = 16,777,216'], ['fc8', '[1x1x1000]', '4096*1000 = 4,096,000'],
+      ['conv1_1', '[224x224x64]', '(3*3*3)*64 = 1,728'],
+      ['conv1_2', '[224x224x64]', '(3*3*64)*64 = 36,864'],
+      ['pool1', '[112x112x64]', '0'],
+      ['conv2_1', '[112x112x128]', '(3*3*64)*128 = 73,728'],
+      ['conv2_2', '[112x112x128]', '(3*3*128)*128 = 147,456'],
+      ['pool2', '[56x56x128]', '0'],
+      ['conv3_1', '[56x56x256]', '(3*3*128)*256 = 294,912'],
+      ['conv3_2', '[56x56x256]', '(3*3*256)*256 = 589,824'],
+      ['conv3_3', '[56x56x256]', '(3*3*256)*256 = 589,824'],
+      ['pool3', '[28x28x256]', '0'],
+      ['conv4_1', '[28x28x512]', '(3*3*256)*512 = 1,179,648'],
+      ['conv4_2', '[28x28x512]', '(3*3*512)*512 = 2,359,296'],
+      ['conv4_3', '[28x28x512]', '(3*3*512)*512 = 2,359,296'],
+      ['pool4', '[14x14x512]', '0'],
+      ['conv5_1', '[14x14x512]', '(3*3*512)*512 = 2,359,296'],
+      ['conv5_2', '[14x14x512]', '(3*3*512)*512 = 2,359,296'],
+      ['conv5_3', '[14x14x512]', '(3*3*512)*512 = 2,359,296'],
+      ['pool5', '[7x7x512]', '0'],
+      ['fc6', '[1x1x4096]', '7*7*512*4096 = 102,760,448'],
+      ['fc7', '[1x1x4096]', '4096*4096 = 16,777,216'],
+      ['fc8', '[1x1x1000]', '4096*1000 = 4,096,000'],
       ['prob', '[1x1x1000]', '0'],
     ];
     expect(rows.map((r) => [r.name, r.output, r.weights])).toEqual(want);
@@ -79,7 +103,12 @@ describe('network definitions', () => {
 
   it('matches the published parameter counts of every network', () => {
     const want: Record<string, number> = {
-      alexnet: 61_100_840, 'alexnet-2012': 60_965_224, vgg11: 132_863_336, vgg13: 133_047_848, vgg16: 138_357_544, vgg19: 143_667_240,
+      alexnet: 61_100_840,
+      'alexnet-2012': 60_965_224,
+      vgg11: 132_863_336,
+      vgg13: 133_047_848,
+      vgg16: 138_357_544,
+      vgg19: 143_667_240,
     };
     for (const n of nets) expect(sum(planNet(n, 1).map((l) => l.params)), n.name).toBe(want[n.name]);
   });
@@ -91,7 +120,9 @@ describe('network definitions', () => {
     expect(by('pool1').outShape).toEqual([2, 96, 27, 27]);
     expect(by('pool2').outShape).toEqual([2, 256, 13, 13]);
     expect(by('pool5').outShape).toEqual([2, 256, 6, 6]);
-    expect(['conv2', 'conv3', 'conv4', 'conv5'].map((n) => (by(n).kernel as {shape: {groups: number}}).shape.groups)).toEqual([2, 1, 2, 2]);
+    expect(['conv2', 'conv3', 'conv4', 'conv5'].map((n) => (by(n).kernel as {shape: {groups: number}}).shape.groups)).toEqual([
+      2, 1, 2, 2,
+    ]);
     expect(by('fc6').kernel!.shape).toMatchObject({kind: 'fc', n: 2, in: 9216, out: 4096});
   });
 
@@ -103,7 +134,9 @@ describe('network definitions', () => {
 
   it('refuses unknown networks and kernel choices with UsageError', () => {
     expect(() => findNet('resnet50')).toThrow(UsageError);
-    expect(() => resolveChoice('fft', undefined, caps)).toThrow(/--conv: unknown conv variant 'fft'. Valid: auto, direct, im2col/);
+    expect(() => resolveChoice('fft', undefined, caps)).toThrow(
+      /--conv: unknown conv variant 'fft'. Valid: auto, direct, im2col/,
+    );
     expect(() => resolveChoice(undefined, 'cublas', caps)).toThrow(/--gemm: unknown GEMM engine/);
   });
 });
@@ -138,7 +171,8 @@ describe('network forward pass: any kernel choice agrees with the reference choi
 
 describe('NHWC networks (--layout nhwc): the same function as NCHW, tensors laid out channels-last', () => {
   const relWorst = (a: Float32Array, b: Float32Array): number => {
-    let worst = 0, norm = 0;
+    let worst = 0,
+      norm = 0;
     for (let i = 0; i < b.length; i++) norm = Math.max(norm, Math.abs(b[i]));
     for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / norm);
     return worst;
@@ -208,7 +242,13 @@ describe('per-layer profile', () => {
   const timing = {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0};
 
   it('gives one checked row per layer, with layer info, totals and family shares', async () => {
-    const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing, timer: fakeTimer});
+    const rows = await profileNet(tiny, 1, {
+      seed: 1,
+      caps,
+      choice: resolveChoice(undefined, undefined, caps),
+      timing,
+      timer: fakeTimer,
+    });
     expect(rows.map((r) => r.layer!.name)).toEqual(tiny.layers.map((l) => l.name));
     expect(rows.map((r) => r.layer!.index)).toEqual(tiny.layers.map((_, i) => i));
     const timed = rows.filter((r) => r.state === 'ok');
@@ -219,18 +259,36 @@ describe('per-layer profile', () => {
     const t = netTotals(rows);
     expect(t.totalMs).toBe(2 * timed.length);
     expect(t.byFamily).toEqual({conv: 6, fc: 4, other: 2 * (timed.length - 5)});
-    expect(rows.find((r) => r.layer!.name === 'fc1')!.layer).toMatchObject({type: 'fc', outputShape: [1, 16], params: 6 * 2 * 2 * 16 + 16, activationBytes: 64});
+    expect(rows.find((r) => r.layer!.name === 'fc1')!.layer).toMatchObject({
+      type: 'fc',
+      outputShape: [1, 16],
+      params: 6 * 2 * 2 * 16 + 16,
+      activationBytes: 64,
+    });
   });
 
   it('--best times every candidate per layer and keeps the fastest', async () => {
-    const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing: {...timing, timeBudgetMs: 5},
-      timer: (await import('../../src/measure/timer.js')).tinybenchTimer, best: true});
+    const rows = await profileNet(tiny, 1, {
+      seed: 1,
+      caps,
+      choice: resolveChoice(undefined, undefined, caps),
+      timing: {...timing, timeBudgetMs: 5},
+      timer: (await import('../../src/measure/timer.js')).tinybenchTimer,
+      best: true,
+    });
     const conv3 = rows.find((r) => r.layer!.name === 'conv3')!;
     expect(conv3.state).toBe('ok');
     const cands = String(conv3.metrics!.candidates).split('; ');
     // Candidates are the variants available at these caps (the workers engine needs 2 threads).
-    const usable = IM2COL.filter((id) => allVariants().find((v) => v.id === id)!.available(caps).ok);
-    expect(cands.map((c) => c.split(' ')[0]).sort()).toEqual(['conv2d/direct', ...usable, 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'].sort());
+    const usable = IM2COL.filter(
+      (id) =>
+        allVariants()
+          .find((v) => v.id === id)!
+          .available(caps).ok,
+    );
+    expect(cands.map((c) => c.split(' ')[0]).sort()).toEqual(
+      ['conv2d/direct', ...usable, 'conv2d/winograd-f2x3', 'conv2d/winograd-f4x3'].sort(),
+    );
     const times = Object.fromEntries(cands.map((c) => [c.split(' ')[0], Number(c.split(' ')[1])]));
     if (conv3.state === 'ok') expect(conv3.stats.medianMs.toFixed(3)).toBe(Math.min(...Object.values(times)).toFixed(3));
     // Winograd is no candidate for the 5×5 stride-2 conv1.
@@ -239,10 +297,18 @@ describe('per-layer profile', () => {
 
   it('--best --layout nhwc: every candidate runs (and passes) the NHWC shapes; the output matches NCHW', async () => {
     let y: Float32Array | undefined;
-    const rows = await profileNet(tiny, 2, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing: {...timing, timeBudgetMs: 2},
-      timer: (await import('../../src/measure/timer.js')).tinybenchTimer, best: true, layout: 'nhwc', onNetOutput: (o) => {
+    const rows = await profileNet(tiny, 2, {
+      seed: 1,
+      caps,
+      choice: resolveChoice(undefined, undefined, caps),
+      timing: {...timing, timeBudgetMs: 2},
+      timer: (await import('../../src/measure/timer.js')).tinybenchTimer,
+      best: true,
+      layout: 'nhwc',
+      onNetOutput: (o) => {
         y = o;
-      }});
+      },
+    });
     expect(rows.every((r) => r.state === 'ok' || r.state === 'skipped')).toBe(true);
     const conv3 = rows.find((r) => r.layer!.name === 'conv3')!;
     expect(conv3.shape).toMatchObject({layout: 'nhwc'});
@@ -256,21 +322,38 @@ describe('per-layer profile', () => {
 
   it('--conv auto (the default) picks per layer and says why in the row', async () => {
     const native = nativeIsaOf(fastestEngine(caps)) !== undefined;
-    const rows = await profileNet(wide, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing, timer: fakeTimer});
+    const rows = await profileNet(wide, 1, {
+      seed: 1,
+      caps,
+      choice: resolveChoice(undefined, undefined, caps),
+      timing,
+      timer: fakeTimer,
+    });
     const conv = (name: string) => rows.find((r) => r.layer!.name === name)!;
     expect(conv('conv1').variant).toBe(native ? 'conv2d/winograd-f4x3' : `conv2d/im2col-${FAST}`);
-    expect(String(conv('conv1').metrics!.auto)).toMatch(native ? /^F\(4x4\): multiplies per channel·filter: F\(4x4\) \d+, F\(2x2\) \d+, im2col 5184$/ : /no native Winograd/);
+    expect(String(conv('conv1').metrics!.auto)).toMatch(
+      native ? /^F\(4x4\): multiplies per channel·filter: F\(4x4\) \d+, F\(2x2\) \d+, im2col 5184$/ : /no native Winograd/,
+    );
     // 8 filters: too few for the transforms to pay.
     expect(conv('conv3').variant).toBe(`conv2d/im2col-${FAST}`);
     if (native) expect(String(conv('conv3').metrics!.auto)).toMatch(/channels or filters per group < 16/);
     // A JS engine keeps im2col everywhere (the JS transforms lose to im2col).
-    const js = await profileNet(wide, 1, {seed: 1, caps, choice: resolveChoice('auto', 'blocked', caps), timing, timer: fakeTimer});
+    const js = await profileNet(wide, 1, {
+      seed: 1,
+      caps,
+      choice: resolveChoice('auto', 'blocked', caps),
+      timing,
+      timer: fakeTimer,
+    });
     expect(js.filter((r) => r.layer!.type === 'conv').map((r) => r.variant)).toEqual(Array(3).fill('conv2d/im2col-blocked'));
   });
 
   it('auto rule: im2col for 11×11 and for C = 3, F(4x4) on VGG 56×56, im2col on a JS engine', () => {
     if (!nativeIsaOf(nativeEngine)) return;
-    expect(autoConv(parseConvSize('vgg16.conv1_1'), nativeEngine)).toEqual({conv: 'im2col', why: 'im2col: 3 channels or filters per group < 16'});
+    expect(autoConv(parseConvSize('vgg16.conv1_1'), nativeEngine)).toEqual({
+      conv: 'im2col',
+      why: 'im2col: 3 channels or filters per group < 16',
+    });
     expect(autoConv(parseConvSize('alexnet.conv1'), nativeEngine).conv).toBe('im2col');
     expect(autoConv(parseConvSize('vgg16.conv3_1'), nativeEngine).conv).toBe('winograd-f4x3');
     expect(autoConv(parseConvSize('vgg16.conv3_1'), blockedEngine).conv).toBe('im2col');
@@ -284,7 +367,13 @@ describe('per-layer profile', () => {
   });
 
   it('marks layers the chosen conv cannot run as an im2col fallback', async () => {
-    const rows = await profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice('winograd-f2x3', undefined, caps), timing, timer: fakeTimer});
+    const rows = await profileNet(tiny, 1, {
+      seed: 1,
+      caps,
+      choice: resolveChoice('winograd-f2x3', undefined, caps),
+      timing,
+      timer: fakeTimer,
+    });
     expect(rows[0].variant).toBe(`conv2d/im2col-${FAST}`);
     expect(String(rows[0].metrics!.fallback)).toMatch(/needs a 3×3 filter/);
     expect(rows.find((r) => r.layer!.name === 'conv3')!.variant).toBe('conv2d/winograd-f2x3');

@@ -4,7 +4,7 @@ import type {CaseResult, OkCase} from '../../src/core/results.js';
 import {gemmReport} from '../helpers/reports.js';
 
 describe('run --repetitions pooling', () => {
-  it('pools each case\'s samples and recomputes its statistics', () => {
+  it("pools each case's samples and recomputes its statistics", () => {
     const slow = (seed: number): CaseResult[] => {
       const r = gemmReport(seed, {n: 10}).results;
       (r[2] as OkCase).samplesMs = (r[2] as OkCase).samplesMs.map((x) => x * 1.5);

@@ -10,7 +10,8 @@ export const DIRECT_MAX_MACS = 4e8;
 
 export function convDirect(p: ConvShape, x: Float32Array, w: Float32Array, out: Float32Array): void {
   const {P, Q} = outDims(p);
-  const cg = p.c / p.groups, kg = p.k / p.groups;
+  const cg = p.c / p.groups,
+    kg = p.k / p.groups;
   const {h: H, w: W, r: R, s: S, stride, pad, dilation: dil} = p;
   if (p.layout === 'nchw') {
     for (let n = 0; n < p.n; n++) {
@@ -77,9 +78,13 @@ export const direct: KernelVariant<ConvShape, ConvInputs, Float32Array, State> =
   summary: 'the definition: 7 nested loops, one output at a time, padding tested per tap (the baseline)',
   spec: convSpec,
   available: () => ({ok: true}),
-  limits: (p) => convSpec.macs(p) > DIRECT_MAX_MACS
-    ? {ok: false, reason: `${(convSpec.macs(p) / 1e6).toFixed(0)}M MACs would take seconds per call; name conv2d/direct to force it`}
-    : {ok: true},
+  limits: (p) =>
+    convSpec.macs(p) > DIRECT_MAX_MACS
+      ? {
+          ok: false,
+          reason: `${(convSpec.macs(p) / 1e6).toFixed(0)}M MACs would take seconds per call; name conv2d/direct to force it`,
+        }
+      : {ok: true},
   prepare: (p, inputs) => ({p, inputs, out: new Float32Array(convSizes.output(p))}),
   run(st) {
     convDirect(st.p, st.inputs.x, st.inputs.w, st.out);

@@ -73,14 +73,45 @@ function im2colNhwcJs(x: Float32Array, xOffset: number, p: ConvShape, col: Float
 export const jsIm2col: Im2colImpl = {name: 'js', nchw: im2colNchwJs, nhwc: im2colNhwcJs};
 
 /** The native addon's im2col signature (src/native/loader.ts): one image at offset 0, geometry spelled out. */
-export type NativeIm2colFn = (input: Float32Array, C: number, H: number, W: number, R: number, S: number,
-  strideH: number, strideW: number, padH: number, padW: number, dilH: number, dilW: number, out: Float32Array, threads?: number) => unknown;
+export type NativeIm2colFn = (
+  input: Float32Array,
+  C: number,
+  H: number,
+  W: number,
+  R: number,
+  S: number,
+  strideH: number,
+  strideW: number,
+  padH: number,
+  padW: number,
+  dilH: number,
+  dilW: number,
+  out: Float32Array,
+  threads?: number,
+) => unknown;
 
 /** Adapts the addon's im2colNchw/im2colNhwc to Im2colImpl (a subarray view, no copy, selects the image). */
 export function nativeIm2col(fns: {im2colNchw: NativeIm2colFn; im2colNhwc: NativeIm2colFn}): Im2colImpl {
-  const call = (fn: NativeIm2colFn) => (x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array, threads = 1): void => {
-    fn(x.subarray(xOffset, xOffset + p.c * p.h * p.w), p.c, p.h, p.w, p.r, p.s, p.stride, p.stride, p.pad, p.pad, p.dilation, p.dilation, col, threads);
-  };
+  const call =
+    (fn: NativeIm2colFn) =>
+    (x: Float32Array, xOffset: number, p: ConvShape, col: Float32Array, threads = 1): void => {
+      fn(
+        x.subarray(xOffset, xOffset + p.c * p.h * p.w),
+        p.c,
+        p.h,
+        p.w,
+        p.r,
+        p.s,
+        p.stride,
+        p.stride,
+        p.pad,
+        p.pad,
+        p.dilation,
+        p.dilation,
+        col,
+        threads,
+      );
+    };
   return {name: 'native', nchw: call(fns.im2colNchw), nhwc: call(fns.im2colNhwc)};
 }
 

@@ -33,10 +33,19 @@ async function call(exec: GemmExecutor, g: GemmCall): Promise<void> {
 }
 
 export async function convIm2col(st: State): Promise<Float32Array> {
-  const {p, inputs: {x, w}, out, col, exec} = st;
+  const {
+    p,
+    inputs: {x, w},
+    out,
+    col,
+    exec,
+  } = st;
   const {P, Q} = outDims(p);
-  const PQ = P * Q, cg = p.c / p.groups, kg = p.k / p.groups;
-  const imageIn = p.c * p.h * p.w, imageOut = p.k * PQ;
+  const PQ = P * Q,
+    cg = p.c / p.groups,
+    kg = p.k / p.groups;
+  const imageIn = p.c * p.h * p.w,
+    imageOut = p.k * PQ;
   for (let n = 0; n < p.n; n++) {
     const src = st.direct ? x : col;
     const srcOffset = st.direct ? n * imageIn : 0;
@@ -44,8 +53,20 @@ export async function convIm2col(st: State): Promise<Float32Array> {
     if (p.layout === 'nchw') {
       const kk = cg * p.r * p.s;
       for (let g = 0; g < p.groups; g++) {
-        await call(exec, {m: kg, n: PQ, k: kk, a: w, aOffset: g * kg * kk, lda: kk,
-          b: src, bOffset: srcOffset + g * kk * PQ, ldb: PQ, c: out, cOffset: n * imageOut + g * kg * PQ, ldc: PQ});
+        await call(exec, {
+          m: kg,
+          n: PQ,
+          k: kk,
+          a: w,
+          aOffset: g * kg * kk,
+          lda: kk,
+          b: src,
+          bOffset: srcOffset + g * kk * PQ,
+          ldb: PQ,
+          c: out,
+          cOffset: n * imageOut + g * kg * PQ,
+          ldc: PQ,
+        });
       }
     } else if (p.groups === 1) {
       await call(exec, {m: PQ, n: p.k, k: p.r * p.s * p.c, a: src, aOffset: srcOffset, b: w, c: out, cOffset: n * imageOut});
@@ -55,8 +76,21 @@ export async function convIm2col(st: State): Promise<Float32Array> {
       const rsc = p.r * p.s * p.c;
       for (let g = 0; g < p.groups; g++) {
         for (let t = 0; t < p.r * p.s; t++) {
-          await call(exec, {m: PQ, n: kg, k: cg, a: src, aOffset: srcOffset + t * p.c + g * cg, lda: rsc,
-            b: w, bOffset: t * cg * p.k + g * kg, ldb: p.k, c: out, cOffset: n * imageOut + g * kg, ldc: p.k, beta: t > 0 ? 1 : 0});
+          await call(exec, {
+            m: PQ,
+            n: kg,
+            k: cg,
+            a: src,
+            aOffset: srcOffset + t * p.c + g * cg,
+            lda: rsc,
+            b: w,
+            bOffset: t * cg * p.k + g * kg,
+            ldb: p.k,
+            c: out,
+            cOffset: n * imageOut + g * kg,
+            ldc: p.k,
+            beta: t > 0 ? 1 : 0,
+          });
         }
       }
     }
@@ -69,7 +103,8 @@ function biasPass(p: ConvShape, bias: Float32Array | undefined, threads: number,
   const n = native && bias ? loadNative() : undefined;
   if (!n?.ok || !bias) return (out) => addBias(p, out, bias);
   const {P, Q} = outDims(p);
-  const addon = n.addon, layout = p.layout === 'nhwc' ? 1 : 0;
+  const addon = n.addon,
+    layout = p.layout === 'nhwc' ? 1 : 0;
   // NHWC output is (N·P·Q) pixels × K channels: the same broadcast as a 1×1 NHWC bias add.
   return (out) => addon.biasAdd(threads, layout, p.n, p.k, P, Q, out, bias, out);
 }
@@ -89,16 +124,34 @@ export function makeIm2col(engine: GemmEngine): KernelVariant<ConvShape, ConvInp
     available: (caps): Availability => engine.available(caps),
     metrics(p) {
       const bytes = isPointwise(p) ? 0 : 4 * convSizes.im2colPerImage(p);
-      return {gemm: engine.id, im2col: isPointwise(p) ? 'none (1x1)' : activeIm2col().name, im2colBytes: bytes,
-        im2colExpansion: bytes / (4 * p.c * p.h * p.w)};
+      return {
+        gemm: engine.id,
+        im2col: isPointwise(p) ? 'none (1x1)' : activeIm2col().name,
+        im2colBytes: bytes,
+        im2colExpansion: bytes / (4 * p.c * p.h * p.w),
+      };
     },
     async prepare(p, inputs, opts) {
       const {P, Q} = outDims(p);
       const direct = isPointwise(p);
-      const exec = await engine.create({threads: opts.threads, maxM: Math.max(p.k, P * Q), maxN: Math.max(p.k, P * Q), maxK: p.c * p.r * p.s});
+      const exec = await engine.create({
+        threads: opts.threads,
+        maxM: Math.max(p.k, P * Q),
+        maxN: Math.max(p.k, P * Q),
+        maxK: p.c * p.r * p.s,
+      });
       const im2col = activeIm2col();
-      return {p, inputs, out: new Float32Array(convSizes.output(p)), col: new Float32Array(direct ? 0 : convSizes.im2colPerImage(p)),
-        direct, exec, im2col, threads: opts.threads, bias: biasPass(p, inputs.bias, opts.threads, im2col.name === 'native')};
+      return {
+        p,
+        inputs,
+        out: new Float32Array(convSizes.output(p)),
+        col: new Float32Array(direct ? 0 : convSizes.im2colPerImage(p)),
+        direct,
+        exec,
+        im2col,
+        threads: opts.threads,
+        bias: biasPass(p, inputs.bias, opts.threads, im2col.name === 'native'),
+      };
     },
     run: (st) => convIm2col(st),
     dispose: (st) => st.exec.dispose?.(),

@@ -18,7 +18,15 @@ export const conv2d: OpDefinition<ConvShape, ConvInputs, Float32Array> = {
   name: 'conv2d',
   spec: convSpec,
   // gemmEngines is fastest first; the ladder runs slowest first.
-  variants: [direct, ...[...gemmEngines].reverse().map(makeIm2col), winogradF2x3Js, winogradF4x3Js, winogradF2x3, winogradF4x3, conv2dWebgpu],
+  variants: [
+    direct,
+    ...[...gemmEngines].reverse().map(makeIm2col),
+    winogradF2x3Js,
+    winogradF4x3Js,
+    winogradF2x3,
+    winogradF4x3,
+    conv2dWebgpu,
+  ],
   parseShape: (token) => parseConvShape(token),
   edgeShapes: bothLayouts([
     conv({c: 1, h: 1, w: 1, k: 1, r: 1}),

@@ -8,7 +8,8 @@ import {parsePositiveInt} from '../../core/sizes.js';
 import {conv, describeConv, invalidReason, type ConvShape} from './spec.js';
 
 /** The whole conv2d size syntax the CLI accepts, named layers included, for every error message. */
-export const CONV_SIZE_SYNTAX = "NxCxHxW + k<K> r<R>[x<S>] s<stride> p<pad> d<dilation> g<groups> [-nhwc], e.g. '1x64x56x56k64r3s1p1'; " +
+export const CONV_SIZE_SYNTAX =
+  "NxCxHxW + k<K> r<R>[x<S>] s<stride> p<pad> d<dilation> g<groups> [-nhwc], e.g. '1x64x56x56k64r3s1p1'; " +
   "or <net>.<layer>[-n<batch>][-nhwc], e.g. 'vgg16.conv3_1'";
 
 export function badConvSize(flag: string, token: string, why: string): UsageError {
@@ -29,7 +30,13 @@ export function parseConvShape(token: string, flag = '--size'): ConvShape {
   const [r, s] = (fields.r ?? '3').split('x').map((d) => parsePositiveInt(d, flag));
   const int0 = (v: string | undefined, dflt: number) => (v === undefined ? dflt : /^\d+$/.test(v) ? Number(v) : NaN);
   const p: ConvShape = conv({
-    n, c, h, w, k: parsePositiveInt(fields.k, flag), r, s: s ?? r,
+    n,
+    c,
+    h,
+    w,
+    k: parsePositiveInt(fields.k, flag),
+    r,
+    s: s ?? r,
     stride: fields.s === undefined ? 1 : parsePositiveInt(fields.s, flag),
     pad: int0(fields.p, 0),
     dilation: fields.d === undefined ? 1 : parsePositiveInt(fields.d, flag),

@@ -57,8 +57,12 @@ export function invalidReason(p: ConvShape): string | undefined {
 
 export function describeConv(p: ConvShape): string {
   const kern = p.r === p.s ? `r${p.r}` : `r${p.r}x${p.s}`;
-  return `${p.n}x${p.c}x${p.h}x${p.w}k${p.k}${kern}s${p.stride}p${p.pad}` +
-    (p.dilation > 1 ? `d${p.dilation}` : '') + (p.groups > 1 ? `g${p.groups}` : '') + (p.layout === 'nhwc' ? '-nhwc' : '');
+  return (
+    `${p.n}x${p.c}x${p.h}x${p.w}k${p.k}${kern}s${p.stride}p${p.pad}` +
+    (p.dilation > 1 ? `d${p.dilation}` : '') +
+    (p.groups > 1 ? `g${p.groups}` : '') +
+    (p.layout === 'nhwc' ? '-nhwc' : '')
+  );
 }
 
 export const convSizes = {
@@ -85,14 +89,24 @@ export function convIndexers(p: ConvShape) {
       w: (k: number, c: number, r: number, s: number) => ((k * cg + c) * p.r + r) * p.s + s,
       out: (n: number, k: number, y: number, x: number) => ((n * p.k + k) * P + y) * Q + x,
       /** Inverse of out: flat index → [n, k, p, q]. */
-      outCoords: (i: number): [number, number, number, number] => [Math.floor(i / (p.k * P * Q)), Math.floor(i / (P * Q)) % p.k, Math.floor(i / Q) % P, i % Q],
+      outCoords: (i: number): [number, number, number, number] => [
+        Math.floor(i / (p.k * P * Q)),
+        Math.floor(i / (P * Q)) % p.k,
+        Math.floor(i / Q) % P,
+        i % Q,
+      ],
     };
   }
   return {
     x: (n: number, c: number, y: number, x: number) => ((n * p.h + y) * p.w + x) * p.c + c,
     w: (k: number, c: number, r: number, s: number) => ((r * p.s + s) * cg + c) * p.k + k,
     out: (n: number, k: number, y: number, x: number) => ((n * P + y) * Q + x) * p.k + k,
-    outCoords: (i: number): [number, number, number, number] => [Math.floor(i / (P * Q * p.k)), i % p.k, Math.floor(i / (Q * p.k)) % P, Math.floor(i / p.k) % Q],
+    outCoords: (i: number): [number, number, number, number] => [
+      Math.floor(i / (P * Q * p.k)),
+      i % p.k,
+      Math.floor(i / (Q * p.k)) % P,
+      Math.floor(i / p.k) % Q,
+    ],
   };
 }
 
@@ -104,7 +118,8 @@ export function addBias(p: ConvShape, out: Float32Array, bias: Float32Array | un
   if (p.layout === 'nchw') {
     for (let n = 0; n < p.n; n++) {
       for (let k = 0; k < p.k; k++) {
-        const b = bias[k], o = (n * p.k + k) * plane;
+        const b = bias[k],
+          o = (n * p.k + k) * plane;
         for (let i = 0; i < plane; i++) out[o + i] += b;
       }
     }
@@ -120,9 +135,17 @@ export function convTolerance(p: ConvShape, scale = 1): number {
 }
 
 /** float64 value of one output and Σ|terms| (its rounding scale). */
-export function referenceAt(p: ConvShape, {x, w, bias}: ConvInputs, n: number, k: number, oy: number, ox: number): [number, number] {
+export function referenceAt(
+  p: ConvShape,
+  {x, w, bias}: ConvInputs,
+  n: number,
+  k: number,
+  oy: number,
+  ox: number,
+): [number, number] {
   const ix = convIndexers(p);
-  const cg = p.c / p.groups, kg = p.k / p.groups;
+  const cg = p.c / p.groups,
+    kg = p.k / p.groups;
   const g = Math.floor(k / kg);
   let sum = bias ? bias[k] : 0;
   let abs = Math.abs(sum);
@@ -149,8 +172,9 @@ export const convSpec: OpSpec<ConvShape, ConvInputs, Float32Array> = {
   flops: (p) => 2 * convSizes.output(p) * (p.c / p.groups) * p.r * p.s,
   bytes: (p) => 4 * (convSizes.input(p) + convSizes.weights(p) + convSizes.output(p)),
   // Inputs, output, one image's im2col buffer, and the Winograd F(4x4) buffers (36/16 of in+out).
-  memoryBytes: (p) => 4 * (convSizes.input(p) + 3 * convSizes.weights(p) + convSizes.output(p) + convSizes.im2colPerImage(p)) +
-    4 * 2.5 * (convSizes.input(p) + convSizes.output(p)) / p.n,
+  memoryBytes: (p) =>
+    4 * (convSizes.input(p) + 3 * convSizes.weights(p) + convSizes.output(p) + convSizes.im2colPerImage(p)) +
+    (4 * 2.5 * (convSizes.input(p) + convSizes.output(p))) / p.n,
   makeInputs(p, seed) {
     const x = new Float32Array(convSizes.input(p));
     const w = new Float32Array(convSizes.weights(p));
@@ -161,9 +185,17 @@ export const convSpec: OpSpec<ConvShape, ConvInputs, Float32Array> = {
   check(p, inputs, out, opts = {}) {
     const tolerance = convTolerance(p, opts.toleranceScale ?? 1);
     const total = convSizes.output(p);
-    if (out.length !== total) return {pass: false, method: 'shape', error: Infinity, tolerance, detail: `output has ${out.length} values, expected ${total}`};
+    if (out.length !== total)
+      return {
+        pass: false,
+        method: 'shape',
+        error: Infinity,
+        tolerance,
+        detail: `output has ${out.length} values, expected ${total}`,
+      };
     for (let i = 0; i < total; i++) {
-      if (!Number.isFinite(out[i])) return {pass: false, method: 'finite', error: Infinity, tolerance, detail: `non-finite value ${out[i]} at index ${i}`};
+      if (!Number.isFinite(out[i]))
+        return {pass: false, method: 'finite', error: Infinity, tolerance, detail: `non-finite value ${out[i]} at index ${i}`};
     }
     const ix = convIndexers(p);
     const full = convSpec.macs(p) <= FULL_REFERENCE_MACS;
@@ -181,7 +213,7 @@ export const convSpec: OpSpec<ConvShape, ConvInputs, Float32Array> = {
     });
     // An output whose own terms are tiny (its window mostly in the padding) is judged against a
     // tenth of the typical scale: transform algorithms (Winograd) spread rounding over a whole tile.
-    const floor = 0.1 * refs.reduce((a, [, abs]) => a + abs, 0) / Math.max(1, refs.length);
+    const floor = (0.1 * refs.reduce((a, [, abs]) => a + abs, 0)) / Math.max(1, refs.length);
     let worst = 0;
     let where = '';
     picked.forEach((i, j) => {

@@ -7,9 +7,22 @@ import {makeWinograd, type WinogradMatrices, type WinogradTransforms} from './wi
 
 export const F2X3: WinogradMatrices = {
   m: 2,
-  bt: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
-  g: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
-  at: [[1, 1, 1, 0], [0, 1, -1, -1]],
+  bt: [
+    [1, 0, -1, 0],
+    [0, 1, 1, 0],
+    [0, -1, 1, 0],
+    [0, 1, 0, -1],
+  ],
+  g: [
+    [1, 0, 0],
+    [0.5, 0.5, 0.5],
+    [0.5, -0.5, 0.5],
+    [0, 0, 1],
+  ],
+  at: [
+    [1, 1, 1, 0],
+    [0, 1, -1, -1],
+  ],
 };
 
 export const makeWinogradF2x3 = (engine?: GemmEngine, transforms?: WinogradTransforms) =>

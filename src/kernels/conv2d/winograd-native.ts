@@ -32,29 +32,65 @@ export interface NativeWinogradState {
  * group and ξ, slivers of MR filters, each C/g steps of MR values (filter-minor), padded with zero filters.
  */
 export function packFilters(u: Float32Array, p: ConvShape, a2: number, mr: number): Float32Array {
-  const cg = p.c / p.groups, kg = p.k / p.groups, kpad = Math.ceil(kg / mr) * mr;
+  const cg = p.c / p.groups,
+    kg = p.k / p.groups,
+    kpad = Math.ceil(kg / mr) * mr;
   const up = new Float32Array(p.groups * a2 * kpad * cg);
   for (let gx = 0; gx < p.groups * a2; gx++) {
     for (let k = 0; k < kg; k++) {
-      const src = (gx * kg + k) * cg, sliver = gx * kpad * cg + Math.floor(k / mr) * mr * cg, i = k % mr;
+      const src = (gx * kg + k) * cg,
+        sliver = gx * kpad * cg + Math.floor(k / mr) * mr * cg,
+        i = k % mr;
       for (let c = 0; c < cg; c++) up[sliver + c * mr + i] = u[src + c];
     }
   }
   return up;
 }
 
-export function prepareNative(p: ConvShape, inputs: ConvInputs, u: Float32Array, m: number, isa: Isa, threads: number): NativeWinogradState {
+export function prepareNative(
+  p: ConvShape,
+  inputs: ConvInputs,
+  u: Float32Array,
+  m: number,
+  isa: Isa,
+  threads: number,
+): NativeWinogradState {
   const n = loadNative();
   if (!n.ok) throw new Error(n.reason);
   const k = kernelFor(isa);
   if (!k.ok) throw new Error(k.reason);
   const {P, Q} = outDims(p);
-  return {p, inputs, out: new Float32Array(p.n * p.k * P * Q), up: packFilters(u, p, (m + 2) ** 2, k.kernel.mr), isa, m, threads, addon: n.addon};
+  return {
+    p,
+    inputs,
+    out: new Float32Array(p.n * p.k * P * Q),
+    up: packFilters(u, p, (m + 2) ** 2, k.kernel.mr),
+    isa,
+    m,
+    threads,
+    addon: n.addon,
+  };
 }
 
 export function runNative(st: NativeWinogradState): Float32Array {
   const {p, inputs} = st;
-  st.addon.winogradConv(st.isa, st.threads, st.m, p.layout === 'nchw' ? 1 : 0, p.n, p.c, p.h, p.w, p.k, p.groups, p.pad,
-    inputs.x, st.up, inputs.bias ?? null, st.out, 0);
+  st.addon.winogradConv(
+    st.isa,
+    st.threads,
+    st.m,
+    p.layout === 'nchw' ? 1 : 0,
+    p.n,
+    p.c,
+    p.h,
+    p.w,
+    p.k,
+    p.groups,
+    p.pad,
+    inputs.x,
+    st.up,
+    inputs.bias ?? null,
+    st.out,
+    0,
+  );
   return st.out;
 }

@@ -24,7 +24,8 @@ export interface WinogradMatrices {
 
 /** Nonzero (column, coefficient) pairs per row: the transforms are sparse and their zeros are free. */
 type Sparse = [number, number][][];
-const sparse = (mat: number[][]): Sparse => mat.map((row) => row.flatMap((v, j): [number, number][] => (v === 0 ? [] : [[j, v]])));
+const sparse = (mat: number[][]): Sparse =>
+  mat.map((row) => row.flatMap((v, j): [number, number][] => (v === 0 ? [] : [[j, v]])));
 
 export interface WinogradState {
   p: ConvShape;
@@ -41,28 +42,38 @@ export interface WinogradState {
 export function winogradSupports(p: ConvShape) {
   return p.r === 3 && p.s === 3 && p.stride === 1 && p.dilation === 1
     ? {ok: true as const}
-    : {ok: false as const, reason: `Winograd F(m×m,3×3) needs a 3×3 filter, stride 1, no dilation (got ${p.r}×${p.s}, stride ${p.stride}, dilation ${p.dilation})`};
+    : {
+        ok: false as const,
+        reason: `Winograd F(m×m,3×3) needs a 3×3 filter, stride 1, no dilation (got ${p.r}×${p.s}, stride ${p.stride}, dilation ${p.dilation})`,
+      };
 }
 
 function tiles(p: ConvShape, m: number) {
   const {P, Q} = outDims(p);
-  const th = Math.ceil(P / m), tw = Math.ceil(Q / m);
+  const th = Math.ceil(P / m),
+    tw = Math.ceil(Q / m);
   return {P, Q, th, tw, T: th * tw};
 }
 
 /** U = G·g·Gᵀ for every filter and channel, laid out as the GEMMs' A operands. */
 export function transformFilters(p: ConvShape, w: Float32Array, mat: WinogradMatrices): Float32Array {
-  const alpha = mat.m + 2, a2 = alpha * alpha;
-  const cg = p.c / p.groups, kg = p.k / p.groups;
+  const alpha = mat.m + 2,
+    a2 = alpha * alpha;
+  const cg = p.c / p.groups,
+    kg = p.k / p.groups;
   const u = new Float32Array(p.groups * a2 * kg * cg);
-  const f = new Float64Array(9), gf = new Float64Array(alpha * 3);
+  const f = new Float64Array(9),
+    gf = new Float64Array(alpha * 3);
   for (let k = 0; k < p.k; k++) {
-    const grp = Math.floor(k / kg), kl = k % kg;
+    const grp = Math.floor(k / kg),
+      kl = k % kg;
     for (let c = 0; c < cg; c++) {
       for (let r = 0; r < 3; r++) {
-        for (let s = 0; s < 3; s++) f[r * 3 + s] = p.layout === 'nchw' ? w[((k * cg + c) * 3 + r) * 3 + s] : w[((r * 3 + s) * cg + c) * p.k + k];
+        for (let s = 0; s < 3; s++)
+          f[r * 3 + s] = p.layout === 'nchw' ? w[((k * cg + c) * 3 + r) * 3 + s] : w[((r * 3 + s) * cg + c) * p.k + k];
       }
-      for (let i = 0; i < alpha; i++) for (let s = 0; s < 3; s++) gf[i * 3 + s] = mat.g[i][0] * f[s] + mat.g[i][1] * f[3 + s] + mat.g[i][2] * f[6 + s];
+      for (let i = 0; i < alpha; i++)
+        for (let s = 0; s < 3; s++) gf[i * 3 + s] = mat.g[i][0] * f[s] + mat.g[i][1] * f[3 + s] + mat.g[i][2] * f[6 + s];
       for (let i = 0; i < alpha; i++) {
         for (let j = 0; j < alpha; j++) {
           const val = gf[i * 3] * mat.g[j][0] + gf[i * 3 + 1] * mat.g[j][1] + gf[i * 3 + 2] * mat.g[j][2];
@@ -76,19 +87,26 @@ export function transformFilters(p: ConvShape, w: Float32Array, mat: WinogradMat
 
 /** V[ξ][c][t] = (Bᵀ·d·B)ξ for every channel of one group and every tile of image n. */
 function transformInput(st: WinogradState, n: number, grp: number): void {
-  const {p, tm: {m, alpha, bt}} = st;
+  const {
+    p,
+    tm: {m, alpha, bt},
+  } = st;
   const x = st.inputs.x;
   const {th, tw, T} = tiles(p, m);
   const cg = p.c / p.groups;
   const nchw = p.layout === 'nchw';
-  const cs = nchw ? p.h * p.w : 1, ys = nchw ? p.w : p.w * p.c, xs = nchw ? 1 : p.c;
-  const d = new Float64Array(alpha * alpha), t1 = new Float64Array(alpha * alpha);
+  const cs = nchw ? p.h * p.w : 1,
+    ys = nchw ? p.w : p.w * p.c,
+    xs = nchw ? 1 : p.c;
+  const d = new Float64Array(alpha * alpha),
+    t1 = new Float64Array(alpha * alpha);
   const plane = cg * T;
   for (let c = 0; c < cg; c++) {
     const base = n * p.c * p.h * p.w + (grp * cg + c) * cs;
     for (let ty = 0; ty < th; ty++) {
       for (let tx = 0; tx < tw; tx++) {
-        const y0 = ty * m - p.pad, x0 = tx * m - p.pad;
+        const y0 = ty * m - p.pad,
+          x0 = tx * m - p.pad;
         const inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= p.h && x0 + alpha <= p.w;
         for (let i = 0; i < alpha; i++) {
           const y = y0 + i;
@@ -121,12 +139,19 @@ function transformInput(st: WinogradState, n: number, grp: number): void {
 
 /** Y = Aᵀ·M·A for every filter of the group and every tile, cropped to P×Q, into the output. */
 function transformOutput(st: WinogradState, n: number, grp: number): void {
-  const {p, tm: {m, alpha, at}, out} = st;
+  const {
+    p,
+    tm: {m, alpha, at},
+    out,
+  } = st;
   const {P, Q, tw, T} = tiles(p, m);
   const kg = p.k / p.groups;
   const nchw = p.layout === 'nchw';
-  const ks = nchw ? P * Q : 1, ys = nchw ? Q : Q * p.k, xs = nchw ? 1 : p.k;
-  const mt = new Float64Array(alpha * alpha), t1 = new Float64Array(m * alpha);
+  const ks = nchw ? P * Q : 1,
+    ys = nchw ? Q : Q * p.k,
+    xs = nchw ? 1 : p.k;
+  const mt = new Float64Array(alpha * alpha),
+    t1 = new Float64Array(m * alpha);
   const plane = kg * T;
   for (let kl = 0; kl < kg; kl++) {
     const base = n * p.k * P * Q + (grp * kg + kl) * ks;
@@ -139,7 +164,8 @@ function transformOutput(st: WinogradState, n: number, grp: number): void {
           t1[i * alpha + j] = acc;
         }
       }
-      const oy0 = Math.floor(t / tw) * m, ox0 = (t % tw) * m;
+      const oy0 = Math.floor(t / tw) * m,
+        ox0 = (t % tw) * m;
       for (let i = 0; i < m && oy0 + i < P; i++) {
         for (let j = 0; j < m && ox0 + j < Q; j++) {
           let acc = 0;
@@ -152,15 +178,29 @@ function transformOutput(st: WinogradState, n: number, grp: number): void {
 }
 
 export async function convWinograd(st: WinogradState): Promise<Float32Array> {
-  const {p, tm: {m, alpha}} = st;
+  const {
+    p,
+    tm: {m, alpha},
+  } = st;
   const {T} = tiles(p, m);
-  const cg = p.c / p.groups, kg = p.k / p.groups, a2 = alpha * alpha;
+  const cg = p.c / p.groups,
+    kg = p.k / p.groups,
+    a2 = alpha * alpha;
   for (let n = 0; n < p.n; n++) {
     for (let grp = 0; grp < p.groups; grp++) {
       transformInput(st, n, grp);
       for (let xi = 0; xi < a2; xi++) {
-        const r = st.exec.gemm({m: kg, n: T, k: cg, a: st.u, aOffset: (grp * a2 + xi) * kg * cg,
-          b: st.v, bOffset: xi * cg * T, c: st.mm, cOffset: xi * kg * T});
+        const r = st.exec.gemm({
+          m: kg,
+          n: T,
+          k: cg,
+          a: st.u,
+          aOffset: (grp * a2 + xi) * kg * cg,
+          b: st.v,
+          bOffset: xi * cg * T,
+          c: st.mm,
+          cOffset: xi * kg * T,
+        });
         if (r) await r;
       }
       transformOutput(st, n, grp);
@@ -185,8 +225,13 @@ export type WinogradTransforms = 'auto' | 'js';
 
 type State = ({kind: 'js'} & WinogradState) | ({kind: 'native'} & NativeWinogradState);
 
-export function makeWinograd(name: string, mat: WinogradMatrices, toleranceScale: number, pickEngine?: GemmEngine,
-  transforms: WinogradTransforms = 'auto'): KernelVariant<ConvShape, ConvInputs, Float32Array, State> {
+export function makeWinograd(
+  name: string,
+  mat: WinogradMatrices,
+  toleranceScale: number,
+  pickEngine?: GemmEngine,
+  transforms: WinogradTransforms = 'auto',
+): KernelVariant<ConvShape, ConvInputs, Float32Array, State> {
   const alpha = mat.m + 2;
   const engineFor = (threads: number) => pickEngine ?? fastestEngine({threads});
   const nativeIsa = (threads: number) => (transforms === 'auto' ? nativeIsaOf(engineFor(threads)) : undefined);
@@ -197,27 +242,44 @@ export function makeWinograd(name: string, mat: WinogradMatrices, toleranceScale
     get backend() {
       return nativeIsa(1) ? 'native' : 'js';
     },
-    summary: transforms === 'js'
-      ? `Winograd F(${mat.m}x${mat.m},3x3), JS transforms: ${alpha}x${alpha} tiles, ${alpha * alpha} transformed-domain GEMMs through the fastest engine (filters transformed in prepare)`
-      : `Winograd F(${mat.m}x${mat.m},3x3), native transforms into packed panels + ${alpha * alpha} micro-kernel products in one addon call (JS transforms without the addon)`,
+    summary:
+      transforms === 'js'
+        ? `Winograd F(${mat.m}x${mat.m},3x3), JS transforms: ${alpha}x${alpha} tiles, ${alpha * alpha} transformed-domain GEMMs through the fastest engine (filters transformed in prepare)`
+        : `Winograd F(${mat.m}x${mat.m},3x3), native transforms into packed panels + ${alpha * alpha} micro-kernel products in one addon call (JS transforms without the addon)`,
     params: {m: mat.m, alpha, ...(pickEngine ? {gemm: pickEngine.id} : {}), ...(transforms === 'js' ? {transforms: 'js'} : {})},
     spec: convSpec,
     available: (caps) => (pickEngine ? pickEngine.available(caps) : {ok: true}),
     supports: winogradSupports,
     toleranceScale: () => toleranceScale,
-    metrics: (p) => ({gemm: engineFor(1).id, transforms: nativeIsa(1) ? 'native' : 'js', effectiveFlops: true, tileM: mat.m,
-      transformedMacs: winogradMacs(p, mat.m), macReduction: convSpec.macs(p) / winogradMacs(p, mat.m)}),
+    metrics: (p) => ({
+      gemm: engineFor(1).id,
+      transforms: nativeIsa(1) ? 'native' : 'js',
+      effectiveFlops: true,
+      tileM: mat.m,
+      transformedMacs: winogradMacs(p, mat.m),
+      macReduction: convSpec.macs(p) / winogradMacs(p, mat.m),
+    }),
     async prepare(p, inputs, opts): Promise<State> {
       const u = transformFilters(p, inputs.w, mat);
       const isa = nativeIsa(opts.threads);
       if (isa) return {kind: 'native', ...prepareNative(p, inputs, u, mat.m, isa, opts.threads)};
       const engine = engineFor(opts.threads);
       const {T} = tiles(p, mat.m);
-      const cg = p.c / p.groups, kg = p.k / p.groups, a2 = alpha * alpha;
+      const cg = p.c / p.groups,
+        kg = p.k / p.groups,
+        a2 = alpha * alpha;
       const exec = await engine.create({threads: opts.threads, maxM: kg, maxN: T, maxK: cg});
-      return {kind: 'js', p, inputs, out: new Float32Array(convSizes.output(p)), u,
-        v: new Float32Array(a2 * cg * T), mm: new Float32Array(a2 * kg * T), exec,
-        tm: {m: mat.m, alpha, bt: sparse(mat.bt), at: sparse(mat.at)}};
+      return {
+        kind: 'js',
+        p,
+        inputs,
+        out: new Float32Array(convSizes.output(p)),
+        u,
+        v: new Float32Array(a2 * cg * T),
+        mm: new Float32Array(a2 * kg * T),
+        exec,
+        tm: {m: mat.m, alpha, bt: sparse(mat.bt), at: sparse(mat.at)},
+      };
     },
     run: (st) => (st.kind === 'native' ? runNative(st) : convWinograd(st)),
     dispose: (st) => (st.kind === 'js' ? st.exec.dispose?.() : undefined),

@@ -41,7 +41,9 @@ function roundUp(x: number, q: number): number {
  * op(B)(p, j) is b[bo + p·ldb + j], or b[bo + j·ldb + p] when transposed.
  */
 function packB(g: GemmCall, pc: number, kc: number, jc: number, nc: number, bp: Float64Array): void {
-  const b = g.b, bo = g.bOffset ?? 0, ldb = g.ldb ?? (g.transB ? g.k : g.n);
+  const b = g.b,
+    bo = g.bOffset ?? 0,
+    ldb = g.ldb ?? (g.transB ? g.k : g.n);
   const rs = g.transB ? 1 : ldb; // stride between k steps
   const cs = g.transB ? ldb : 1; // stride between columns
   let o = 0;
@@ -56,7 +58,9 @@ function packB(g: GemmCall, pc: number, kc: number, jc: number, nc: number, bp: 
 
 /** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-tall slivers, k-major inside each, zero-padded. */
 function packA(g: GemmCall, ic: number, mc: number, pc: number, kc: number, ap: Float64Array): void {
-  const a = g.a, ao = g.aOffset ?? 0, lda = g.lda ?? (g.transA ? g.m : g.k);
+  const a = g.a,
+    ao = g.aOffset ?? 0,
+    lda = g.lda ?? (g.transA ? g.m : g.k);
   const rs = g.transA ? 1 : lda; // stride between rows of op(A)
   const ks = g.transA ? lda : 1; // stride between k steps
   let o = 0;
@@ -73,33 +77,104 @@ function packA(g: GemmCall, ic: number, mc: number, pc: number, kc: number, ap: 
  * 4×4 register tile: 16 accumulators live in registers across the kc loop.
  * `accumulate` adds into C (pc > 0) instead of overwriting it.
  */
-function micro4x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo: number,
-  c: Float32Array, co: number, ldc: number, h: number, w: number, accumulate: boolean): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function micro4x4(
+  kc: number,
+  ap: Float64Array,
+  ao: number,
+  bp: Float64Array,
+  bo: number,
+  c: Float32Array,
+  co: number,
+  ldc: number,
+  h: number,
+  w: number,
+  accumulate: boolean,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let kk = 0; kk < kc; kk++) {
-    const a0 = ap[ao], a1 = ap[ao + 1], a2 = ap[ao + 2], a3 = ap[ao + 3];
-    const b0 = bp[bo], b1 = bp[bo + 1], b2 = bp[bo + 2], b3 = bp[bo + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = ap[ao],
+      a1 = ap[ao + 1],
+      a2 = ap[ao + 2],
+      a3 = ap[ao + 3];
+    const b0 = bp[bo],
+      b1 = bp[bo + 1],
+      b2 = bp[bo + 2],
+      b3 = bp[bo + 3];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     ao += MR;
     bo += NR;
   }
   if (h === MR && w === NR) {
     if (accumulate) {
-      c[co] += c00; c[co + 1] += c01; c[co + 2] += c02; c[co + 3] += c03; co += ldc;
-      c[co] += c10; c[co + 1] += c11; c[co + 2] += c12; c[co + 3] += c13; co += ldc;
-      c[co] += c20; c[co + 1] += c21; c[co + 2] += c22; c[co + 3] += c23; co += ldc;
-      c[co] += c30; c[co + 1] += c31; c[co + 2] += c32; c[co + 3] += c33;
+      c[co] += c00;
+      c[co + 1] += c01;
+      c[co + 2] += c02;
+      c[co + 3] += c03;
+      co += ldc;
+      c[co] += c10;
+      c[co + 1] += c11;
+      c[co + 2] += c12;
+      c[co + 3] += c13;
+      co += ldc;
+      c[co] += c20;
+      c[co + 1] += c21;
+      c[co + 2] += c22;
+      c[co + 3] += c23;
+      co += ldc;
+      c[co] += c30;
+      c[co + 1] += c31;
+      c[co + 2] += c32;
+      c[co + 3] += c33;
     } else {
-      c[co] = c00; c[co + 1] = c01; c[co + 2] = c02; c[co + 3] = c03; co += ldc;
-      c[co] = c10; c[co + 1] = c11; c[co + 2] = c12; c[co + 3] = c13; co += ldc;
-      c[co] = c20; c[co + 1] = c21; c[co + 2] = c22; c[co + 3] = c23; co += ldc;
-      c[co] = c30; c[co + 1] = c31; c[co + 2] = c32; c[co + 3] = c33;
+      c[co] = c00;
+      c[co + 1] = c01;
+      c[co + 2] = c02;
+      c[co + 3] = c03;
+      co += ldc;
+      c[co] = c10;
+      c[co + 1] = c11;
+      c[co + 2] = c12;
+      c[co + 3] = c13;
+      co += ldc;
+      c[co] = c20;
+      c[co + 1] = c21;
+      c[co + 2] = c22;
+      c[co + 3] = c23;
+      co += ldc;
+      c[co] = c30;
+      c[co + 1] = c31;
+      c[co + 2] = c32;
+      c[co + 3] = c33;
     }
     return;
   }
@@ -116,7 +191,9 @@ function micro4x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo
 /** C (=|+=) op(A)·op(B) for one strided call; ws must come from blockedWorkspace for these sizes. */
 export function blockedGemmCall(g: GemmCall, bs: BlockSizes, ws: BlockedWorkspace): void {
   const {m, n, k} = g;
-  const c = g.c, co = g.cOffset ?? 0, ldc = g.ldc ?? n;
+  const c = g.c,
+    co = g.cOffset ?? 0,
+    ldc = g.ldc ?? n;
   if (k === 0) {
     if (!g.beta) for (let i = 0; i < m; i++) c.fill(0, co + i * ldc, co + i * ldc + n);
     return;
@@ -143,7 +220,14 @@ export function blockedGemmCall(g: GemmCall, bs: BlockSizes, ws: BlockedWorkspac
   }
 }
 
-export function gemmBlocked(p: GemmShape, a: Float32Array, b: Float32Array, c: Float32Array, bs: BlockSizes, ws: BlockedWorkspace): void {
+export function gemmBlocked(
+  p: GemmShape,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  bs: BlockSizes,
+  ws: BlockedWorkspace,
+): void {
   blockedGemmCall({...p, a, b, c}, bs, ws);
 }
 

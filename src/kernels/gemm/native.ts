@@ -13,7 +13,13 @@ import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
  * The addon's tiles and blocks per micro-kernel (MR×NR, KC; NC; AVX2's MC), as its kernel table
  * reports them: test/native/gemm-native.test.ts checks these against the table.
  */
-export const NATIVE_TILES = {avx512: {mr: 12, nr: 32, kc: 384}, avx2: {mr: 6, nr: 16, kc: 512}, scalar: {mr: 4, nr: 4, kc: 256}, nc: 512, mcAvx2: 3072};
+export const NATIVE_TILES = {
+  avx512: {mr: 12, nr: 32, kc: 384},
+  avx2: {mr: 6, nr: 16, kc: 512},
+  scalar: {mr: 4, nr: 4, kc: 256},
+  nc: 512,
+  mcAvx2: 3072,
+};
 
 /**
  * Shapes where those tiles and blocks break: MR±1 / NR±1 and KC±1 for each micro-kernel, NC+1
@@ -21,15 +27,23 @@ export const NATIVE_TILES = {avx512: {mr: 12, nr: 32, kc: 384}, avx2: {mr: 6, nr
  * balanced ic blocks on every ISA).
  */
 export const nativeEdgeShapes: GemmShape[] = [
-  {m: 11, n: 31, k: 383}, {m: 13, n: 33, k: 385}, {m: 12, n: 32, k: 384},
-  {m: 5, n: 15, k: 511}, {m: 7, n: 17, k: 513}, {m: 6, n: 16, k: 512},
-  {m: 3, n: 5, k: 255}, {m: 5, n: 3, k: 257},
-  {m: 25, n: 257, k: 9}, {m: 25, n: 513, k: 9}, {m: 3073, n: 19, k: 5}, {m: 6200, n: 19, k: 5},
+  {m: 11, n: 31, k: 383},
+  {m: 13, n: 33, k: 385},
+  {m: 12, n: 32, k: 384},
+  {m: 5, n: 15, k: 511},
+  {m: 7, n: 17, k: 513},
+  {m: 6, n: 16, k: 512},
+  {m: 3, n: 5, k: 255},
+  {m: 5, n: 3, k: 257},
+  {m: 25, n: 257, k: 9},
+  {m: 25, n: 513, k: 9},
+  {m: 3073, n: 19, k: 5},
+  {m: 6200, n: 19, k: 5},
 ];
 
 /** The one place that decides the ISA a native rung runs: 'best' is the widest this CPU has. */
 export function nativeIsa(which: Isa | 'best'): Isa {
-  return which === 'best' ? bestIsa() ?? 'scalar' : which;
+  return which === 'best' ? (bestIsa() ?? 'scalar') : which;
 }
 
 function isaAvailability(which: Isa | 'best'): {ok: true} | {ok: false; reason: string} {
@@ -45,11 +59,44 @@ export function requireAddon(): NativeAddon {
 }
 
 /** Resolves a GemmCall's defaults to the addon's positional arguments after `threads`. */
-export function callArgs(g: GemmCall): [number, number, number, Float32Array, number, number, number, Float32Array, number, number, number, Float32Array, number, number, number] {
+export function callArgs(
+  g: GemmCall,
+): [
+  number,
+  number,
+  number,
+  Float32Array,
+  number,
+  number,
+  number,
+  Float32Array,
+  number,
+  number,
+  number,
+  Float32Array,
+  number,
+  number,
+  number,
+] {
   const lda = g.lda ?? (g.transA ? g.m : g.k);
   const ldb = g.ldb ?? (g.transB ? g.k : g.n);
-  return [g.m, g.n, g.k, g.a, g.aOffset ?? 0, lda, g.transA ? 1 : 0, g.b, g.bOffset ?? 0, ldb, g.transB ? 1 : 0,
-    g.c, g.cOffset ?? 0, g.ldc ?? g.n, g.beta ?? 0];
+  return [
+    g.m,
+    g.n,
+    g.k,
+    g.a,
+    g.aOffset ?? 0,
+    lda,
+    g.transA ? 1 : 0,
+    g.b,
+    g.bOffset ?? 0,
+    ldb,
+    g.transB ? 1 : 0,
+    g.c,
+    g.cOffset ?? 0,
+    g.ldc ?? g.n,
+    g.beta ?? 0,
+  ];
 }
 
 const nativeId = (which: Isa | 'best'): `gemm/${string}` => (which === 'best' ? 'gemm/native' : `gemm/native-${which}`);
@@ -66,7 +113,9 @@ interface State {
 
 function describeKernel(isa: Isa): Record<string, number | string> {
   const k = kernelFor(isa);
-  return k.ok ? {isa, kernel: k.kernel.symbol, mr: k.kernel.mr, nr: k.kernel.nr, mc: k.kernel.mc, kc: k.kernel.kc, nc: k.kernel.nc} : {isa};
+  return k.ok
+    ? {isa, kernel: k.kernel.symbol, mr: k.kernel.mr, nr: k.kernel.nr, mc: k.kernel.mc, kc: k.kernel.kc, nc: k.kernel.nc}
+    : {isa};
 }
 
 /** 'best' is `gemm/native` (the widest ISA this CPU has); the others force one ISA. */
@@ -76,16 +125,25 @@ export function makeNative(which: Isa | 'best'): KernelVariant<GemmShape, GemmIn
     id: nativeId(which),
     op: 'gemm',
     backend: 'native',
-    summary: which === 'best'
-      ? 'C addon, Goto/BLIS packing + blocking, best SIMD micro-kernel dispatched at run time, pthreads'
-      : `C addon forced to the ${which} micro-kernel (${which === 'scalar' ? 'portable reference' : `${which} FMA`}), pthreads`,
+    summary:
+      which === 'best'
+        ? 'C addon, Goto/BLIS packing + blocking, best SIMD micro-kernel dispatched at run time, pthreads'
+        : `C addon forced to the ${which} micro-kernel (${which === 'scalar' ? 'portable reference' : `${which} FMA`}), pthreads`,
     // Read from the addon's kernel table, so on first use rather than at import.
     get params() {
       return (params ??= describeKernel(nativeIsa(which)));
     },
     spec: gemmSpec,
     available: () => isaAvailability(which),
-    prepare: (p, {a, b}, {threads}) => ({addon: requireAddon(), isa: nativeIsa(which), threads, p, a, b, c: new Float32Array(p.m * p.n)}),
+    prepare: (p, {a, b}, {threads}) => ({
+      addon: requireAddon(),
+      isa: nativeIsa(which),
+      threads,
+      p,
+      a,
+      b,
+      c: new Float32Array(p.m * p.n),
+    }),
     run(s) {
       const {m, n, k} = s.p;
       s.addon.sgemm(s.isa, s.threads, m, n, k, s.a, 0, k, 0, s.b, 0, n, 0, s.c, 0, n, 0);
@@ -106,7 +164,8 @@ export function makeNativeEngine(which: Isa | 'best'): GemmEngine {
     backend: 'native',
     available: () => isaAvailability(which),
     create({threads}) {
-      const addon = requireAddon(), isa = nativeIsa(which);
+      const addon = requireAddon(),
+        isa = nativeIsa(which);
       return {gemm: (g: GemmCall) => addon.sgemm(isa, threads, ...callArgs(g))};
     },
   };

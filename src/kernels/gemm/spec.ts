@@ -49,11 +49,23 @@ export const gemmSpec: OpSpec<GemmShape, GemmInputs, GemmOutput> = {
   check(p, inputs, out, opts = {}) {
     const tolerance = gemmTolerance(p.k, opts.toleranceScale ?? 1);
     if (out.length !== p.m * p.n) {
-      return {pass: false, method: 'shape', error: Infinity, tolerance, detail: `output has ${out.length} elements, expected ${p.m * p.n}`};
+      return {
+        pass: false,
+        method: 'shape',
+        error: Infinity,
+        tolerance,
+        detail: `output has ${out.length} elements, expected ${p.m * p.n}`,
+      };
     }
     for (let i = 0; i < out.length; i++) {
       if (!Number.isFinite(out[i])) {
-        return {pass: false, method: 'finite', error: Infinity, tolerance, detail: `non-finite value ${out[i]} at (${Math.floor(i / p.n)}, ${i % p.n})`};
+        return {
+          pass: false,
+          method: 'finite',
+          error: Infinity,
+          tolerance,
+          detail: `non-finite value ${out[i]} at (${Math.floor(i / p.n)}, ${i % p.n})`,
+        };
       }
     }
     return p.m * p.n * p.k <= FULL_REFERENCE_MACS
@@ -131,7 +143,8 @@ function freivalds({m, n, k}: GemmShape, {a, b}: GemmInputs, c: Float32Array, x:
   const bxAbs = new Float64Array(k);
   let bFrob2 = 0;
   for (let kk = 0; kk < k; kk++) {
-    let s = 0, t = 0;
+    let s = 0,
+      t = 0;
     for (let j = 0; j < n; j++) {
       const bv = b[kk * n + j];
       const v = bv * x[j];
@@ -146,7 +159,10 @@ function freivalds({m, n, k}: GemmShape, {a, b}: GemmInputs, c: Float32Array, x:
   const res = new Float64Array(m);
   const bound = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    let abx = 0, abs = 0, cx = 0, a2 = 0;
+    let abx = 0,
+      abs = 0,
+      cx = 0,
+      a2 = 0;
     for (let kk = 0; kk < k; kk++) {
       const av = a[i * k + kk];
       abx += av * bx[kk];
@@ -169,6 +185,9 @@ export function macLimit(maxMacs: number, typicalGflops: number): (p: GemmShape)
     const macs = p.m * p.n * p.k;
     if (macs <= maxMacs) return {ok: true};
     const seconds = (2 * macs) / (typicalGflops * 1e9);
-    return {ok: false, reason: `${(macs / 1e9).toFixed(1)} G MACs is past this rung's limit of ${(maxMacs / 1e9).toFixed(1)} G (about ${seconds.toFixed(0)} s a call); name it exactly with --variant to force it`};
+    return {
+      ok: false,
+      reason: `${(macs / 1e9).toFixed(1)} G MACs is past this rung's limit of ${(maxMacs / 1e9).toFixed(1)} G (about ${seconds.toFixed(0)} s a call); name it exactly with --variant to force it`,
+    };
   };
 }

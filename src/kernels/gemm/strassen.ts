@@ -73,17 +73,25 @@ interface View {
 }
 
 function add(r: number, c: number, x: View, y: View, z: View): void {
-  const xa = x.a, ya = y.a, za = z.a;
+  const xa = x.a,
+    ya = y.a,
+    za = z.a;
   for (let i = 0; i < r; i++) {
-    const xo = x.o + i * x.ld, yo = y.o + i * y.ld, zo = z.o + i * z.ld;
+    const xo = x.o + i * x.ld,
+      yo = y.o + i * y.ld,
+      zo = z.o + i * z.ld;
     for (let j = 0; j < c; j++) za[zo + j] = xa[xo + j] + ya[yo + j];
   }
 }
 
 function sub(r: number, c: number, x: View, y: View, z: View): void {
-  const xa = x.a, ya = y.a, za = z.a;
+  const xa = x.a,
+    ya = y.a,
+    za = z.a;
   for (let i = 0; i < r; i++) {
-    const xo = x.o + i * x.ld, yo = y.o + i * y.ld, zo = z.o + i * z.ld;
+    const xo = x.o + i * x.ld,
+      yo = y.o + i * y.ld,
+      zo = z.o + i * z.ld;
     for (let j = 0; j < c; j++) za[zo + j] = xa[xo + j] - ya[yo + j];
   }
 }
@@ -93,9 +101,17 @@ function sub(r: number, c: number, x: View, y: View, z: View): void {
  * with C11 = P3, C12 = P6, C21 = P7, C22 = P5, it leaves C12 = U5, C21 = U3, C22 = U7.
  */
 function combine(r: number, c: number, p1: View, c11: View, c12: View, c21: View, c22: View): void {
-  const p1a = p1.a, a11 = c11.a, a12 = c12.a, a21 = c21.a, a22 = c22.a;
+  const p1a = p1.a,
+    a11 = c11.a,
+    a12 = c12.a,
+    a21 = c21.a,
+    a22 = c22.a;
   for (let i = 0; i < r; i++) {
-    const po = p1.o + i * p1.ld, o11 = c11.o + i * c11.ld, o12 = c12.o + i * c12.ld, o21 = c21.o + i * c21.ld, o22 = c22.o + i * c22.ld;
+    const po = p1.o + i * p1.ld,
+      o11 = c11.o + i * c11.ld,
+      o12 = c12.o + i * c12.ld,
+      o21 = c21.o + i * c21.ld,
+      o22 = c22.o + i * c22.ld;
     for (let j = 0; j < c; j++) {
       const p5 = a22[o22 + j];
       const u2 = p1a[po + j] + a12[o12 + j];
@@ -144,13 +160,37 @@ interface Workspace {
 /** C = A·B on views whose dimensions are divisible by 2^(depth − level). */
 async function multiply(ws: Workspace, level: number, m: number, n: number, k: number, A: View, B: View, C: View): Promise<void> {
   if (level === ws.depth) {
-    await ws.exec.gemm({m, n, k, a: A.a, aOffset: A.o, lda: A.ld, b: B.a, bOffset: B.o, ldb: B.ld, c: C.a, cOffset: C.o, ldc: C.ld});
+    await ws.exec.gemm({
+      m,
+      n,
+      k,
+      a: A.a,
+      aOffset: A.o,
+      lda: A.ld,
+      b: B.a,
+      bOffset: B.o,
+      ldb: B.ld,
+      c: C.a,
+      cOffset: C.o,
+      ldc: C.ld,
+    });
     return;
   }
-  const m2 = m / 2, n2 = n / 2, k2 = k / 2;
-  const A11 = quad(A, m2, k2, 0, 0), A12 = quad(A, m2, k2, 0, 1), A21 = quad(A, m2, k2, 1, 0), A22 = quad(A, m2, k2, 1, 1);
-  const B11 = quad(B, k2, n2, 0, 0), B12 = quad(B, k2, n2, 0, 1), B21 = quad(B, k2, n2, 1, 0), B22 = quad(B, k2, n2, 1, 1);
-  const C11 = quad(C, m2, n2, 0, 0), C12 = quad(C, m2, n2, 0, 1), C21 = quad(C, m2, n2, 1, 0), C22 = quad(C, m2, n2, 1, 1);
+  const m2 = m / 2,
+    n2 = n / 2,
+    k2 = k / 2;
+  const A11 = quad(A, m2, k2, 0, 0),
+    A12 = quad(A, m2, k2, 0, 1),
+    A21 = quad(A, m2, k2, 1, 0),
+    A22 = quad(A, m2, k2, 1, 1);
+  const B11 = quad(B, k2, n2, 0, 0),
+    B12 = quad(B, k2, n2, 0, 1),
+    B21 = quad(B, k2, n2, 1, 0),
+    B22 = quad(B, k2, n2, 1, 1);
+  const C11 = quad(C, m2, n2, 0, 0),
+    C12 = quad(C, m2, n2, 0, 1),
+    C21 = quad(C, m2, n2, 1, 0),
+    C22 = quad(C, m2, n2, 1, 1);
   const S: View = {a: ws.x[level], o: 0, ld: k2};
   const P1: View = {a: ws.x[level], o: 0, ld: n2};
   const T: View = {a: ws.y[level], o: 0, ld: n2};
@@ -215,10 +255,13 @@ function engineBackend(id: string): Backend {
 export function strassenId(engine: GemmEngine, cutoff: number): `gemm/${string}` {
   const base = engine.id.replace(/^gemm\//, '');
   const name: `gemm/${string}` = base === 'blocked' ? 'gemm/strassen' : `gemm/strassen-${base}`;
-  return cutoff === defaultCutoff(engine) ? name : `${name}-c${cutoff}` as const;
+  return cutoff === defaultCutoff(engine) ? name : (`${name}-c${cutoff}` as const);
 }
 
-export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = defaultCutoff(engine)): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
+export function makeStrassen(
+  engine: GemmEngine = blockedEngine,
+  cutoff = defaultCutoff(engine),
+): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
   if (!Number.isInteger(cutoff) || cutoff < 1) throw new RangeError(`Strassen cutoff must be a positive integer, got ${cutoff}`);
   return {
     id: strassenId(engine, cutoff),
@@ -235,14 +278,18 @@ export function makeStrassen(engine: GemmEngine = blockedEngine, cutoff = defaul
       const x: Float32Array[] = [];
       const y: Float32Array[] = [];
       for (let l = 0; l < depth; l++) {
-        const m2 = pp.m / 2 ** (l + 1), n2 = pp.n / 2 ** (l + 1), k2 = pp.k / 2 ** (l + 1);
+        const m2 = pp.m / 2 ** (l + 1),
+          n2 = pp.n / 2 ** (l + 1),
+          k2 = pp.k / 2 ** (l + 1);
         x.push(sharedF32(m2 * Math.max(k2, n2)));
         y.push(sharedF32(k2 * n2));
       }
       const padded = pp.m !== p.m || pp.n !== p.n || pp.k !== p.k;
       // Shared memory throughout, so a worker-pool engine reads operands and workspace in place.
       const buffers = {
-        a: toShared(a), b: toShared(b), c: sharedF32(p.m * p.n),
+        a: toShared(a),
+        b: toShared(b),
+        c: sharedF32(p.m * p.n),
         ...(padded ? {ap: sharedF32(pp.m * pp.k), bp: sharedF32(pp.k * pp.n), cp: sharedF32(pp.m * pp.n)} : {}),
       };
       const ops = engineBackend(engine.id) === 'native' ? nativeOps(threads) : jsOps;

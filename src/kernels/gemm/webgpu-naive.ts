@@ -8,6 +8,10 @@ import {gpuGemmVariant} from './webgpu.js';
 
 const limit = softwareMacLimit(2 ** 25, 'the naive GPU kernel');
 
-export const webgpuNaive = gpuGemmVariant('gemm/webgpu-naive',
-  'WGSL, one invocation per C element, operands from storage buffers (16x16 workgroups)', NAIVE, {wx: 16, wy: 16},
-  (p) => limit(p.m * p.n * p.k));
+export const webgpuNaive = gpuGemmVariant(
+  'gemm/webgpu-naive',
+  'WGSL, one invocation per C element, operands from storage buffers (16x16 workgroups)',
+  NAIVE,
+  {wx: 16, wy: 16},
+  (p) => limit(p.m * p.n * p.k),
+);

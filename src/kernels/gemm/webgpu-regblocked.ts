@@ -8,6 +8,9 @@ import {gpuGemmVariant} from './webgpu.js';
 
 const t = REGBLOCKED_DEFAULT.kind === 'regblocked' ? REGBLOCKED_DEFAULT.tile : {tm: 4, tn: 8, wx: 8, wy: 8};
 
-export const webgpuRegblocked = gpuGemmVariant('gemm/webgpu-regblocked',
+export const webgpuRegblocked = gpuGemmVariant(
+  'gemm/webgpu-regblocked',
   `WGSL, ${t.tm}x${t.tn} register tile per invocation, vec4 loads, zero-padded operands (${t.wx}x${t.wy} workgroups)`,
-  REGBLOCKED_DEFAULT, {tm: t.tm, tn: t.tn, wx: t.wx, wy: t.wy});
+  REGBLOCKED_DEFAULT,
+  {tm: t.tm, tn: t.tn, wx: t.wx, wy: t.wy},
+);

@@ -8,6 +8,10 @@ import {gpuGemmVariant} from './webgpu.js';
 
 const limit = softwareMacLimit(2 ** 25, 'the shared-memory tiled GPU kernel');
 
-export const webgpuTiled = gpuGemmVariant('gemm/webgpu-tiled',
-  'WGSL, 16x16 workgroup tiles of A and B staged in shared (workgroup) memory', TILED_16, {tile: 16},
-  (p) => limit(p.m * p.n * p.k));
+export const webgpuTiled = gpuGemmVariant(
+  'gemm/webgpu-tiled',
+  'WGSL, 16x16 workgroup tiles of A and B staged in shared (workgroup) memory',
+  TILED_16,
+  {tile: 16},
+  (p) => limit(p.m * p.n * p.k),
+);

@@ -4,7 +4,18 @@
 import type {KernelVariant} from '../../core/types.js';
 import {timedCall} from '../../webgpu/call.js';
 import {acquireWebGpu, requireGpu, webGpuAvailability, type GpuHandle} from '../../webgpu/device.js';
-import {deviceLayout, gemmBindGroup, gemmParams, gemmPipeline, kernelKey, padInto, workgroupCounts, type DeviceLayout, type GemmDims, type GpuGemmKernel} from '../../webgpu/gemm-gpu.js';
+import {
+  deviceLayout,
+  gemmBindGroup,
+  gemmParams,
+  gemmPipeline,
+  kernelKey,
+  padInto,
+  workgroupCounts,
+  type DeviceLayout,
+  type GemmDims,
+  type GpuGemmKernel,
+} from '../../webgpu/gemm-gpu.js';
 import {KernelClock, PhaseRecorder} from '../../webgpu/timing.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
@@ -51,7 +62,17 @@ export async function prepareGpuGemm(kern: GpuGemmKernel, p: GemmShape, inputs: 
   const uni = buffer(device, 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, buffers);
   device.queue.writeBuffer(uni, 0, gemmParams(kern, dims, lay));
   return {
-    h, p, inputs, kern, lay, buffers, a, b, c, staging, pipeline,
+    h,
+    p,
+    inputs,
+    kern,
+    lay,
+    buffers,
+    a,
+    b,
+    c,
+    staging,
+    pipeline,
     bindGroup: gemmBindGroup(device, pipeline, a, b, c, uni),
     ...(lay.padded ? {aHost: new Float32Array(lay.aRows * lay.lda), bHost: new Float32Array(lay.bRows * lay.ldb)} : {}),
     out: new Float32Array(p.m * p.n),
@@ -66,7 +87,8 @@ export async function runGpuGemm(s: GpuGemmState): Promise<Float32Array> {
   const sample = await timedCall(s.h, s.clock, {
     upload(queue) {
       // Padding is host work the GPU path needs: it is part of the upload time.
-      let a = s.inputs.a, b = s.inputs.b;
+      let a = s.inputs.a,
+        b = s.inputs.b;
       if (s.aHost && s.bHost) {
         padInto(a, 0, p.m, p.k, s.aHost, 0, lay.lda);
         padInto(b, 0, p.k, p.n, s.bHost, 0, lay.ldb);
@@ -99,8 +121,13 @@ export function disposeGpuGemm(s: GpuGemmState): void {
 }
 
 /** The KernelVariant for one GPU kernel; id and params name the tile sizes. */
-export function gpuGemmVariant(id: `gemm/${string}`, summary: string, kern: GpuGemmKernel,
-  params: Record<string, number | string>, limits?: KernelVariant<GemmShape>['limits']): KernelVariant<GemmShape, GemmInputs, Float32Array, GpuGemmState> {
+export function gpuGemmVariant(
+  id: `gemm/${string}`,
+  summary: string,
+  kern: GpuGemmKernel,
+  params: Record<string, number | string>,
+  limits?: KernelVariant<GemmShape>['limits'],
+): KernelVariant<GemmShape, GemmInputs, Float32Array, GpuGemmState> {
   return {
     id,
     op: 'gemm',

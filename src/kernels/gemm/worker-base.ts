@@ -27,4 +27,3 @@ export function engineBase(e: GemmEngine): WorkerBase {
     },
   };
 }
-

@@ -8,7 +8,9 @@ import {engineBase, type WorkerBase} from './worker-base.js';
 let bases: WorkerBase[] | undefined;
 
 export function workerBases(): WorkerBase[] {
-  return (bases ??= gemmKernels().filter((k) => k.workerBase && k.engine).map((k) => engineBase(k.engine!)));
+  return (bases ??= gemmKernels()
+    .filter((k) => k.workerBase && k.engine)
+    .map((k) => engineBase(k.engine!)));
 }
 
 export function findWorkerBase(name: string): WorkerBase | undefined {

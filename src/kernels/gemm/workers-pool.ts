@@ -62,7 +62,11 @@ export function subCall(g: GemmCall, dim: Partition['dim'], s: number, e: number
 export class GemmPool {
   private destroyed = false;
 
-  private constructor(private readonly pool: Piscina, readonly threads: number, readonly startMs: number) {}
+  private constructor(
+    private readonly pool: Piscina,
+    readonly threads: number,
+    readonly startMs: number,
+  ) {}
 
   /** Starts `threads` workers; returns once every one has loaded (and JIT-warmed) `base`. */
   static async start(threads: number, base?: string): Promise<GemmPool> {
@@ -72,11 +76,22 @@ export class GemmPool {
     // kernel), and so this module, but only the main thread starts pools.
     const {Piscina: Pool} = await import('piscina');
     const t0 = performance.now();
-    const pool = new Pool({filename: WORKER_FILE_URL.href, minThreads: threads, maxThreads: threads,
-      idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1});
+    const pool = new Pool({
+      filename: WORKER_FILE_URL.href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 2 ** 31 - 1,
+      concurrentTasksPerWorker: 1,
+    });
     try {
       const counter = new Int32Array(new SharedArrayBuffer(4));
-      const task: RendezvousTask = {kind: 'rendezvous', counter, parties: threads, timeoutMs: START_TIMEOUT_MS, ...(base ? {warm: base} : {})};
+      const task: RendezvousTask = {
+        kind: 'rendezvous',
+        counter,
+        parties: threads,
+        timeoutMs: START_TIMEOUT_MS,
+        ...(base ? {warm: base} : {}),
+      };
       await Promise.all(Array.from({length: threads}, () => pool.run(task)));
     } catch (err) {
       await pool.destroy();
@@ -92,10 +107,12 @@ export class GemmPool {
       throw new Error('gemm/workers: A, B and C must be Float32Arrays over SharedArrayBuffers');
     }
     const part = partition(call.m, call.n, this.threads);
-    await Promise.all(part.blocks.map(([s, e]) => {
-      const task: GemmTask = {kind: 'gemm', base, call: subCall(call, part.dim, s, e), ...(inject ? {inject} : {})};
-      return this.pool.run(task);
-    }));
+    await Promise.all(
+      part.blocks.map(([s, e]) => {
+        const task: GemmTask = {kind: 'gemm', base, call: subCall(call, part.dim, s, e), ...(inject ? {inject} : {})};
+        return this.pool.run(task);
+      }),
+    );
     return part;
   }
 

@@ -5,7 +5,6 @@ import type {GemmCall} from './engine.js';
 import {findWorkerBase} from './workers-bases.js';
 import type {RendezvousTask, WorkerTask} from './workers-protocol.js';
 
-
 const kernels = new Map<string, (call: GemmCall) => void>();
 
 function kernel(name: string): (call: GemmCall) => void {
@@ -25,8 +24,13 @@ function kernel(name: string): (call: GemmCall) => void {
 // a long-lived pool would long have left behind. Aligned and edge-tile shapes, kept short.
 function warmUp(name: string): void {
   const k = kernel(name);
-  for (const [m, n, k2, reps] of [[64, 64, 64, 12], [37, 29, 41, 4]]) {
-    const a = new Float32Array(m * k2).fill(0.5), b = new Float32Array(k2 * n).fill(0.25), c = new Float32Array(m * n);
+  for (const [m, n, k2, reps] of [
+    [64, 64, 64, 12],
+    [37, 29, 41, 4],
+  ]) {
+    const a = new Float32Array(m * k2).fill(0.5),
+      b = new Float32Array(k2 * n).fill(0.25),
+      c = new Float32Array(m * n);
     for (let r = 0; r < reps; r++) k({m, n, k: k2, a, b, c});
   }
 }

@@ -37,7 +37,10 @@ export function workersId(baseName: string): `gemm/${string}` {
  * gemm/workers on `engine`, run on one thread per worker (the GEMM list marks which engines may be
  * bases: the worker thread finds its base there by name); `inject` is the failure test hook.
  */
-export function makeWorkers(engine: GemmEngine = blockedEngine, opts: {inject?: InjectedFailure} = {}): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
+export function makeWorkers(
+  engine: GemmEngine = blockedEngine,
+  opts: {inject?: InjectedFailure} = {},
+): KernelVariant<GemmShape, GemmInputs, Float32Array, State> {
   const base = engineBase(engine);
   const baseName = base.name;
   return {
@@ -90,7 +93,11 @@ export function makeWorkersEngine(engine: GemmEngine = blockedEngine): GemmEngin
     id: workersId(baseName),
     backend: 'workers',
     available(caps: Caps): Availability {
-      if (caps.threads < 2) return {ok: false, reason: `${workersId(baseName)} as a GEMM engine needs --threads ≥ 2 (on one thread use ${base.singleThreadId})`};
+      if (caps.threads < 2)
+        return {
+          ok: false,
+          reason: `${workersId(baseName)} as a GEMM engine needs --threads ≥ 2 (on one thread use ${base.singleThreadId})`,
+        };
       return baseAvailability(base);
     },
     async create({threads}): Promise<GemmExecutor> {
@@ -100,7 +107,15 @@ export function makeWorkersEngine(engine: GemmEngine = blockedEngine): GemmEngin
         async gemm(call: GemmCall) {
           // C is staged in as well as out: a sub-matrix call must leave C's other elements as they were.
           const c = isShared(call.c) ? call.c : stage(call.c, slots.c);
-          await pool.gemm({...call, a: isShared(call.a) ? call.a : stage(call.a, slots.a), b: isShared(call.b) ? call.b : stage(call.b, slots.b), c}, baseName);
+          await pool.gemm(
+            {
+              ...call,
+              a: isShared(call.a) ? call.a : stage(call.a, slots.a),
+              b: isShared(call.b) ? call.b : stage(call.b, slots.b),
+              c,
+            },
+            baseName,
+          );
           if (c !== call.c) call.c.set(c.subarray(0, call.c.length));
         },
         dispose: () => pool.destroy(),

@@ -14,7 +14,8 @@ export function relu(x: Float32Array, out: Float32Array): void {
 export function biasAddNchw(x: Float32Array, bias: Float32Array, n: number, c: number, hw: number, out: Float32Array): void {
   for (let img = 0; img < n; img++) {
     for (let ch = 0; ch < c; ch++) {
-      const b = bias[ch], o = (img * c + ch) * hw;
+      const b = bias[ch],
+        o = (img * c + ch) * hw;
       for (let i = 0; i < hw; i++) out[o + i] = x[o + i] + b;
     }
   }

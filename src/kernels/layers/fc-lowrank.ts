@@ -27,9 +27,14 @@ export interface FcLowRankInputs {
 }
 
 /** float64 (x·U)·V + b and its rounding scale (|x|·|U|)·|V| + |b|, per output. */
-export function fcLowRankReference(p: FcLowRankShape, {x, u, v, bias}: FcLowRankInputs): {ref: Float64Array; scale: Float64Array} {
-  const ref = new Float64Array(p.n * p.out), scale = new Float64Array(p.n * p.out);
-  const t = new Float64Array(p.rank), ta = new Float64Array(p.rank);
+export function fcLowRankReference(
+  p: FcLowRankShape,
+  {x, u, v, bias}: FcLowRankInputs,
+): {ref: Float64Array; scale: Float64Array} {
+  const ref = new Float64Array(p.n * p.out),
+    scale = new Float64Array(p.n * p.out);
+  const t = new Float64Array(p.rank),
+    ta = new Float64Array(p.rank);
   for (let r = 0; r < p.n; r++) {
     t.fill(0);
     ta.fill(0);
@@ -43,7 +48,8 @@ export function fcLowRankReference(p: FcLowRankShape, {x, u, v, bias}: FcLowRank
       }
     }
     for (let j = 0; j < p.out; j++) {
-      let s = bias ? bias[j] : 0, a = Math.abs(s);
+      let s = bias ? bias[j] : 0,
+        a = Math.abs(s);
       for (let k = 0; k < p.rank; k++) {
         s += t[k] * v[k * p.out + j];
         a += ta[k] * Math.abs(v[k * p.out + j]);
@@ -73,9 +79,17 @@ export const fcLowRankSpec: OpSpec<FcLowRankShape, FcLowRankInputs, Float32Array
   check(p, inputs, out, opts = {}): CheckResult {
     // Two sums in sequence: IN terms into x·U, then rank terms (plus the bias) into the output.
     const tolerance = (opts.toleranceScale ?? 1) * (p.in + p.rank + 3) * U32;
-    if (out.length !== p.n * p.out) return {pass: false, method: 'shape', error: Infinity, tolerance, detail: `output has ${out.length} values, expected ${p.n * p.out}`};
+    if (out.length !== p.n * p.out)
+      return {
+        pass: false,
+        method: 'shape',
+        error: Infinity,
+        tolerance,
+        detail: `output has ${out.length} values, expected ${p.n * p.out}`,
+      };
     const {ref, scale} = fcLowRankReference(p, inputs);
-    let worst = 0, at = 0;
+    let worst = 0,
+      at = 0;
     for (let i = 0; i < ref.length; i++) {
       const e = Number.isFinite(out[i]) ? Math.abs(out[i] - ref[i]) / Math.max(scale[i], Number.MIN_VALUE) : Infinity;
       if (!(e <= worst)) {
@@ -84,7 +98,13 @@ export const fcLowRankSpec: OpSpec<FcLowRankShape, FcLowRankInputs, Float32Array
       }
     }
     const pass = worst <= tolerance;
-    return {pass, method: 'reference-f64 of the factors', error: worst, tolerance, ...(pass ? {} : {detail: `largest error at output ${at}`})};
+    return {
+      pass,
+      method: 'reference-f64 of the factors',
+      error: worst,
+      tolerance,
+      ...(pass ? {} : {detail: `largest error at output ${at}`}),
+    };
   },
 };
 
@@ -103,9 +123,25 @@ export function makeFcLowRank(engine: GemmEngine): KernelVariant<FcLowRankShape,
     spec: fcLowRankSpec,
     available: (caps) => engine.available(caps),
     async prepare(p, inputs, opts) {
-      const exec = await engine.create({threads: opts.threads, maxM: p.n, maxN: Math.max(p.out, p.rank), maxK: Math.max(p.in, p.rank)});
-      return {exec, call: {n: p.n, in: p.in, out: p.out, x: inputs.x, weights: {kind: 'factors', u: inputs.u, v: inputs.v, rank: p.rank},
-        bias: inputs.bias, y: new Float32Array(p.n * p.out), scratch: new Float32Array(p.n * p.rank)}};
+      const exec = await engine.create({
+        threads: opts.threads,
+        maxM: p.n,
+        maxN: Math.max(p.out, p.rank),
+        maxK: Math.max(p.in, p.rank),
+      });
+      return {
+        exec,
+        call: {
+          n: p.n,
+          in: p.in,
+          out: p.out,
+          x: inputs.x,
+          weights: {kind: 'factors', u: inputs.u, v: inputs.v, rank: p.rank},
+          bias: inputs.bias,
+          y: new Float32Array(p.n * p.out),
+          scratch: new Float32Array(p.n * p.rank),
+        },
+      };
     },
     run: (st) => fcForward(st.exec, st.call),
     dispose: (st) => st.exec.dispose?.(),

@@ -46,7 +46,8 @@ interface State {
   exec: GemmExecutor;
 }
 
-const notFc = (p: LayerShape): Availability => (p.kind === 'fc' ? {ok: true} : {ok: false, reason: `fully-connected only (got ${p.kind})`});
+const notFc = (p: LayerShape): Availability =>
+  p.kind === 'fc' ? {ok: true} : {ok: false, reason: `fully-connected only (got ${p.kind})`};
 
 export function makeFc(engine: GemmEngine): KernelVariant<LayerShape, LayerInputs, Float32Array, State> {
   return {
@@ -61,7 +62,18 @@ export function makeFc(engine: GemmEngine): KernelVariant<LayerShape, LayerInput
     async prepare(p, inputs, opts) {
       if (p.kind !== 'fc') throw new Error(`layer/fc: fully-connected shapes only (got ${p.kind})`);
       const exec = await engine.create({threads: opts.threads, maxM: p.n, maxN: p.out, maxK: p.in});
-      return {exec, call: {n: p.n, in: p.in, out: p.out, x: inputs.x, weights: {kind: 'dense', w: inputs.w!}, bias: inputs.bias, y: new Float32Array(p.n * p.out)}};
+      return {
+        exec,
+        call: {
+          n: p.n,
+          in: p.in,
+          out: p.out,
+          x: inputs.x,
+          weights: {kind: 'dense', w: inputs.w!},
+          bias: inputs.bias,
+          y: new Float32Array(p.n * p.out),
+        },
+      };
     },
     run: (st) => fcForward(st.exec, st.call),
     dispose: (st) => st.exec.dispose?.(),

@@ -19,7 +19,9 @@ interface State {
 export function runLayerJs(p: LayerShape, inp: LayerInputs, out: Float32Array): Float32Array {
   const x = inp.x;
   switch (p.kind) {
-    case 'relu': relu(x, out); break;
+    case 'relu':
+      relu(x, out);
+      break;
     case 'bias':
       if (p.layout === 'nhwc') biasAddNhwc(x, inp.bias!, p.n * p.h * p.w, p.c, out);
       else biasAddNchw(x, inp.bias!, p.n, p.c, p.h * p.w, out);
@@ -32,10 +34,17 @@ export function runLayerJs(p: LayerShape, inp: LayerInputs, out: Float32Array): 
       if (p.layout === 'nhwc') maxPoolNhwc(x, p.n, p.c, p.h, p.w, p.size, p.stride, out);
       else maxPool(x, p.n, p.c, p.h, p.w, p.size, p.stride, out);
       break;
-    case 'softmax': softmaxRows(x, p.n, p.d, out); break;
-    case 'transpose': transpose(x, p.rows, p.cols, out); break;
-    case 'dot': out[0] = dot(x, inp.y!, p.len); break;
-    case 'fc': throw new Error('layer/js: fully-connected layers run through layer/fc-<gemm>');
+    case 'softmax':
+      softmaxRows(x, p.n, p.d, out);
+      break;
+    case 'transpose':
+      transpose(x, p.rows, p.cols, out);
+      break;
+    case 'dot':
+      out[0] = dot(x, inp.y!, p.len);
+      break;
+    case 'fc':
+      throw new Error('layer/js: fully-connected layers run through layer/fc-<gemm>');
   }
   return out;
 }

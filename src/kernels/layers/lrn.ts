@@ -27,7 +27,8 @@ export function lrnAcrossChannels(x: Float32Array, n: number, c: number, hw: num
       for (let i = 0; i < hw; i++) sq[i] += x[base + cc * hw + i] ** 2;
     }
     for (let ch = 0; ch < c; ch++) {
-      const enter = ch + half, leave = ch - half - 1;
+      const enter = ch + half,
+        leave = ch - half - 1;
       if (enter < c) for (let i = 0; i < hw; i++) sq[i] += x[base + enter * hw + i] ** 2;
       if (leave >= 0) for (let i = 0; i < hw; i++) sq[i] -= x[base + leave * hw + i] ** 2;
       const o = base + ch * hw;
@@ -39,12 +40,14 @@ export function lrnAcrossChannels(x: Float32Array, n: number, c: number, hw: num
 /** The same normalization on NHWC data: `pixels` = N·H·W rows of C channels each. */
 export function lrnAcrossChannelsNhwc(x: Float32Array, pixels: number, c: number, out: Float32Array): void {
   const {size, alpha, beta, k} = LRN_DEFAULTS;
-  const half = size >> 1, a = alpha / size;
+  const half = size >> 1,
+    a = alpha / size;
   for (let px = 0, base = 0; px < pixels; px++, base += c) {
     let sq = 0;
     for (let cc = 0; cc < Math.min(c, half); cc++) sq += x[base + cc] ** 2;
     for (let ch = 0; ch < c; ch++) {
-      const enter = ch + half, leave = ch - half - 1;
+      const enter = ch + half,
+        leave = ch - half - 1;
       if (enter < c) sq += x[base + enter] ** 2;
       if (leave >= 0) sq -= x[base + leave] ** 2;
       out[base + ch] = x[base + ch] / powBeta(k + a * Math.max(sq, 0), beta);

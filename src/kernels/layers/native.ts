@@ -20,19 +20,34 @@ interface State {
 /** 0 = NCHW, 1 = NHWC (shapes without a layout are NCHW). */
 const layoutCode = (p: Nchw): number => (p.layout === 'nhwc' ? 1 : 0);
 
-export function runLayerNative(addon: NativeAddon, threads: number, p: LayerShape, inp: LayerInputs, out: Float32Array): Float32Array {
+export function runLayerNative(
+  addon: NativeAddon,
+  threads: number,
+  p: LayerShape,
+  inp: LayerInputs,
+  out: Float32Array,
+): Float32Array {
   const x = inp.x;
   switch (p.kind) {
-    case 'relu': addon.relu(threads, x, out); break;
-    case 'bias': addon.biasAdd(threads, layoutCode(p), p.n, p.c, p.h, p.w, x, inp.bias!, out); break;
-    case 'maxpool': addon.maxPool(threads, layoutCode(p), p.n, p.c, p.h, p.w, p.size, p.stride, x, out); break;
+    case 'relu':
+      addon.relu(threads, x, out);
+      break;
+    case 'bias':
+      addon.biasAdd(threads, layoutCode(p), p.n, p.c, p.h, p.w, x, inp.bias!, out);
+      break;
+    case 'maxpool':
+      addon.maxPool(threads, layoutCode(p), p.n, p.c, p.h, p.w, p.size, p.stride, x, out);
+      break;
     case 'lrn': {
       const {size, alpha, beta, k} = LRN_DEFAULTS;
       addon.lrn(threads, layoutCode(p), p.n, p.c, p.h, p.w, size, alpha, beta, k, x, out);
       break;
     }
-    case 'softmax': addon.softmax(p.n, p.d, x, out); break;
-    default: throw new Error(`layer/native: no native kernel for ${p.kind}`);
+    case 'softmax':
+      addon.softmax(p.n, p.d, x, out);
+      break;
+    default:
+      throw new Error(`layer/native: no native kernel for ${p.kind}`);
   }
   return out;
 }
@@ -47,7 +62,10 @@ export const layerNative: KernelVariant<LayerShape, LayerInputs, Float32Array, S
     const n = loadNative();
     return n.ok ? {ok: true} : {ok: false, reason: n.reason};
   },
-  supports: (p) => (NATIVE_KINDS.has(p.kind) ? {ok: true} : {ok: false, reason: `no native kernel for ${p.kind} (layer/native: ${[...NATIVE_KINDS].join(', ')})`}),
+  supports: (p) =>
+    NATIVE_KINDS.has(p.kind)
+      ? {ok: true}
+      : {ok: false, reason: `no native kernel for ${p.kind} (layer/native: ${[...NATIVE_KINDS].join(', ')})`},
   prepare(p, inputs, {threads}) {
     const n = loadNative();
     if (!n.ok) throw new Error(n.reason);

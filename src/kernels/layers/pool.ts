@@ -5,8 +5,18 @@
 // per-channel loop setup; the row of C values stays in L1).
 import {poolOut} from './spec.js';
 
-export function maxPool(x: Float32Array, n: number, c: number, h: number, w: number, size: number, stride: number, out: Float32Array): void {
-  const P = poolOut(h, size, stride), Q = poolOut(w, size, stride);
+export function maxPool(
+  x: Float32Array,
+  n: number,
+  c: number,
+  h: number,
+  w: number,
+  size: number,
+  stride: number,
+  out: Float32Array,
+): void {
+  const P = poolOut(h, size, stride),
+    Q = poolOut(w, size, stride);
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * h * w;
@@ -27,8 +37,18 @@ export function maxPool(x: Float32Array, n: number, c: number, h: number, w: num
 }
 
 /** NHWC max-pool: the first tap's channel row seeds the output row, the other taps max into it. */
-export function maxPoolNhwc(x: Float32Array, n: number, c: number, h: number, w: number, size: number, stride: number, out: Float32Array): void {
-  const P = poolOut(h, size, stride), Q = poolOut(w, size, stride);
+export function maxPoolNhwc(
+  x: Float32Array,
+  n: number,
+  c: number,
+  h: number,
+  w: number,
+  size: number,
+  stride: number,
+  out: Float32Array,
+): void {
+  const P = poolOut(h, size, stride),
+    Q = poolOut(w, size, stride);
   let o = 0;
   for (let img = 0; img < n; img++) {
     for (let py = 0; py < P; py++) {

@@ -17,7 +17,10 @@ export function transpose(x: Float32Array, rows: number, cols: number, out: Floa
 
 /** Σ x·y with four independent accumulators (breaks the add latency chain). */
 export function dot(x: Float32Array, y: Float32Array, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     s0 += x[i] * y[i];

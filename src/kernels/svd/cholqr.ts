@@ -27,8 +27,13 @@ export interface CholQrWorkspace {
 export function cholQrWorkspace(maxRows: number, l: number): CholQrWorkspace {
   return {
     l,
-    gram: new Float32Array(l * l), rinv32: new Float32Array(l * l), tmp: new Float32Array(maxRows * l),
-    r: new Float64Array(l * l), rinv: new Float64Array(l * l), racc: new Float64Array(l * l), rnew: new Float64Array(l * l),
+    gram: new Float32Array(l * l),
+    rinv32: new Float32Array(l * l),
+    tmp: new Float32Array(maxRows * l),
+    r: new Float64Array(l * l),
+    rinv: new Float64Array(l * l),
+    racc: new Float64Array(l * l),
+    rnew: new Float64Array(l * l),
   };
 }
 
@@ -89,12 +94,19 @@ export function multiplyUpper(a: Float64Array, b: Float64Array, l: number, out: 
  * Returns the largest |G − I| entry of the (scaled) input Gram matrix, or −1 when the pass broke
  * down (x numerically rank-deficient for an unshifted pass, zero or non-finite for a shifted one).
  */
-export async function cholQrPass(exec: GemmExecutor, x: Float32Array, rows: number, ws: CholQrWorkspace,
-  shift: 0 | 1, accumulate: boolean): Promise<number> {
+export async function cholQrPass(
+  exec: GemmExecutor,
+  x: Float32Array,
+  rows: number,
+  ws: CholQrWorkspace,
+  shift: 0 | 1,
+  accumulate: boolean,
+): Promise<number> {
   const l = ws.l;
   const {gram, r, rinv, rinv32, tmp} = ws;
   await exec.gemm({m: l, n: l, k: rows, a: x, transA: true, b: x, c: gram});
-  let trace = 0, dev = 0;
+  let trace = 0,
+    dev = 0;
   for (let i = 0; i < l; i++) trace += gram[i * l + i];
   if (!(trace > 0) || !Number.isFinite(trace)) return -1;
   // The Gram matrix in f64 (its upper triangle), with the shift on the diagonal.
@@ -126,12 +138,18 @@ export async function cholQrPass(exec: GemmExecutor, x: Float32Array, rows: numb
  * rank-deficient to f32 precision and the caller falls back to Gram–Schmidt (which fills the
  * missing directions); x still spans the input's range but is not orthonormal.
  */
-export async function cholQr(exec: GemmExecutor, x: Float32Array, rows: number, ws: CholQrWorkspace, accumulate = false): Promise<boolean> {
+export async function cholQr(
+  exec: GemmExecutor,
+  x: Float32Array,
+  rows: number,
+  ws: CholQrWorkspace,
+  accumulate = false,
+): Promise<boolean> {
   if (accumulate) {
     ws.racc.fill(0);
     for (let i = 0; i < ws.l; i++) ws.racc[i * ws.l + i] = 1;
   }
-  if (await cholQrPass(exec, x, rows, ws, 1, accumulate) < 0) return false;
+  if ((await cholQrPass(exec, x, rows, ws, 1, accumulate)) < 0) return false;
   for (let pass = 0; pass < 3; pass++) {
     const dev = await cholQrPass(exec, x, rows, ws, 0, accumulate);
     if (dev < 0) return false;

@@ -28,8 +28,13 @@ export interface CompressedFc {
  * smallest rank keeping that fraction of ‖W‖_F² (for large layers found by doubling the rank of
  * a randomized SVD, whose σ never exceed the true ones, so the rank is never too small).
  */
-export async function compressFc(weights: Float32Array, outFeatures: number, inFeatures: number, rankOrEnergy: number,
-  opts: {exec?: GemmExecutor; seed?: number; maxRank?: number} = {}): Promise<CompressedFc> {
+export async function compressFc(
+  weights: Float32Array,
+  outFeatures: number,
+  inFeatures: number,
+  rankOrEnergy: number,
+  opts: {exec?: GemmExecutor; seed?: number; maxRank?: number} = {},
+): Promise<CompressedFc> {
   if (weights.length !== outFeatures * inFeatures) {
     throw new UsageError(`--lowrank: weights have ${weights.length} values, expected ${outFeatures}×${inFeatures}`);
   }
@@ -66,13 +71,16 @@ export async function compressFc(weights: Float32Array, outFeatures: number, inF
   let kept = 0;
   for (let t = 0; t < rank; t++) kept += f.s[t] * f.s[t];
   return {
-    u, v, rank,
+    u,
+    v,
+    rank,
     paramsBefore: outFeatures * inFeatures,
     paramsAfter: rank * (outFeatures + inFeatures),
-    relError: outFeatures * inFeatures * rank <= DIRECT_MACS
-      ? reconstructionError(weights, u, v, outFeatures, inFeatures, rank, total)
-      // u·v = U_kU_kᵀW is a projection of W: ‖W − u·v‖² = ‖W‖² − Σσᵢ² (accurate to ≈1e-8 relative).
-      : Math.sqrt(Math.max(0, total - kept) / (total || 1)),
+    relError:
+      outFeatures * inFeatures * rank <= DIRECT_MACS
+        ? reconstructionError(weights, u, v, outFeatures, inFeatures, rank, total)
+        : // u·v = U_kU_kᵀW is a projection of W: ‖W − u·v‖² = ‖W‖² − Σσᵢ² (accurate to ≈1e-8 relative).
+          Math.sqrt(Math.max(0, total - kept) / (total || 1)),
     energy: total > 0 ? kept / total : 1,
     method: f.method,
   };
@@ -88,7 +96,15 @@ export function rankForEnergy(s: Float64Array, total: number, fraction: number):
   return total === 0 ? 1 : 0;
 }
 
-function reconstructionError(w: Float32Array, u: Float32Array, v: Float32Array, m: number, n: number, k: number, total: number): number {
+function reconstructionError(
+  w: Float32Array,
+  u: Float32Array,
+  v: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  total: number,
+): number {
   let d = 0;
   const row = new Float64Array(n);
   for (let i = 0; i < m; i++) {

@@ -23,7 +23,8 @@ export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
   get backend(): Backend {
     return defaultSvdKernels().name.startsWith('native') ? 'native' : 'js';
   },
-  summary: 'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; hot loops on the addon\'s f64 kernels when built',
+  summary:
+    "thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; hot loops on the addon's f64 kernels when built",
   get params() {
     return {algorithm: 'golub-kahan-reinsch', precision: 'f64', kernels: defaultSvdKernels().name};
   },
@@ -31,8 +32,12 @@ export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
   available: () => ({ok: true}),
   limits(p) {
     const f = fullFlops(p);
-    return f <= FULL_FLOP_LIMIT ? {ok: true}
-      : {ok: false, reason: `full SVD of ${p.m}x${p.n} is ${(f / 1e9).toFixed(0)} GFLOP, minutes in JS; name svd/full with --variant to force`};
+    return f <= FULL_FLOP_LIMIT
+      ? {ok: true}
+      : {
+          ok: false,
+          reason: `full SVD of ${p.m}x${p.n} is ${(f / 1e9).toFixed(0)} GFLOP, minutes in JS; name svd/full with --variant to force`,
+        };
   },
   prepare: (p, {a}) => ({p, a}),
   run({p, a}) {

@@ -53,7 +53,8 @@ function svdTall(w: Float64Array, m: number, n: number, k: Svd64Kernels): Svd64 
   const v = formV(w, n, rightBeta, k);
   if (k.rotSweeps) {
     // Uᵀ and Vᵀ: a rotation of two columns becomes one of two contiguous rows.
-    const ut = transpose(u, m, n), vt = transpose(v, n, n);
+    const ut = transpose(u, m, n),
+      vt = transpose(v, n, n);
     bidiagonalQr(d, e, rowRotations(ut, m, n, k.rotSweeps), rowRotations(vt, n, n, k.rotSweeps));
     transpose(ut, n, m, u);
     transpose(vt, n, n, v);
@@ -97,8 +98,16 @@ function house(x: Float64Array, off: number, stride: number, len: number, out: F
  * A = Q·B·Pᵀ with B upper bidiagonal (d, e). The left vectors are kept below the diagonal of w
  * (column j, rows j+1..), the right vectors right of the superdiagonal (row j, cols j+2..).
  */
-function bidiagonalize(w: Float64Array, m: number, n: number, d: Float64Array, e: Float64Array,
-  leftBeta: Float64Array, rightBeta: Float64Array, k: Svd64Kernels): void {
+function bidiagonalize(
+  w: Float64Array,
+  m: number,
+  n: number,
+  d: Float64Array,
+  e: Float64Array,
+  leftBeta: Float64Array,
+  rightBeta: Float64Array,
+  k: Svd64Kernels,
+): void {
   const v = new Float64Array(Math.max(m, n));
   const acc = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -158,23 +167,45 @@ function formV(w: Float64Array, n: number, beta: Float64Array, k: Svd64Kernels):
  * row stride ld): acc = vᵀX, then X −= beta·v·accᵀ. Four rows per pass so each load of acc
  * (and each store) is shared by four rows: the loops are load/store bound, not flop bound.
  */
-function reflectLeft(x: Float64Array, ld: number, r0: number, len: number, c0: number, cols: number,
-  v: Float64Array, beta: number, acc: Float64Array): void {
+function reflectLeft(
+  x: Float64Array,
+  ld: number,
+  r0: number,
+  len: number,
+  c0: number,
+  cols: number,
+  v: Float64Array,
+  beta: number,
+  acc: Float64Array,
+): void {
   acc.fill(0, 0, cols);
   let i = 0;
   for (; i + 3 < len; i += 4) {
-    const v0 = v[i], v1 = v[i + 1], v2 = v[i + 2], v3 = v[i + 3];
-    const b0 = (r0 + i) * ld + c0, b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
+    const v0 = v[i],
+      v1 = v[i + 1],
+      v2 = v[i + 2],
+      v3 = v[i + 3];
+    const b0 = (r0 + i) * ld + c0,
+      b1 = b0 + ld,
+      b2 = b1 + ld,
+      b3 = b2 + ld;
     for (let c = 0; c < cols; c++) acc[c] += v0 * x[b0 + c] + v1 * x[b1 + c] + v2 * x[b2 + c] + v3 * x[b3 + c];
   }
   for (; i < len; i++) {
-    const vi = v[i], b0 = (r0 + i) * ld + c0;
+    const vi = v[i],
+      b0 = (r0 + i) * ld + c0;
     for (let c = 0; c < cols; c++) acc[c] += vi * x[b0 + c];
   }
   i = 0;
   for (; i + 3 < len; i += 4) {
-    const f0 = beta * v[i], f1 = beta * v[i + 1], f2 = beta * v[i + 2], f3 = beta * v[i + 3];
-    const b0 = (r0 + i) * ld + c0, b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
+    const f0 = beta * v[i],
+      f1 = beta * v[i + 1],
+      f2 = beta * v[i + 2],
+      f3 = beta * v[i + 3];
+    const b0 = (r0 + i) * ld + c0,
+      b1 = b0 + ld,
+      b2 = b1 + ld,
+      b3 = b2 + ld;
     for (let c = 0; c < cols; c++) {
       const a = acc[c];
       x[b0 + c] -= f0 * a;
@@ -184,17 +215,33 @@ function reflectLeft(x: Float64Array, ld: number, r0: number, len: number, c0: n
     }
   }
   for (; i < len; i++) {
-    const f = beta * v[i], b0 = (r0 + i) * ld + c0;
+    const f = beta * v[i],
+      b0 = (r0 + i) * ld + c0;
     for (let c = 0; c < cols; c++) x[b0 + c] -= f * acc[c];
   }
 }
 
 /** Applies I − beta·v·vᵀ from the right to rows r0..r1−1, columns c0..c0+len−1: four rows per pass. */
-function reflectRight(x: Float64Array, ld: number, r0: number, r1: number, c0: number, len: number, v: Float64Array, beta: number): void {
+function reflectRight(
+  x: Float64Array,
+  ld: number,
+  r0: number,
+  r1: number,
+  c0: number,
+  len: number,
+  v: Float64Array,
+  beta: number,
+): void {
   let i = r0;
   for (; i + 3 < r1; i += 4) {
-    const b0 = i * ld + c0, b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
-    let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    const b0 = i * ld + c0,
+      b1 = b0 + ld,
+      b2 = b1 + ld,
+      b3 = b2 + ld;
+    let t0 = 0,
+      t1 = 0,
+      t2 = 0,
+      t3 = 0;
     for (let c = 0; c < len; c++) {
       const vc = v[c];
       t0 += x[b0 + c] * vc;
@@ -202,7 +249,10 @@ function reflectRight(x: Float64Array, ld: number, r0: number, r1: number, c0: n
       t2 += x[b2 + c] * vc;
       t3 += x[b3 + c] * vc;
     }
-    t0 *= beta; t1 *= beta; t2 *= beta; t3 *= beta;
+    t0 *= beta;
+    t1 *= beta;
+    t2 *= beta;
+    t3 *= beta;
     for (let c = 0; c < len; c++) {
       const vc = v[c];
       x[b0 + c] -= t0 * vc;
@@ -235,11 +285,21 @@ function givens(y: number, z: number): [number, number, number] {
 function applySweep(x: Float64Array, rows: number, ld: number, lo: number, hi: number, cs: Float64Array, sn: Float64Array): void {
   let r = 0;
   for (; r + 3 < rows; r += 4) {
-    const b0 = r * ld, b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
-    let t0 = x[b0 + lo], t1 = x[b1 + lo], t2 = x[b2 + lo], t3 = x[b3 + lo];
+    const b0 = r * ld,
+      b1 = b0 + ld,
+      b2 = b1 + ld,
+      b3 = b2 + ld;
+    let t0 = x[b0 + lo],
+      t1 = x[b1 + lo],
+      t2 = x[b2 + lo],
+      t3 = x[b3 + lo];
     for (let k = lo; k < hi; k++) {
-      const c = cs[k], s = sn[k];
-      const y0 = x[b0 + k + 1], y1 = x[b1 + k + 1], y2 = x[b2 + k + 1], y3 = x[b3 + k + 1];
+      const c = cs[k],
+        s = sn[k];
+      const y0 = x[b0 + k + 1],
+        y1 = x[b1 + k + 1],
+        y2 = x[b2 + k + 1],
+        y3 = x[b3 + k + 1];
       x[b0 + k] = c * t0 + s * y0;
       x[b1 + k] = c * t1 + s * y1;
       x[b2 + k] = c * t2 + s * y2;
@@ -258,7 +318,8 @@ function applySweep(x: Float64Array, rows: number, ld: number, lo: number, hi: n
     const b0 = r * ld;
     let t0 = x[b0 + lo];
     for (let k = lo; k < hi; k++) {
-      const c = cs[k], s = sn[k];
+      const c = cs[k],
+        s = sn[k];
       const y0 = x[b0 + k + 1];
       x[b0 + k] = c * t0 + s * y0;
       t0 = c * y0 - s * t0;
@@ -270,7 +331,8 @@ function applySweep(x: Float64Array, rows: number, ld: number, lo: number, hi: n
 /** col_i ← c·col_i + s·col_j, col_j ← −s·col_i + c·col_j for every row (non-adjacent columns). */
 function rotateColumns(x: Float64Array, rows: number, ld: number, i: number, jcol: number, c: number, s: number): void {
   for (let r = 0; r < rows; r++) {
-    const a = x[r * ld + i], b = x[r * ld + jcol];
+    const a = x[r * ld + i],
+      b = x[r * ld + jcol];
     x[r * ld + i] = c * a + s * b;
     x[r * ld + jcol] = c * b - s * a;
   }
@@ -299,8 +361,10 @@ function columnRotations(x: Float64Array, rows: number, n: number): RotationTarg
 
 /** xt is n×len (row t = column t of the factor); sweeps are batched, SWEEP_BATCH at a time. */
 function rowRotations(xt: Float64Array, len: number, n: number, sweeps: NonNullable<Svd64Kernels['rotSweeps']>): RotationTarget {
-  const lo = new Float64Array(SWEEP_BATCH), hi = new Float64Array(SWEEP_BATCH);
-  const cs = new Float64Array(SWEEP_BATCH * n), sn = new Float64Array(SWEEP_BATCH * n);
+  const lo = new Float64Array(SWEEP_BATCH),
+    hi = new Float64Array(SWEEP_BATCH);
+  const cs = new Float64Array(SWEEP_BATCH * n),
+    sn = new Float64Array(SWEEP_BATCH * n);
   let count = 0;
   const flush = (): void => {
     if (count > 0) sweeps(xt, len, len, count, lo, hi, cs, sn, n);
@@ -316,9 +380,11 @@ function rowRotations(xt: Float64Array, len: number, n: number, sweeps: NonNulla
     },
     rotate(i, j, c, s) {
       flush();
-      const bi = i * len, bj = j * len;
+      const bi = i * len,
+        bj = j * len;
       for (let r = 0; r < len; r++) {
-        const a = xt[bi + r], b = xt[bj + r];
+        const a = xt[bi + r],
+          b = xt[bj + r];
         xt[bi + r] = c * a + s * b;
         xt[bj + r] = c * b - s * a;
       }
@@ -333,7 +399,10 @@ function bidiagonalQr(d: Float64Array, e: Float64Array, u: RotationTarget, v: Ro
   let anorm = 0;
   for (let i = 0; i < n; i++) anorm = Math.max(anorm, Math.abs(d[i]) + (i < n - 1 ? Math.abs(e[i]) : 0));
   const tiny = EPS * anorm;
-  const cu = new Float64Array(n), su = new Float64Array(n), cv = new Float64Array(n), sv = new Float64Array(n);
+  const cu = new Float64Array(n),
+    su = new Float64Array(n),
+    cv = new Float64Array(n),
+    sv = new Float64Array(n);
   let budget = MAX_SWEEPS_PER_VALUE * n;
   let hi = n - 1;
   while (hi > 0) {
@@ -401,12 +470,24 @@ function chaseColumn(d: Float64Array, e: Float64Array, lo: number, hi: number, v
 }
 
 /** One implicit-shift Golub–Kahan sweep over rows/columns lo..hi; records the rotations. */
-function qrSweep(d: Float64Array, e: Float64Array, lo: number, hi: number,
-  cu: Float64Array, su: Float64Array, cv: Float64Array, sv: Float64Array): void {
+function qrSweep(
+  d: Float64Array,
+  e: Float64Array,
+  lo: number,
+  hi: number,
+  cu: Float64Array,
+  su: Float64Array,
+  cv: Float64Array,
+  sv: Float64Array,
+): void {
   // Wilkinson shift: the eigenvalue of BᵀB's trailing 2×2 closer to its last diagonal entry.
-  const dm = d[hi - 1], em = e[hi - 1], dn = d[hi];
+  const dm = d[hi - 1],
+    em = e[hi - 1],
+    dn = d[hi];
   const emPrev = hi - 2 >= lo ? e[hi - 2] : 0;
-  const t11 = dm * dm + emPrev * emPrev, t12 = dm * em, t22 = dn * dn + em * em;
+  const t11 = dm * dm + emPrev * emPrev,
+    t12 = dm * em,
+    t22 = dn * dn + em * em;
   const half = (t11 - t22) / 2;
   const root = Math.hypot(half, t12);
   const mu = t22 - (t12 * t12) / (half + (half >= 0 ? root : -root) || Number.MIN_VALUE);
@@ -416,7 +497,8 @@ function qrSweep(d: Float64Array, e: Float64Array, lo: number, hi: number,
     // Right rotation on columns k, k+1 (chases the bulge from above the band to below).
     let [c, s, r] = givens(y, z);
     if (k > lo) e[k - 1] = r;
-    const dk = d[k], ek = e[k];
+    const dk = d[k],
+      ek = e[k];
     y = c * dk + s * ek;
     e[k] = c * ek - s * dk;
     z = s * d[k + 1];
@@ -426,7 +508,8 @@ function qrSweep(d: Float64Array, e: Float64Array, lo: number, hi: number,
     // Left rotation on rows k, k+1 (moves the bulge back above the band).
     [c, s, r] = givens(y, z);
     d[k] = r;
-    const ek2 = e[k], dk1 = d[k + 1];
+    const ek2 = e[k],
+      dk1 = d[k + 1];
     e[k] = c * ek2 + s * dk1;
     d[k + 1] = c * dk1 - s * ek2;
     if (k < hi - 1) {

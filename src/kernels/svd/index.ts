@@ -26,7 +26,9 @@ export interface SvdShapeOptions {
 export function svdShape(m: number, n: number, o: SvdShapeOptions = {}): SvdShape {
   const rank = o.rank ?? DEFAULT_RANK;
   return {
-    m, n, rank,
+    m,
+    n,
+    rank,
     oversample: o.oversample ?? DEFAULT_OVERSAMPLE,
     power: o.power ?? defaultPower(rank, m, n),
     dtype: o.dtype ?? 'f32',
@@ -39,7 +41,8 @@ export function parseSvdShape(token: string, flag = '--size'): SvdShape {
   const [m, n] = parseDims(dims, 2, flag, SVD_SIZE_SYNTAX);
   const o: SvdShapeOptions = {};
   const count = (text: string): number => {
-    if (!/^\d+$/.test(text)) throw new UsageError(`${flag}: '${token}' has a malformed count '${text}'. Valid: ${SVD_SIZE_SYNTAX}`);
+    if (!/^\d+$/.test(text))
+      throw new UsageError(`${flag}: '${token}' has a malformed count '${text}'. Valid: ${SVD_SIZE_SYNTAX}`);
     return Number(text);
   };
   for (const part of opts) {
@@ -61,24 +64,38 @@ export const svd: OpDefinition<SvdShape, SvdInputs, SvdOutput> = {
   variants: [full, randomized],
   parseShape: (token) => parseSvdShape(token),
   edgeShapes: [
-    s(1, 1, {rank: 1}), s(1, 7, {rank: 1}), s(7, 1, {rank: 3}), s(2, 2, {rank: 1, dtype: 'f64'}),
+    s(1, 1, {rank: 1}),
+    s(1, 7, {rank: 1}),
+    s(7, 1, {rank: 3}),
+    s(2, 2, {rank: 1, dtype: 'f64'}),
     // Tall and wide, both dtypes.
-    s(60, 7, {rank: 3}), s(7, 60, {rank: 3, dtype: 'f64'}), s(97, 31, {rank: 5, dtype: 'f64', matrix: 'decay'}),
+    s(60, 7, {rank: 3}),
+    s(7, 60, {rank: 3, dtype: 'f64'}),
+    s(97, 31, {rank: 5, dtype: 'f64', matrix: 'decay'}),
     s(31, 97, {rank: 5, matrix: 'decay'}),
     // Rank at or above min(m, n); k + p above min(m, n).
-    s(9, 6, {rank: 10}), s(12, 12, {rank: 12, dtype: 'f64'}), s(20, 30, {rank: 15}),
+    s(9, 6, {rank: 10}),
+    s(12, 12, {rank: 12, dtype: 'f64'}),
+    s(20, 30, {rank: 15}),
     // Rank-deficient inputs (exact zeros in the spectrum).
-    s(40, 30, {rank: 5, matrix: 'deficient'}), s(30, 45, {rank: 20, dtype: 'f64', matrix: 'deficient'}),
-    s(64, 80, {rank: 15, matrix: 'image'}), s(50, 50, {rank: 49, dtype: 'f64', matrix: 'image'}),
+    s(40, 30, {rank: 5, matrix: 'deficient'}),
+    s(30, 45, {rank: 20, dtype: 'f64', matrix: 'deficient'}),
+    s(64, 80, {rank: 15, matrix: 'image'}),
+    s(50, 50, {rank: 49, dtype: 'f64', matrix: 'image'}),
     // No power iterations, minimal oversampling: the weakest randomized setting.
-    s(120, 90, {rank: 5, oversample: 2, power: 0, matrix: 'decay'}), s(100, 100, {rank: 10, oversample: 0, power: 1, dtype: 'f64'}),
+    s(120, 90, {rank: 5, oversample: 2, power: 0, matrix: 'decay'}),
+    s(100, 100, {rank: 10, oversample: 0, power: 1, dtype: 'f64'}),
     s(150, 130, {rank: 15}),
   ],
   presets: {
     quick: [s(256, 192, {rank: 10, dtype: 'f64'}), s(400, 300, {matrix: 'decay'})],
     standard: [
-      s(500, 500), s(1000, 1000), s(1000, 1000, {dtype: 'f64'}), s(2000, 500, {rank: 20, matrix: 'decay'}),
-      s(1500, 2500), s(1000, 1000, {matrix: 'image'}),
+      s(500, 500),
+      s(1000, 1000),
+      s(1000, 1000, {dtype: 'f64'}),
+      s(2000, 500, {rank: 20, matrix: 'decay'}),
+      s(1500, 2500),
+      s(1000, 1000, {matrix: 'image'}),
     ],
     // The seed slide: np.linalg.svd vs sklearn's randomized_svd, r = 15 (numpy works in f64).
     slide: [s(1000, 1000), s(1000, 1000, {dtype: 'f64'})],

@@ -5,13 +5,32 @@
 export interface Svd64Kernels {
   /** 'js', or 'native-<isa>'. */
   name: string;
-  reflectLeft(x: Float64Array, ld: number, r0: number, len: number, c0: number, cols: number, v: Float64Array, beta: number, acc: Float64Array): void;
+  reflectLeft(
+    x: Float64Array,
+    ld: number,
+    r0: number,
+    len: number,
+    c0: number,
+    cols: number,
+    v: Float64Array,
+    beta: number,
+    acc: Float64Array,
+  ): void;
   reflectRight(x: Float64Array, ld: number, r0: number, r1: number, c0: number, len: number, v: Float64Array, beta: number): void;
   /**
    * `count` QR sweeps on the rows of the row-major xt (row length cols, stride ld): sweep q rotates
    * rows (k, k+1), k = lo[q]..hi[q]−1 in order, by (cs, sn)[q·stride + k]. Batching sweeps lets a
    * column block of xt stay in cache through all of them.
    */
-  rotSweeps?(xt: Float64Array, ld: number, cols: number, count: number, lo: Float64Array, hi: Float64Array,
-    cs: Float64Array, sn: Float64Array, stride: number): void;
+  rotSweeps?(
+    xt: Float64Array,
+    ld: number,
+    cols: number,
+    count: number,
+    lo: Float64Array,
+    hi: Float64Array,
+    cs: Float64Array,
+    sn: Float64Array,
+    stride: number,
+  ): void;
 }

@@ -23,8 +23,13 @@ export interface LowRankFactors {
  * The leading `rank` singular triplets of the m×n row-major w: the full SVD when it costs at most
  * FULL_FLOP_LIMIT (or fullFlopLimit), else the randomized SVD (p = 10, q power iterations).
  */
-export async function truncatedSvd(w: Float32Array, m: number, n: number, rank: number,
-  opts: {exec?: GemmExecutor; power?: number; seed?: number; fullFlopLimit?: number} = {}): Promise<LowRankFactors> {
+export async function truncatedSvd(
+  w: Float32Array,
+  m: number,
+  n: number,
+  rank: number,
+  opts: {exec?: GemmExecutor; power?: number; seed?: number; fullFlopLimit?: number} = {},
+): Promise<LowRankFactors> {
   const r = Math.min(m, n);
   const k = Math.max(1, Math.min(rank, r));
   const dims = {m, n, rank: k, oversample: 10, power: 0, dtype: 'f32' as const, matrix: 'lowrank' as const};
@@ -32,8 +37,14 @@ export async function truncatedSvd(w: Float32Array, m: number, n: number, rank: 
     const f = svd64(w, m, n);
     return {u: takeColumns(f.u, m, r, k), s: f.s.slice(0, k), v: takeColumns(f.v, n, r, k), rank: k, method: 'full'};
   }
-  const exec = opts.exec ?? await blockedEngine.create({threads: 1});
-  const out = await randomizedSvd(w, m, n, {rank: k, oversample: 10, power: opts.power ?? 2, seed: opts.seed ?? 1}, engineGemm(exec));
+  const exec = opts.exec ?? (await blockedEngine.create({threads: 1}));
+  const out = await randomizedSvd(
+    w,
+    m,
+    n,
+    {rank: k, oversample: 10, power: opts.power ?? 2, seed: opts.seed ?? 1},
+    engineGemm(exec),
+  );
   return {u: out.u as Float32Array, s: out.s, v: out.v as Float32Array, rank: out.k, method: 'randomized'};
 }
 
@@ -49,8 +60,17 @@ export function lowRankWorkspace(f: LowRankFactors, nCols: number): Float32Array
 }
 
 /** out (m×N) = U_k·(Σ_k·(V_kᵀ·x)), x n×N; two GEMMs of 2k·n·N and 2m·k·N FLOPs. */
-export async function lowRankProduct(exec: GemmExecutor, f: LowRankFactors, k: number, m: number, n: number,
-  x: Float32Array, nCols: number, out: Float32Array, t: Float32Array = lowRankWorkspace(f, nCols)): Promise<void> {
+export async function lowRankProduct(
+  exec: GemmExecutor,
+  f: LowRankFactors,
+  k: number,
+  m: number,
+  n: number,
+  x: Float32Array,
+  nCols: number,
+  out: Float32Array,
+  t: Float32Array = lowRankWorkspace(f, nCols),
+): Promise<void> {
   // T = V_kᵀ·X: op(A) = V[:, :k]ᵀ, stored n×R, so transposed with row stride R.
   await exec.gemm({m: k, n: nCols, k: n, a: f.v, transA: true, lda: f.rank, b: x, c: t});
   for (let i = 0; i < k; i++) {
@@ -61,7 +81,8 @@ export async function lowRankProduct(exec: GemmExecutor, f: LowRankFactors, k: n
 }
 
 export function relativeError(approx: Float32Array, exact: Float32Array): number {
-  let d = 0, e = 0;
+  let d = 0,
+    e = 0;
   for (let i = 0; i < exact.length; i++) {
     d += (approx[i] - exact[i]) ** 2;
     e += exact[i] ** 2;

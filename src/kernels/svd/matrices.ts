@@ -38,10 +38,18 @@ export function spectrum(kind: MatrixKind, r: number): Float64Array {
   const signal = Math.min(10, r);
   for (let i = 0; i < r; i++) {
     switch (kind) {
-      case 'lowrank': s[i] = i < signal ? 10 - (9 * i) / signal : 0.05 * (1 - (0.5 * i) / r); break;
-      case 'decay': s[i] = 1 / Math.sqrt(i + 1); break;
-      case 'image': s[i] = i < IMAGE_TERMS ? Math.exp(-i / 6) : 0; break;
-      case 'deficient': s[i] = i < Math.ceil(r / 3) ? 1 / (i + 1) : 0; break;
+      case 'lowrank':
+        s[i] = i < signal ? 10 - (9 * i) / signal : 0.05 * (1 - (0.5 * i) / r);
+        break;
+      case 'decay':
+        s[i] = 1 / Math.sqrt(i + 1);
+        break;
+      case 'image':
+        s[i] = i < IMAGE_TERMS ? Math.exp(-i / 6) : 0;
+        break;
+      case 'deficient':
+        s[i] = i < Math.ceil(r / 3) ? 1 / (i + 1) : 0;
+        break;
     }
   }
   return s;
@@ -66,7 +74,8 @@ function permutation(len: number, rng: Rng): number[] {
 
 function mixedDiagonal(m: number, n: number, sigma: Float64Array, rng: Rng): Float64Array {
   const a = new Float64Array(m * n);
-  const rows = permutation(m, rng), cols = permutation(n, rng);
+  const rows = permutation(m, rng),
+    cols = permutation(n, rng);
   for (let i = 0; i < sigma.length; i++) a[rows[i] * n + cols[i]] = sigma[i];
   const w = new Float64Array(Math.max(m, n));
   const acc = new Float64Array(n);
@@ -115,7 +124,8 @@ function cosineImage(m: number, n: number, sigma: Float64Array, rng: Rng): Float
   // brightness) carries the largest singular value, as in a real picture.
   const fr = [0, ...permutation(terms - 1, rng).map((f) => f + 1)];
   const fc = [0, ...permutation(terms - 1, rng).map((f) => f + 1)];
-  const cu = new Float64Array(m), cv = new Float64Array(n);
+  const cu = new Float64Array(m),
+    cv = new Float64Array(n);
   for (let t = 0; t < terms; t++) {
     cosine(fr[t], m, cu);
     cosine(fc[t], n, cv);

@@ -9,11 +9,13 @@ import type {Svd64Kernels} from './kernels64.js';
 export function nativeSvdKernels(isa?: Isa): Svd64Kernels | undefined {
   const n = loadNative();
   if (!n.ok || typeof n.addon.drotSweeps !== 'function') return undefined;
-  const addon = n.addon, which = isa ?? bestIsa() ?? 'scalar';
+  const addon = n.addon,
+    which = isa ?? bestIsa() ?? 'scalar';
   return {
     name: `native-${which}`,
     reflectLeft: (x, ld, r0, len, c0, cols, v, beta, acc) => addon.dreflectLeft(which, x, ld, r0, len, c0, cols, v, beta, acc),
     reflectRight: (x, ld, r0, r1, c0, len, v, beta) => addon.dreflectRight(which, x, ld, r0, r1, c0, len, v, beta),
-    rotSweeps: (xt, ld, cols, count, lo, hi, cs, sn, stride) => addon.drotSweeps(which, xt, ld, cols, count, lo, hi, cs, sn, stride),
+    rotSweeps: (xt, ld, cols, count, lo, hi, cs, sn, stride) =>
+      addon.drotSweeps(which, xt, ld, cols, count, lo, hi, cs, sn, stride),
   };
 }

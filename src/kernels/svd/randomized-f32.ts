@@ -34,10 +34,17 @@ export function planHmtF32(m: number, n: number, rank: number, oversample: numbe
   const l = Math.min(rank + oversample, r);
   const k = Math.min(rank, r);
   return {
-    m, n, k, l, power,
-    y: new Float32Array(m * l), z: new Float32Array(n * l),
-    left: new Float32Array(l * k), right: new Float32Array(l * k),
-    u: new Float32Array(m * k), v: new Float32Array(n * k),
+    m,
+    n,
+    k,
+    l,
+    power,
+    y: new Float32Array(m * l),
+    z: new Float32Array(n * l),
+    left: new Float32Array(l * k),
+    right: new Float32Array(l * k),
+    u: new Float32Array(m * k),
+    v: new Float32Array(n * k),
     ws: cholQrWorkspace(Math.max(m, n), l),
   };
 }
@@ -56,7 +63,7 @@ export async function hmtF32(exec: GemmExecutor, plan: HmtF32Plan, a: Float32Arr
   const rng = createRng(deriveSeed(seed, 31));
   rng.fillNormal(z.subarray(0, n * l));
   const normalize = async (x: Float32Array, rows: number): Promise<void> => {
-    if (await cholQrPass(exec, x, rows, ws, 1, false) < 0) orthonormalizeColumns(x, rows, l, rng);
+    if ((await cholQrPass(exec, x, rows, ws, 1, false)) < 0) orthonormalizeColumns(x, rows, l, rng);
   };
   await exec.gemm({m, n: l, k: n, a, b: z, c: y}); // Y = AΩ
   for (let it = 0; it < plan.power; it++) {

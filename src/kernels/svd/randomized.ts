@@ -59,7 +59,8 @@ export const gemmF64: RealGemm = (m, n, k, a, transA, b, c) => {
 
 /** The f32 products on an engine's executor (A stored m×k, or k×m when transposed). */
 export function engineGemm(exec: GemmExecutor): RealGemm {
-  return (m, n, k, a, transA, b, c) => exec.gemm({m, n, k, a: a as Float32Array, transA, b: b as Float32Array, c: c as Float32Array});
+  return (m, n, k, a, transA, b, c) =>
+    exec.gemm({m, n, k, a: a as Float32Array, transA, b: b as Float32Array, c: c as Float32Array});
 }
 
 interface State {
@@ -87,13 +88,24 @@ export function makeRandomized(engine?: GemmEngine): KernelVariant<SvdShape, Svd
       if (p.dtype === 'f64') return {p, a, engineId: 'f64-js', seed};
       const e = pick({threads: opts.threads});
       const l = sketchColumns(p);
-      const exec = await e.create({threads: opts.threads, maxM: Math.max(p.m, p.n), maxN: Math.max(p.n, l), maxK: Math.max(p.m, p.n)});
+      const exec = await e.create({
+        threads: opts.threads,
+        maxM: Math.max(p.m, p.n),
+        maxN: Math.max(p.n, l),
+        maxK: Math.max(p.m, p.n),
+      });
       return {p, a, exec, plan: planHmtF32(p.m, p.n, p.rank, p.oversample, p.power), engineId: e.id, seed};
     },
     async run(s) {
-      if (s.exec && s.plan) return {...await hmtF32(s.exec, s.plan, s.a as Float32Array, s.seed), gemm: s.engineId};
+      if (s.exec && s.plan) return {...(await hmtF32(s.exec, s.plan, s.a as Float32Array, s.seed)), gemm: s.engineId};
       const gemm = s.exec ? engineGemm(s.exec) : gemmF64;
-      const out = await randomizedSvd(s.a, s.p.m, s.p.n, {rank: s.p.rank, oversample: s.p.oversample, power: s.p.power, seed: s.seed}, gemm);
+      const out = await randomizedSvd(
+        s.a,
+        s.p.m,
+        s.p.n,
+        {rank: s.p.rank, oversample: s.p.oversample, power: s.p.power, seed: s.seed},
+        gemm,
+      );
       return {...out, gemm: s.engineId};
     },
     async dispose(s) {

@@ -75,13 +75,15 @@ const bpe = (p: SvdShape): number => (p.dtype === 'f64' ? 8 : 4);
 
 /** Golub–Van Loan's count for Golub–Reinsch with thin U and V: 14·M·N² + 8·N³ (M ≥ N). */
 export function fullFlops({m, n}: SvdShape): number {
-  const big = Math.max(m, n), small = Math.min(m, n);
+  const big = Math.max(m, n),
+    small = Math.min(m, n);
   return 14 * big * small * small + 8 * small ** 3;
 }
 
 /** HMT: 2q + 2 passes of 2·m·n·l over A, U = Q·Û, the orthonormalizations and the small SVD. */
 export function randomizedFlops(p: SvdShape): number {
-  const l = sketchColumns(p), k = Math.min(p.rank, p.m, p.n);
+  const l = sketchColumns(p),
+    k = Math.min(p.rank, p.m, p.n);
   const passes = (2 * p.power + 2) * 2 * p.m * p.n * l;
   const orth = (2 * p.power + 1) * 4 * Math.max(p.m, p.n) * l * l;
   const small = 14 * Math.max(l, p.n) * l * l + 8 * l ** 3;
@@ -116,7 +118,12 @@ const DIRECT_RESIDUAL_MACS = 2 ** 27;
 const PROBES = 8;
 const ORTHO_SAMPLE = 48;
 
-export function checkSvd(p: SvdShape, inputs: SvdInputs, out: SvdOutput, opts: {toleranceScale?: number; seed?: number} = {}): CheckResult {
+export function checkSvd(
+  p: SvdShape,
+  inputs: SvdInputs,
+  out: SvdOutput,
+  opts: {toleranceScale?: number; seed?: number} = {},
+): CheckResult {
   const tol = svdTolerance(p, opts.toleranceScale ?? 1);
   const r = Math.min(p.m, p.n);
   const fail = (method: string, detail: string): CheckResult => ({pass: false, method, error: Infinity, tolerance: 1, detail});
@@ -124,7 +131,11 @@ export function checkSvd(p: SvdShape, inputs: SvdInputs, out: SvdOutput, opts: {
   if (!(k >= 1 && k <= r) || u.length !== p.m * k || v.length !== p.n * k || s.length !== k) {
     return fail('shape', `k=${k}, U has ${u.length}, V ${v.length}, s ${s.length} elements for ${p.m}x${p.n} (k ≤ ${r})`);
   }
-  for (const [name, x] of [['U', u], ['s', s], ['V', v]] as const) {
+  for (const [name, x] of [
+    ['U', u],
+    ['s', s],
+    ['V', v],
+  ] as const) {
     const bad = x.findIndex((t) => !Number.isFinite(t));
     if (bad >= 0) return fail('finite', `non-finite ${name}[${bad}] = ${x[bad]}`);
   }
@@ -149,8 +160,11 @@ export function checkSvd(p: SvdShape, inputs: SvdInputs, out: SvdOutput, opts: {
     ['‖UᵀU−I‖', orthU.value, tol],
     ['‖VᵀV−I‖', orthV.value, tol],
     // The excess over optimal, against the allowed excess: 0 for an exact truncated SVD.
-    [`rank-${kt} error ${relFrob.toExponential(3)} vs ${factor.toFixed(2)}×optimal ${optimal.toExponential(3)}; excess`,
-      Math.max(0, relFrob - optimal), (factor - 1) * optimal + slack],
+    [
+      `rank-${kt} error ${relFrob.toExponential(3)} vs ${factor.toFixed(2)}×optimal ${optimal.toExponential(3)}; excess`,
+      Math.max(0, relFrob - optimal),
+      (factor - 1) * optimal + slack,
+    ],
   ];
   const metrics: Record<string, number | string | boolean> = {
     rank: kt,
@@ -215,7 +229,8 @@ export function residualNorm(p: SvdShape, a: Real, out: SvdOutput, k: number, se
     return Math.sqrt(sum);
   }
   const rng = createRng(deriveSeed(seed, 23));
-  const x = new Float64Array(n), vx = new Float64Array(k);
+  const x = new Float64Array(n),
+    vx = new Float64Array(k);
   let sum = 0;
   for (let probe = 0; probe < PROBES; probe++) {
     for (let j = 0; j < n; j++) x[j] = rng.normal();

@@ -26,7 +26,14 @@ export interface CompareOptions {
   normalize?: string;
 }
 
-export const DEFAULT_COMPARE: CompareOptions = {threshold: 0.1, alpha: 0.01, level: 0.95, resamples: 2000, seed: 1, minSamples: 5};
+export const DEFAULT_COMPARE: CompareOptions = {
+  threshold: 0.1,
+  alpha: 0.01,
+  level: 0.95,
+  resamples: 2000,
+  seed: 1,
+  minSamples: 5,
+};
 
 export interface CaseComparison {
   key: string;
@@ -60,7 +67,12 @@ export interface Comparison {
 
 /** '*' matches any run of characters; everything else is literal. */
 export function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(text);
 }
 
@@ -86,20 +98,29 @@ function seedFor(key: string, seed: number): number {
   return h;
 }
 
-export function compareReports(baseline: Report, current: Report, options: Partial<CompareOptions> = {}, sources = {baseline: 'baseline', current: 'current'}): Comparison {
+export function compareReports(
+  baseline: Report,
+  current: Report,
+  options: Partial<CompareOptions> = {},
+  sources = {baseline: 'baseline', current: 'current'},
+): Comparison {
   const opts = {...DEFAULT_COMPARE, ...options};
   const base = index(baseline);
   const cur = index(current);
   const common = [...cur.keys()].filter((k) => base.has(k));
   if (common.length === 0) {
-    throw new UsageError(`${sources.current}: no cases in common with ${sources.baseline} (match is on op, variant and shape; ` +
-      `baseline has ${base.size}, current has ${cur.size})`);
+    throw new UsageError(
+      `${sources.current}: no cases in common with ${sources.baseline} (match is on op, variant and shape; ` +
+        `baseline has ${base.size}, current has ${cur.size})`,
+    );
   }
   if (opts.normalize) {
     const spec = opts.normalize;
     const present = (rs: CaseResult[]): boolean => rs.some((r) => r.variant === spec || `${r.variant}@${r.shapeText}` === spec);
     if (!present(baseline.results) || !present(current.results)) {
-      throw new UsageError(`--normalize: '${spec}' is not a case in both files. Valid: a variant id (same shape) or variant@shape, e.g. ${current.results[0] ? `${current.results[0].variant} or ${current.results[0].variant}@${current.results[0].shapeText}` : 'gemm/naive-ijk'}`);
+      throw new UsageError(
+        `--normalize: '${spec}' is not a case in both files. Valid: a variant id (same shape) or variant@shape, e.g. ${current.results[0] ? `${current.results[0].variant} or ${current.results[0].variant}@${current.results[0].shapeText}` : 'gemm/naive-ijk'}`,
+      );
     }
   }
   const cases: CaseComparison[] = [];
@@ -146,7 +167,12 @@ export function compareReports(baseline: Report, current: Report, options: Parti
       cCal = cc;
       row.normalizedBy = caseKey(cc);
     }
-    const short = Math.min(b.samplesMs.length, c.samplesMs.length, bCal?.samplesMs.length ?? Infinity, cCal?.samplesMs.length ?? Infinity);
+    const short = Math.min(
+      b.samplesMs.length,
+      c.samplesMs.length,
+      bCal?.samplesMs.length ?? Infinity,
+      cCal?.samplesMs.length ?? Infinity,
+    );
     if (short < opts.minSamples) {
       row.verdict = 'inconclusive';
       row.reason = `too few samples (${short} < ${opts.minSamples})`;
@@ -159,17 +185,49 @@ export function compareReports(baseline: Report, current: Report, options: Parti
     // divided by its own run's calibration median when normalizing.
     const cScale = cCal ? median(cCal.samplesMs) : 1;
     const bScale = bCal ? median(bCal.samplesMs) : 1;
-    const ut = mannWhitneyU(c.samplesMs.map((x) => x / cScale), b.samplesMs.map((x) => x / bScale));
+    const ut = mannWhitneyU(
+      c.samplesMs.map((x) => x / cScale),
+      b.samplesMs.map((x) => x / bScale),
+    );
     Object.assign(row, {ratio: ci.ratio, ciLo: ci.lo, ciHi: ci.hi, pValue: ut.p});
     row.verdict = verdictOf(ci.lo, ci.hi, ut.p, threshold, opts.alpha);
-    if (row.verdict === 'inconclusive') row.reason = ut.p >= opts.alpha ? 'CI crosses the threshold; no significant difference' : 'significant, but the CI crosses the threshold';
+    if (row.verdict === 'inconclusive')
+      row.reason =
+        ut.p >= opts.alpha
+          ? 'CI crosses the threshold; no significant difference'
+          : 'significant, but the CI crosses the threshold';
   }
   for (const [key, b] of base) {
-    if (!cur.has(key)) cases.push({key, op: b.op, variant: b.variant, shapeText: b.shapeText, verdict: 'missing', reason: 'in the baseline, not in the current run', threshold: thresholdFor(key, opts)});
+    if (!cur.has(key))
+      cases.push({
+        key,
+        op: b.op,
+        variant: b.variant,
+        shapeText: b.shapeText,
+        verdict: 'missing',
+        reason: 'in the baseline, not in the current run',
+        threshold: thresholdFor(key, opts),
+      });
   }
-  const counts = {pass: 0, regression: 0, improvement: 0, inconclusive: 0, failed: 0, calibration: 0, missing: 0, new: 0} as Record<Verdict, number>;
+  const counts = {
+    pass: 0,
+    regression: 0,
+    improvement: 0,
+    inconclusive: 0,
+    failed: 0,
+    calibration: 0,
+    missing: 0,
+    new: 0,
+  } as Record<Verdict, number>;
   for (const c of cases) counts[c.verdict]++;
-  return {options: opts, baselineSource: sources.baseline, currentSource: sources.current, cases, counts, failed: counts.regression + counts.failed > 0};
+  return {
+    options: opts,
+    baselineSource: sources.baseline,
+    currentSource: sources.current,
+    cases,
+    counts,
+    failed: counts.regression + counts.failed > 0,
+  };
 }
 
 /**

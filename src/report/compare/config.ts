@@ -7,13 +7,16 @@ import {UsageError} from '../../core/errors.js';
 import type {CompareOptions} from './compare.js';
 
 const Pct = Type.Number({exclusiveMinimum: 0, maximum: 1000});
-const ConfigSchema = Type.Object({
-  threshold: Type.Optional(Pct),
-  thresholds: Type.Optional(Type.Record(Type.String({minLength: 1}), Pct)),
-  normalize: Type.Optional(Type.String({minLength: 1})),
-  alpha: Type.Optional(Type.Number({exclusiveMinimum: 0, exclusiveMaximum: 1})),
-  minSamples: Type.Optional(Type.Integer({minimum: 2})),
-}, {additionalProperties: false});
+const ConfigSchema = Type.Object(
+  {
+    threshold: Type.Optional(Pct),
+    thresholds: Type.Optional(Type.Record(Type.String({minLength: 1}), Pct)),
+    normalize: Type.Optional(Type.String({minLength: 1})),
+    alpha: Type.Optional(Type.Number({exclusiveMinimum: 0, exclusiveMaximum: 1})),
+    minSamples: Type.Optional(Type.Integer({minimum: 2})),
+  },
+  {additionalProperties: false},
+);
 const checker = TypeCompiler.Compile(ConfigSchema);
 
 export const CONFIG_KEYS = Object.keys(ConfigSchema.properties);
@@ -27,8 +30,17 @@ export function readCompareConfig(file: string, flag = '--config'): Partial<Comp
     throw new UsageError(`${flag}: cannot read '${file}': ${e.code === 'ENOENT' ? 'no such file' : e.message.split('\n')[0]}`);
   }
   const err = checker.Errors(value).First();
-  if (err) throw new UsageError(`${flag}: '${file}' at ${err.path || '/'}: ${err.message}. Valid keys: ${CONFIG_KEYS.join(', ')} (thresholds in percent)`);
-  const c = value as {threshold?: number; thresholds?: Record<string, number>; normalize?: string; alpha?: number; minSamples?: number};
+  if (err)
+    throw new UsageError(
+      `${flag}: '${file}' at ${err.path || '/'}: ${err.message}. Valid keys: ${CONFIG_KEYS.join(', ')} (thresholds in percent)`,
+    );
+  const c = value as {
+    threshold?: number;
+    thresholds?: Record<string, number>;
+    normalize?: string;
+    alpha?: number;
+    minSamples?: number;
+  };
   return {
     ...(c.threshold !== undefined ? {threshold: c.threshold / 100} : {}),
     ...(c.thresholds ? {thresholds: Object.entries(c.thresholds).map(([k, v]): [string, number] => [k, v / 100])} : {}),
@@ -42,6 +54,7 @@ export function readCompareConfig(file: string, flag = '--config'): Partial<Comp
 export function parsePercent(text: string, flag: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
   const v = m ? Number(m[1]) : NaN;
-  if (!(v > 0 && v <= 1000)) throw new UsageError(`${flag}: invalid value '${text}'. Valid: a percentage above 0, e.g. 10 or 10%`);
+  if (!(v > 0 && v <= 1000))
+    throw new UsageError(`${flag}: invalid value '${text}'. Valid: a percentage above 0, e.g. 10 or 10%`);
   return v / 100;
 }

@@ -4,9 +4,26 @@ import {fmtMs} from '../format.js';
 import {mdTable} from '../export/markdown.js';
 import type {CaseComparison, Comparison, Verdict} from './compare.js';
 
-const MARK: Record<Verdict, string> = {pass: 'pass', regression: 'REGRESSION', improvement: 'improvement', inconclusive: 'inconclusive',
-  failed: 'FAILED', calibration: 'calibration', missing: 'missing', new: 'new'};
-const EMOJI: Record<Verdict, string> = {pass: '✅', regression: '🔴', improvement: '🟢', inconclusive: '⚪', failed: '❌', calibration: '📏', missing: '➖', new: '🆕'};
+const MARK: Record<Verdict, string> = {
+  pass: 'pass',
+  regression: 'REGRESSION',
+  improvement: 'improvement',
+  inconclusive: 'inconclusive',
+  failed: 'FAILED',
+  calibration: 'calibration',
+  missing: 'missing',
+  new: 'new',
+};
+const EMOJI: Record<Verdict, string> = {
+  pass: '✅',
+  regression: '🔴',
+  improvement: '🟢',
+  inconclusive: '⚪',
+  failed: '❌',
+  calibration: '📏',
+  missing: '➖',
+  new: '🆕',
+};
 
 function pct(x: number | undefined): string {
   if (x === undefined || !Number.isFinite(x)) return '—';
@@ -29,20 +46,50 @@ export function summaryLine(cmp: Comparison): string {
 }
 
 export function renderComparisonTable(cmp: Comparison, opts: {color?: boolean} = {}): string {
-  const t = makeTable(['case', 'baseline', 'current', 'change', `${Math.round(cmp.options.level * 100)}% CI`, 'p (U test)', 'limit', 'verdict'],
-    {color: opts.color, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']});
+  const t = makeTable(
+    ['case', 'baseline', 'current', 'change', `${Math.round(cmp.options.level * 100)}% CI`, 'p (U test)', 'limit', 'verdict'],
+    {color: opts.color, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']},
+  );
   for (const c of cmp.cases) {
-    t.push([c.key, c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs), c.currentMedianMs === undefined ? '—' : fmtMs(c.currentMedianMs),
-      pct(c.ratio), ci(c), p(c), `+${(c.threshold * 100).toFixed(0)}%`, MARK[c.verdict] + (c.reason && c.verdict !== 'pass' ? ` (${c.reason})` : '')]);
+    t.push([
+      c.key,
+      c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs),
+      c.currentMedianMs === undefined ? '—' : fmtMs(c.currentMedianMs),
+      pct(c.ratio),
+      ci(c),
+      p(c),
+      `+${(c.threshold * 100).toFixed(0)}%`,
+      MARK[c.verdict] + (c.reason && c.verdict !== 'pass' ? ` (${c.reason})` : ''),
+    ]);
   }
   return `baseline ${cmp.baselineSource} → current ${cmp.currentSource}\n${t.toString()}\n${summaryLine(cmp)}`;
 }
 
 export function renderComparisonMarkdown(cmp: Comparison): string {
-  const rows = cmp.cases.map((c) => [`\`${c.key}\``, c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs),
-    c.currentMedianMs === undefined ? '—' : fmtMs(c.currentMedianMs), pct(c.ratio), ci(c), p(c), `+${(c.threshold * 100).toFixed(0)}%`,
-    `${EMOJI[c.verdict]} ${c.verdict}${c.reason && c.verdict !== 'pass' ? ` — ${c.reason}` : ''}`]);
-  return [`## dlbench comparison`, '', `**${summaryLine(cmp)}**`, '', `Baseline \`${cmp.baselineSource}\`, current \`${cmp.currentSource}\`. ` +
-    `Change is the ratio of median times (normalized when stated); a regression needs p < ${cmp.options.alpha} and the whole CI above the limit.`, '',
-  mdTable(['case', 'baseline', 'current', 'change', `${Math.round(cmp.options.level * 100)}% CI`, 'p', 'limit', 'verdict'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])].join('\n') + '\n';
+  const rows = cmp.cases.map((c) => [
+    `\`${c.key}\``,
+    c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs),
+    c.currentMedianMs === undefined ? '—' : fmtMs(c.currentMedianMs),
+    pct(c.ratio),
+    ci(c),
+    p(c),
+    `+${(c.threshold * 100).toFixed(0)}%`,
+    `${EMOJI[c.verdict]} ${c.verdict}${c.reason && c.verdict !== 'pass' ? ` — ${c.reason}` : ''}`,
+  ]);
+  return (
+    [
+      `## dlbench comparison`,
+      '',
+      `**${summaryLine(cmp)}**`,
+      '',
+      `Baseline \`${cmp.baselineSource}\`, current \`${cmp.currentSource}\`. ` +
+        `Change is the ratio of median times (normalized when stated); a regression needs p < ${cmp.options.alpha} and the whole CI above the limit.`,
+      '',
+      mdTable(
+        ['case', 'baseline', 'current', 'change', `${Math.round(cmp.options.level * 100)}% CI`, 'p', 'limit', 'verdict'],
+        rows,
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ),
+    ].join('\n') + '\n'
+  );
 }

@@ -48,7 +48,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): UTest 
   const u = wilcoxonRankSum([...a], [...b]) - (m * (m + 1)) / 2;
   const pooled = [...a, ...b].sort((x, y) => x - y);
   let tieTerm = 0;
-  for (let i = 0; i < pooled.length;) {
+  for (let i = 0; i < pooled.length; ) {
     let j = i;
     while (j < pooled.length && pooled[j] === pooled[i]) j++;
     const t = j - i;
@@ -86,8 +86,11 @@ export function medianInPlace(x: Float64Array): number {
         while (x[i] < pivot) i++;
         while (x[j] > pivot) j--;
         if (i <= j) {
-          const t = x[i]; x[i] = x[j]; x[j] = t;
-          i++; j--;
+          const t = x[i];
+          x[i] = x[j];
+          x[j] = t;
+          i++;
+          j--;
         }
       }
       if (k <= j) hi = j;
@@ -133,8 +136,13 @@ export interface BootstrapOptions {
  * [[current], [baseline]] gives median(current)/median(baseline); with calibration cases,
  * [[current, baselineCal], [baseline, currentCal]] gives the normalized ratio.
  */
-export function bootstrapRatio(num: readonly (readonly number[])[], den: readonly (readonly number[])[], opts: BootstrapOptions): RatioCi {
-  const point = (f: (s: readonly number[]) => number): number => num.reduce((p, s) => p * f(s), 1) / den.reduce((p, s) => p * f(s), 1);
+export function bootstrapRatio(
+  num: readonly (readonly number[])[],
+  den: readonly (readonly number[])[],
+  opts: BootstrapOptions,
+): RatioCi {
+  const point = (f: (s: readonly number[]) => number): number =>
+    num.reduce((p, s) => p * f(s), 1) / den.reduce((p, s) => p * f(s), 1);
   const ratio = point(median);
   const rng = createRng(opts.seed);
   const bufs = new Map<readonly number[], Float64Array>();

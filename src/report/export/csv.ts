@@ -33,7 +33,17 @@ const FIXED: [string, (r: CaseResult) => unknown][] = [
   ['layer_index', (r) => r.layer?.index],
   ['layer_name', (r) => r.layer?.name],
   ['layer_type', (r) => r.layer?.type],
-  ['reason', (r) => (r.state === 'skipped' ? r.reason : r.state === 'errored' ? `${r.phase}: ${r.error}` : r.state === 'check-failed' ? r.check.detail : undefined)],
+  [
+    'reason',
+    (r) =>
+      r.state === 'skipped'
+        ? r.reason
+        : r.state === 'errored'
+          ? `${r.phase}: ${r.error}`
+          : r.state === 'check-failed'
+            ? r.check.detail
+            : undefined,
+  ],
 ];
 
 export function toCsv(report: Report): string {

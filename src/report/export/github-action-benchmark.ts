@@ -17,22 +17,28 @@ function extra(r: {stats: {samples: number}; backend: string; check: {method: st
 }
 
 export function toGabSmallerIsBetter(report: Report): string {
-  const out: GabEntry[] = report.results.filter(isOk).filter((r) => finite(r.stats.medianMs) !== undefined).map((r) => ({
-    name: caseKey(r),
-    unit: 'ms',
-    value: r.stats.medianMs,
-    range: `± ${((r.stats.rmePct * r.stats.medianMs) / 100).toPrecision(3)}`,
-    extra: extra(r),
-  }));
+  const out: GabEntry[] = report.results
+    .filter(isOk)
+    .filter((r) => finite(r.stats.medianMs) !== undefined)
+    .map((r) => ({
+      name: caseKey(r),
+      unit: 'ms',
+      value: r.stats.medianMs,
+      range: `± ${((r.stats.rmePct * r.stats.medianMs) / 100).toPrecision(3)}`,
+      extra: extra(r),
+    }));
   return JSON.stringify(out, null, 2) + '\n';
 }
 
 export function toGabBiggerIsBetter(report: Report): string {
-  const out: GabEntry[] = report.results.filter(isOk).filter((r) => finite(r.gflops) !== undefined).map((r) => ({
-    name: caseKey(r),
-    unit: 'GFLOP/s',
-    value: r.gflops,
-    extra: extra(r),
-  }));
+  const out: GabEntry[] = report.results
+    .filter(isOk)
+    .filter((r) => finite(r.gflops) !== undefined)
+    .map((r) => ({
+      name: caseKey(r),
+      unit: 'GFLOP/s',
+      value: r.gflops,
+      extra: extra(r),
+    }));
   return JSON.stringify(out, null, 2) + '\n';
 }

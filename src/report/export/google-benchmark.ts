@@ -14,7 +14,12 @@ function cacheList(caches: Record<string, string>): {type: string; level: number
     const s = /^(\d+)\s*([KMG]?)/i.exec(size);
     if (!m || !s) continue;
     const mult = {'': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3}[s[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
-    out.push({type: m[2] === 'd' ? 'Data' : m[2] === 'i' ? 'Instruction' : 'Unified', level: Number(m[1]), size: Number(s[1]) * mult, num_sharing: 0});
+    out.push({
+      type: m[2] === 'd' ? 'Data' : m[2] === 'i' ? 'Instruction' : 'Unified',
+      level: Number(m[1]),
+      size: Number(s[1]) * mult,
+      num_sharing: 0,
+    });
   }
   return out;
 }
@@ -27,18 +32,46 @@ export function toGoogleBenchmark(report: Report): string {
     const name = caseKey(r);
     const samples = r.samplesMs.filter((x) => Number.isFinite(x));
     const n = samples.length;
-    const common = {family_index: family, per_family_instance_index: 0, run_name: name, repetitions: n, threads: 1, time_unit: 'ns'};
+    const common = {
+      family_index: family,
+      per_family_instance_index: 0,
+      run_name: name,
+      repetitions: n,
+      threads: 1,
+      time_unit: 'ns',
+    };
     const rate = finite(r.gflops) !== undefined ? {FLOPS: r.gflops * 1e9} : {};
     samples.forEach((ms, i) => {
-      benchmarks.push({name, ...common, run_type: 'iteration', repetition_index: i, iterations: 1, real_time: ms * NS_PER_MS, cpu_time: ms * NS_PER_MS,
-        ...(finite(r.flops) !== undefined && ms > 0 ? {FLOPS: r.flops / (ms / 1e3)} : {})});
+      benchmarks.push({
+        name,
+        ...common,
+        run_type: 'iteration',
+        repetition_index: i,
+        iterations: 1,
+        real_time: ms * NS_PER_MS,
+        cpu_time: ms * NS_PER_MS,
+        ...(finite(r.flops) !== undefined && ms > 0 ? {FLOPS: r.flops / (ms / 1e3)} : {}),
+      });
     });
     const mean = samples.reduce((a, b) => a + b, 0) / Math.max(n, 1);
     const sd = n > 1 ? Math.sqrt(samples.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-    const aggregates: [string, number][] = [['mean', mean], ['median', r.stats.medianMs], ['stddev', sd]];
+    const aggregates: [string, number][] = [
+      ['mean', mean],
+      ['median', r.stats.medianMs],
+      ['stddev', sd],
+    ];
     for (const [agg, ms] of aggregates) {
-      benchmarks.push({name: `${name}_${agg}`, ...common, run_type: 'aggregate', aggregate_name: agg, aggregate_unit: 'time',
-        iterations: n, real_time: ms * NS_PER_MS, cpu_time: ms * NS_PER_MS, ...(agg === 'median' ? rate : {})});
+      benchmarks.push({
+        name: `${name}_${agg}`,
+        ...common,
+        run_type: 'aggregate',
+        aggregate_name: agg,
+        aggregate_unit: 'time',
+        iterations: n,
+        real_time: ms * NS_PER_MS,
+        cpu_time: ms * NS_PER_MS,
+        ...(agg === 'median' ? rate : {}),
+      });
     }
   });
   const out = {

@@ -19,7 +19,7 @@ export const EXPORTERS: Exporter[] = [
   {name: 'json', description: 'the dlbench results file', render: toJson},
   {name: 'markdown', description: 'GitHub markdown (step summary, PR comment)', render: toMarkdown},
   {name: 'csv', description: 'one row per case', render: toCsv},
-  {name: 'gbench', description: "google/benchmark JSON (tools/compare.py reads it)", render: toGoogleBenchmark},
+  {name: 'gbench', description: 'google/benchmark JSON (tools/compare.py reads it)', render: toGoogleBenchmark},
   {name: 'gab-smaller', description: "github-action-benchmark 'customSmallerIsBetter' (median ms)", render: toGabSmallerIsBetter},
   {name: 'gab-bigger', description: "github-action-benchmark 'customBiggerIsBetter' (GFLOP/s)", render: toGabBiggerIsBetter},
 ];

@@ -19,19 +19,48 @@ function row(r: CaseResult): string[] {
   const label = r.layer ? `${r.layer.net} #${r.layer.index} ${r.layer.name}` : r.shapeText;
   if (r.state === 'ok') {
     const spread = r.highSpread ? ' ⚠' : '';
-    return [label, `\`${r.variant}\``, fmtMs(r.stats.medianMs), fmtPct(r.stats.rmePct ?? NaN) + spread, fmtNum(finite(r.gflops) ?? NaN),
-      r.roof ? fmtPct(r.roof.pctOfPeak) : '—', `✅ ${(finite(r.check.error) ?? 0).toExponential(1)}`];
+    return [
+      label,
+      `\`${r.variant}\``,
+      fmtMs(r.stats.medianMs),
+      fmtPct(r.stats.rmePct ?? NaN) + spread,
+      fmtNum(finite(r.gflops) ?? NaN),
+      r.roof ? fmtPct(r.roof.pctOfPeak) : '—',
+      `✅ ${(finite(r.check.error) ?? 0).toExponential(1)}`,
+    ];
   }
-  const why = r.state === 'skipped' ? `skipped: ${r.reason}` : r.state === 'errored' ? `❌ error (${r.phase}): ${r.error}` : `❌ check failed: ${r.check.detail ?? `error ${r.check.error} > ${r.check.tolerance}`}`;
+  const why =
+    r.state === 'skipped'
+      ? `skipped: ${r.reason}`
+      : r.state === 'errored'
+        ? `❌ error (${r.phase}): ${r.error}`
+        : `❌ check failed: ${r.check.detail ?? `error ${r.check.error} > ${r.check.tolerance}`}`;
   return [label, `\`${r.variant}\``, '—', '—', '—', '—', why];
 }
 
 export function toMarkdown(report: Report): string {
-  const out = [`## dlbench results`, '', `${contextLine(report.context)} · ${report.createdAt}${report.config.preset ? ` · preset \`${report.config.preset}\`` : ''}`];
+  const out = [
+    `## dlbench results`,
+    '',
+    `${contextLine(report.context)} · ${report.createdAt}${report.config.preset ? ` · preset \`${report.config.preset}\`` : ''}`,
+  ];
   if (report.interrupted) out.push('', '> **Interrupted**: partial results.');
   for (const op of opsInOrder(report.results)) {
     const rows = report.results.filter((r) => r.op === op);
-    out.push('', `### ${op}`, '', mdTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', '% of peak', 'check'], rows.map(row), ['l', 'l', 'r', 'r', 'r', 'r', 'l']));
+    out.push(
+      '',
+      `### ${op}`,
+      '',
+      mdTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', '% of peak', 'check'], rows.map(row), [
+        'l',
+        'l',
+        'r',
+        'r',
+        'r',
+        'r',
+        'l',
+      ]),
+    );
   }
   const bad = report.results.filter((r) => r.state === 'check-failed' || r.state === 'errored').length;
   out.push('', bad ? `**${bad} case(s) failed their check or errored.**` : `${report.results.length} case(s); none failed.`);

@@ -10,7 +10,8 @@ const W = 620;
 export function gflopsChart(op: string, points: Point[], multiSource: boolean): TopLevelSpec {
   return {
     title: `${op}: GFLOP/s by problem size`,
-    width: W, height: 300,
+    width: W,
+    height: 300,
     data: {values: points.map((p) => ({...p, series: multiSource ? `${p.variant} (${p.source})` : p.variant}))},
     mark: {type: 'line', point: {filled: true, size: 50}, strokeWidth: 2},
     encoding: {
@@ -46,22 +47,34 @@ export function rooflineChart(points: Point[], roofs: Roof[]): TopLevelSpec {
     layers.push({
       data: {values: lines},
       mark: {type: 'line', strokeWidth: 1.5, strokeDash: [6, 3]},
-      encoding: {x: {field: 'x', type: 'quantitative'}, y: {field: 'y', type: 'quantitative'}, color: {field: 'roof', type: 'nominal', title: 'roof', scale: {scheme: 'greys'}}},
+      encoding: {
+        x: {field: 'x', type: 'quantitative'},
+        y: {field: 'y', type: 'quantitative'},
+        color: {field: 'roof', type: 'nominal', title: 'roof', scale: {scheme: 'greys'}},
+      },
     });
   }
   layers.push({
     data: {values: pts},
     mark: {type: 'point', filled: true, size: 70, opacity: 0.85},
     encoding: {
-      x: {field: 'ai', type: 'quantitative'}, y: {field: 'gflops', type: 'quantitative'},
+      x: {field: 'ai', type: 'quantitative'},
+      y: {field: 'gflops', type: 'quantitative'},
       fill: {field: 'op', type: 'nominal', title: 'op', scale: {scheme: 'category10'}},
       shape: {field: 'backend', type: 'nominal', title: 'backend'},
-      tooltip: [{field: 'key', title: 'case'}, {field: 'ai', format: '.3g'}, {field: 'gflops', format: '.3g'}],
+      tooltip: [
+        {field: 'key', title: 'case'},
+        {field: 'ai', format: '.3g'},
+        {field: 'gflops', format: '.3g'},
+      ],
     },
   });
   return {
-    title: lines.length ? 'Roofline: every measured kernel against the machine roofs' : 'Kernels by arithmetic intensity (no measured roofs in these files)',
-    width: W, height: 340,
+    title: lines.length
+      ? 'Roofline: every measured kernel against the machine roofs'
+      : 'Kernels by arithmetic intensity (no measured roofs in these files)',
+    width: W,
+    height: 340,
     encoding: {
       x: {type: 'quantitative', scale: {type: 'log', domain: [xMin, xMax]}, title: 'arithmetic intensity (FLOPs/byte, log)'},
       y: {type: 'quantitative', scale: {type: 'log'}, title: 'GFLOP/s (log)'},
@@ -75,7 +88,8 @@ export function rooflineChart(points: Point[], roofs: Roof[]): TopLevelSpec {
 export function layerShareChart(title: string, rows: LayerShare[]): TopLevelSpec {
   return {
     title,
-    width: W - 120, height: Math.max(120, rows.length * 16),
+    width: W - 120,
+    height: Math.max(120, rows.length * 16),
     data: {values: rows},
     mark: {type: 'bar'},
     encoding: {
@@ -91,7 +105,8 @@ export function layerShareChart(title: string, rows: LayerShare[]): TopLevelSpec
 export function errorChart(op: string, rows: ErrorPoint[]): TopLevelSpec {
   return {
     title: `${op}: error against time`,
-    width: W, height: 300,
+    width: W,
+    height: 300,
     data: {values: rows},
     mark: {type: 'point', filled: true, size: 70},
     encoding: {
@@ -110,7 +125,8 @@ export function sideBySideChart(points: Point[]): TopLevelSpec {
   const sources = new Set(points.map((p) => p.source));
   return {
     title: 'Side by side: GFLOP/s per case and file',
-    width: W - 160, height: Math.max(120, keys.size * sources.size * 12),
+    width: W - 160,
+    height: Math.max(120, keys.size * sources.size * 12),
     data: {values: points},
     mark: {type: 'bar'},
     encoding: {
@@ -125,16 +141,45 @@ export function sideBySideChart(points: Point[]): TopLevelSpec {
 
 /** Baseline comparison: change of the median time with its bootstrap CI, coloured by verdict. */
 export function comparisonChart(cases: CaseComparison[], threshold: number): TopLevelSpec {
-  const rows = cases.filter((c) => c.ratio !== undefined).map((c) => ({key: c.key, verdict: c.verdict,
-    change: (c.ratio! - 1) * 100, lo: (c.ciLo! - 1) * 100, hi: (c.ciHi! - 1) * 100}));
+  const rows = cases
+    .filter((c) => c.ratio !== undefined)
+    .map((c) => ({
+      key: c.key,
+      verdict: c.verdict,
+      change: (c.ratio! - 1) * 100,
+      lo: (c.ciLo! - 1) * 100,
+      hi: (c.ciHi! - 1) * 100,
+    }));
   const t = threshold * 100;
   return {
     title: 'Change of median time against the baseline (bootstrap CI)',
-    width: W - 160, height: Math.max(100, rows.length * 20),
+    width: W - 160,
+    height: Math.max(100, rows.length * 20),
     layer: [
-      {data: {values: [{x: t}, {x: (1 / (1 + threshold) - 1) * 100}, {x: 0}]}, mark: {type: 'rule', strokeDash: [4, 3], color: '#999'}, encoding: {x: {field: 'x', type: 'quantitative'}}},
-      {data: {values: rows}, mark: {type: 'rule', strokeWidth: 2}, encoding: {y: {field: 'key', type: 'nominal', title: null, axis: {labelLimit: 240}}, x: {field: 'lo', type: 'quantitative', title: 'change of median time (%, + is slower)'}, x2: {field: 'hi'}, color: {field: 'verdict', type: 'nominal', scale: VERDICT_SCALE}}},
-      {data: {values: rows}, mark: {type: 'point', filled: true, size: 60}, encoding: {y: {field: 'key', type: 'nominal'}, x: {field: 'change', type: 'quantitative'}, color: {field: 'verdict', type: 'nominal', scale: VERDICT_SCALE}}},
+      {
+        data: {values: [{x: t}, {x: (1 / (1 + threshold) - 1) * 100}, {x: 0}]},
+        mark: {type: 'rule', strokeDash: [4, 3], color: '#999'},
+        encoding: {x: {field: 'x', type: 'quantitative'}},
+      },
+      {
+        data: {values: rows},
+        mark: {type: 'rule', strokeWidth: 2},
+        encoding: {
+          y: {field: 'key', type: 'nominal', title: null, axis: {labelLimit: 240}},
+          x: {field: 'lo', type: 'quantitative', title: 'change of median time (%, + is slower)'},
+          x2: {field: 'hi'},
+          color: {field: 'verdict', type: 'nominal', scale: VERDICT_SCALE},
+        },
+      },
+      {
+        data: {values: rows},
+        mark: {type: 'point', filled: true, size: 60},
+        encoding: {
+          y: {field: 'key', type: 'nominal'},
+          x: {field: 'change', type: 'quantitative'},
+          color: {field: 'verdict', type: 'nominal', scale: VERDICT_SCALE},
+        },
+      },
     ],
   } as TopLevelSpec;
 }

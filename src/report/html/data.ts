@@ -31,8 +31,19 @@ export function okPoints(sources: Source[]): Point[] {
       const gflops = finite(r.gflops);
       const medianMs = finite(r.stats.medianMs);
       if (gflops === undefined || medianMs === undefined) continue;
-      out.push({source: s.label, op: r.op, variant: r.variant, backend: r.backend, key: caseKey(r), shapeText: r.shapeText,
-        flops: finite(r.flops) ?? NaN, ai: finite(r.ai) ?? NaN, gflops, medianMs, ...(r.layer ? {net: r.layer.net} : {})});
+      out.push({
+        source: s.label,
+        op: r.op,
+        variant: r.variant,
+        backend: r.backend,
+        key: caseKey(r),
+        shapeText: r.shapeText,
+        flops: finite(r.flops) ?? NaN,
+        ai: finite(r.ai) ?? NaN,
+        gflops,
+        medianMs,
+        ...(r.layer ? {net: r.layer.net} : {}),
+      });
     }
   }
   return out;
@@ -65,7 +76,12 @@ export function roofsOf(s: Source): Roof[] {
   };
   walk((s.report.context as Record<string, unknown>).roofs, []);
   if (!out.some((r) => r.kind === 'compute')) {
-    const peaks = new Set(s.report.results.filter(isOk).map((r) => finite(r.roof?.peakGflops)).filter((x): x is number => x !== undefined && x > 0));
+    const peaks = new Set(
+      s.report.results
+        .filter(isOk)
+        .map((r) => finite(r.roof?.peakGflops))
+        .filter((x): x is number => x !== undefined && x > 0),
+    );
     for (const p of peaks) out.push({source: s.label, name: 'peak (from results)', kind: 'compute', value: p});
   }
   return out;
@@ -98,8 +114,16 @@ export function layerShares(sources: Source[]): LayerShare[] {
       const layers = [...best.values()].filter((r) => r.layer!.net === net).sort((a, b) => a.layer!.index - b.layer!.index);
       const total = layers.reduce((t, r) => t + r.stats.medianMs, 0);
       for (const r of layers) {
-        out.push({source: s.label, net, index: r.layer!.index, label: `${String(r.layer!.index).padStart(2, '0')} ${r.layer!.name}`, type: r.layer!.type,
-          variant: r.variant, medianMs: r.stats.medianMs, sharePct: total > 0 ? (100 * r.stats.medianMs) / total : 0});
+        out.push({
+          source: s.label,
+          net,
+          index: r.layer!.index,
+          label: `${String(r.layer!.index).padStart(2, '0')} ${r.layer!.name}`,
+          type: r.layer!.type,
+          variant: r.variant,
+          medianMs: r.stats.medianMs,
+          sharePct: total > 0 ? (100 * r.stats.medianMs) / total : 0,
+        });
       }
     }
   }

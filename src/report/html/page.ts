@@ -23,11 +23,19 @@ interface Cell {
 
 function table(head: string[], rows: Cell[][], cls = ''): string {
   const th = head.map((h) => `<th tabindex="0" scope="col">${esc(h)}</th>`).join('');
-  const tr = rows.map((r) => `<tr>${r.map((c) => {
-    const v = c.sort === undefined || (typeof c.sort === 'number' && !Number.isFinite(c.sort)) ? '' : ` data-v="${esc(c.sort)}"`;
-    const cls = [c.cls, typeof c.sort === 'number' ? 'num' : ''].filter(Boolean).join(' ');
-    return `<td${v}${cls ? ` class="${cls}"` : ''}>${esc(c.text)}</td>`;
-  }).join('')}</tr>`).join('\n');
+  const tr = rows
+    .map(
+      (r) =>
+        `<tr>${r
+          .map((c) => {
+            const v =
+              c.sort === undefined || (typeof c.sort === 'number' && !Number.isFinite(c.sort)) ? '' : ` data-v="${esc(c.sort)}"`;
+            const cls = [c.cls, typeof c.sort === 'number' ? 'num' : ''].filter(Boolean).join(' ');
+            return `<td${v}${cls ? ` class="${cls}"` : ''}>${esc(c.text)}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('\n');
   return `<div class="scroll"><table class="sortable ${cls}"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
 }
 
@@ -40,19 +48,39 @@ const KNOWN_CONTEXT = new Set(['cpu', 'memory', 'os', 'runtime', 'dlbench', 'pac
 function contextSection(s: Source): string {
   const c = s.report.context;
   const cfg = s.report.config;
-  const dl = (pairs: [string, unknown][]): string => `<dl>${pairs.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
+  const dl = (pairs: [string, unknown][]): string =>
+    `<dl>${pairs
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`)
+      .join('')}</dl>`;
   const extras = Object.entries(c).filter(([k]) => !KNOWN_CONTEXT.has(k));
   return `<div class="ctx"><h3>${esc(s.label)}</h3>${dl([
     ['CPU', `${c.cpu.model} (${c.cpu.arch}, ${c.cpu.cores} cores, ${c.cpu.speedMHz} MHz)`],
     ['ISA flags', c.cpu.flags?.join(' ')],
-    ['caches', Object.entries(c.cpu.caches ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'caches',
+      Object.entries(c.cpu.caches ?? {})
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['memory', `${(c.memory.totalBytes / 2 ** 30).toFixed(1)} GiB`],
     ['OS', `${c.os.type} ${c.os.release} (${c.os.platform})`],
     ['runtime', `Node ${c.runtime.node}, V8 ${c.runtime.v8}`],
-    ['dlbench', `${c.dlbench.version}${c.dlbench.gitCommit ? ` @ ${c.dlbench.gitCommit.slice(0, 12)}${c.dlbench.gitDirty ? ' (dirty)' : ''}` : ''}`],
-    ['packages', Object.entries(c.packages ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'dlbench',
+      `${c.dlbench.version}${c.dlbench.gitCommit ? ` @ ${c.dlbench.gitCommit.slice(0, 12)}${c.dlbench.gitDirty ? ' (dirty)' : ''}` : ''}`,
+    ],
+    [
+      'packages',
+      Object.entries(c.packages ?? {})
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['host', c.hostname],
-    ['run', `${s.report.createdAt}${cfg.preset ? `, preset ${cfg.preset}` : ''}, seed ${cfg.seed}, ${cfg.threads} threads, ${cfg.timeBudgetMs} ms/case, ≥${cfg.minSamples} samples${s.report.interrupted ? ', INTERRUPTED (partial)' : ''}`],
+    [
+      'run',
+      `${s.report.createdAt}${cfg.preset ? `, preset ${cfg.preset}` : ''}, seed ${cfg.seed}, ${cfg.threads} threads, ${cfg.timeBudgetMs} ms/case, ≥${cfg.minSamples} samples${s.report.interrupted ? ', INTERRUPTED (partial)' : ''}`,
+    ],
   ])}${extras.map(([k, v]) => `<details><summary>${esc(k)}</summary><pre>${esc(JSON.stringify(v, null, 2))}</pre></details>`).join('')}</div>`;
 }
 
@@ -61,16 +89,43 @@ function resultRow(r: CaseResult, source: string | undefined): Cell[] {
   const where = r.layer ? `${r.layer.net} #${r.layer.index} ${r.layer.name}` : r.shapeText;
   if (r.state === 'ok') {
     const above = r.roof?.aboveRoof ? ' ⚠ above roof (measurement bug)' : '';
-    return [...lead, {text: where, sort: r.layer ? r.layer.index : (finite(r.flops) ?? 0)}, {text: r.variant}, {text: r.backend},
-      {text: fmtMs(r.stats.medianMs), sort: r.stats.medianMs}, {text: fmtPct(finite(r.stats.rmePct) ?? NaN) + (r.highSpread ? ' !' : ''), sort: finite(r.stats.rmePct)},
-      {text: String(r.stats.samples), sort: r.stats.samples}, {text: fmtNum(finite(r.gflops) ?? NaN), sort: finite(r.gflops)},
-      {text: fmtNum(finite(r.ai) ?? NaN), sort: finite(r.ai)}, {text: r.roof ? fmtPct(finite(r.roof.pctOfPeak) ?? NaN) + above : '—', sort: r.roof?.pctOfPeak ?? -1, cls: above ? 'bad' : ''},
-      {text: `pass ${(finite(r.check.error) ?? 0).toExponential(1)}`, cls: 'ok'}];
+    return [
+      ...lead,
+      {text: where, sort: r.layer ? r.layer.index : (finite(r.flops) ?? 0)},
+      {text: r.variant},
+      {text: r.backend},
+      {text: fmtMs(r.stats.medianMs), sort: r.stats.medianMs},
+      {text: fmtPct(finite(r.stats.rmePct) ?? NaN) + (r.highSpread ? ' !' : ''), sort: finite(r.stats.rmePct)},
+      {text: String(r.stats.samples), sort: r.stats.samples},
+      {text: fmtNum(finite(r.gflops) ?? NaN), sort: finite(r.gflops)},
+      {text: fmtNum(finite(r.ai) ?? NaN), sort: finite(r.ai)},
+      {
+        text: r.roof ? fmtPct(finite(r.roof.pctOfPeak) ?? NaN) + above : '—',
+        sort: r.roof?.pctOfPeak ?? -1,
+        cls: above ? 'bad' : '',
+      },
+      {text: `pass ${(finite(r.check.error) ?? 0).toExponential(1)}`, cls: 'ok'},
+    ];
   }
-  const why = r.state === 'skipped' ? `skipped: ${r.reason}` : r.state === 'errored' ? `error (${r.phase}): ${r.error}` : `check failed: ${r.check.detail ?? ''}`;
-  return [...lead, {text: where, sort: r.layer ? r.layer.index : (finite(r.flops) ?? 0)}, {text: r.variant}, {text: r.backend},
-    {text: '—', sort: Infinity}, {text: '—'}, {text: '—'}, {text: '—'}, {text: fmtNum(finite(r.ai) ?? NaN), sort: finite(r.ai)}, {text: '—'},
-    {text: why, cls: r.state === 'skipped' ? 'skip' : 'bad'}];
+  const why =
+    r.state === 'skipped'
+      ? `skipped: ${r.reason}`
+      : r.state === 'errored'
+        ? `error (${r.phase}): ${r.error}`
+        : `check failed: ${r.check.detail ?? ''}`;
+  return [
+    ...lead,
+    {text: where, sort: r.layer ? r.layer.index : (finite(r.flops) ?? 0)},
+    {text: r.variant},
+    {text: r.backend},
+    {text: '—', sort: Infinity},
+    {text: '—'},
+    {text: '—'},
+    {text: '—'},
+    {text: fmtNum(finite(r.ai) ?? NaN), sort: finite(r.ai)},
+    {text: '—'},
+    {text: why, cls: r.state === 'skipped' ? 'skip' : 'bad'},
+  ];
 }
 
 export interface HtmlOptions {
@@ -91,52 +146,105 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
   };
 
   if (comparison) {
-    const rows = comparison.cases.map((c): Cell[] => [{text: c.key}, {text: c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs), sort: c.baselineMedianMs},
+    const rows = comparison.cases.map((c): Cell[] => [
+      {text: c.key},
+      {text: c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs), sort: c.baselineMedianMs},
       {text: c.currentMedianMs === undefined ? '—' : fmtMs(c.currentMedianMs), sort: c.currentMedianMs},
       {text: c.ratio === undefined ? '—' : `${((c.ratio - 1) * 100).toFixed(1)}%`, sort: c.ratio},
-      {text: c.ciLo === undefined ? '—' : `[${((c.ciLo - 1) * 100).toFixed(1)}%, ${((c.ciHi! - 1) * 100).toFixed(1)}%]`, sort: c.ciLo},
-      {text: c.pValue === undefined ? '—' : c.pValue.toPrecision(2), sort: c.pValue}, {text: `${(c.threshold * 100).toFixed(0)}%`, sort: c.threshold},
-      {text: c.verdict + (c.reason && c.verdict !== 'pass' ? ` (${c.reason})` : ''), cls: c.verdict === 'regression' || c.verdict === 'failed' ? 'bad' : c.verdict === 'improvement' ? 'ok' : ''}]);
-    const chart = comparison.cases.some((c) => c.ratio !== undefined) ? await figure('comparison', comparisonChart(comparison.cases, comparison.options.threshold)) : '';
-    section('comparison', 'Comparison with the baseline', `<p class="${comparison.failed ? 'verdict bad' : 'verdict ok'}">${esc(summaryLine(comparison))}</p>` +
-      `<p class="note">Baseline <code>${esc(comparison.baselineSource)}</code> → current <code>${esc(comparison.currentSource)}</code>. ` +
-      `A regression needs a Mann–Whitney p below ${comparison.options.alpha} and the whole ${Math.round(comparison.options.level * 100)}% bootstrap CI of the time ratio above the limit.</p>` +
-      chart + table(['case', 'baseline', 'current', 'change', 'CI', 'p (U test)', 'limit', 'verdict'], rows, 'cmp'));
+      {
+        text: c.ciLo === undefined ? '—' : `[${((c.ciLo - 1) * 100).toFixed(1)}%, ${((c.ciHi! - 1) * 100).toFixed(1)}%]`,
+        sort: c.ciLo,
+      },
+      {text: c.pValue === undefined ? '—' : c.pValue.toPrecision(2), sort: c.pValue},
+      {text: `${(c.threshold * 100).toFixed(0)}%`, sort: c.threshold},
+      {
+        text: c.verdict + (c.reason && c.verdict !== 'pass' ? ` (${c.reason})` : ''),
+        cls: c.verdict === 'regression' || c.verdict === 'failed' ? 'bad' : c.verdict === 'improvement' ? 'ok' : '',
+      },
+    ]);
+    const chart = comparison.cases.some((c) => c.ratio !== undefined)
+      ? await figure('comparison', comparisonChart(comparison.cases, comparison.options.threshold))
+      : '';
+    section(
+      'comparison',
+      'Comparison with the baseline',
+      `<p class="${comparison.failed ? 'verdict bad' : 'verdict ok'}">${esc(summaryLine(comparison))}</p>` +
+        `<p class="note">Baseline <code>${esc(comparison.baselineSource)}</code> → current <code>${esc(comparison.currentSource)}</code>. ` +
+        `A regression needs a Mann–Whitney p below ${comparison.options.alpha} and the whole ${Math.round(comparison.options.level * 100)}% bootstrap CI of the time ratio above the limit.</p>` +
+        chart +
+        table(['case', 'baseline', 'current', 'change', 'CI', 'p (U test)', 'limit', 'verdict'], rows, 'cmp'),
+    );
   }
 
   if (multi) {
     const keys = [...new Set(points.map((p) => p.key))];
     const rows = keys.map((k): Cell[] => {
       const first = points.find((p) => p.key === k && p.source === sources[0].label);
-      return [{text: k}, ...sources.flatMap((s): Cell[] => {
-        const p = points.find((x) => x.key === k && x.source === s.label);
-        if (!p) return [{text: '—'}, {text: '—'}];
-        return [{text: fmtMs(p.medianMs), sort: p.medianMs}, {text: first && s !== sources[0] ? `${fmtNum(first.medianMs / p.medianMs)}×` : fmtNum(p.gflops), sort: first ? first.medianMs / p.medianMs : p.gflops}];
-      })];
+      return [
+        {text: k},
+        ...sources.flatMap((s): Cell[] => {
+          const p = points.find((x) => x.key === k && x.source === s.label);
+          if (!p) return [{text: '—'}, {text: '—'}];
+          return [
+            {text: fmtMs(p.medianMs), sort: p.medianMs},
+            {
+              text: first && s !== sources[0] ? `${fmtNum(first.medianMs / p.medianMs)}×` : fmtNum(p.gflops),
+              sort: first ? first.medianMs / p.medianMs : p.gflops,
+            },
+          ];
+        }),
+      ];
     });
-    const head = ['case', ...sources.flatMap((s, i) => [`${s.label} median`, i === 0 ? `${s.label} GFLOP/s` : `speed vs ${sources[0].label}`])];
+    const head = [
+      'case',
+      ...sources.flatMap((s, i) => [`${s.label} median`, i === 0 ? `${s.label} GFLOP/s` : `speed vs ${sources[0].label}`]),
+    ];
     // The chart shows the cases measured in at least two files: those are the comparison.
     const shared = new Set(keys.filter((k) => new Set(points.filter((p) => p.key === k).map((p) => p.source)).size > 1));
     const chartPoints = shared.size ? points.filter((p) => shared.has(p.key)) : points;
-    const note = shared.size && shared.size < keys.length ? `<p class="note">Chart: the ${shared.size} cases measured in more than one file; the table lists all ${keys.length}.</p>` : '';
-    section('side-by-side', 'Files side by side', (chartPoints.length ? await figure('side-by-side', sideBySideChart(chartPoints)) : '') + note + table(head, rows));
+    const note =
+      shared.size && shared.size < keys.length
+        ? `<p class="note">Chart: the ${shared.size} cases measured in more than one file; the table lists all ${keys.length}.</p>`
+        : '';
+    section(
+      'side-by-side',
+      'Files side by side',
+      (chartPoints.length ? await figure('side-by-side', sideBySideChart(chartPoints)) : '') + note + table(head, rows),
+    );
   }
 
   const ops = [...new Set(sources.flatMap((s) => opsInOrder(s.report.results)))];
   for (const op of ops) {
     const opPoints = points.filter((p) => p.op === op && p.net === undefined);
     const onlyLayers = !opPoints.length && points.some((p) => p.op === op);
-    const chart = opPoints.length ? await figure(`gflops-${op}`, gflopsChart(op, opPoints, multi))
+    const chart = opPoints.length
+      ? await figure(`gflops-${op}`, gflopsChart(op, opPoints, multi))
       : `<p class="note">${onlyLayers ? 'Only network layers measured: see the network section.' : 'No measured cases.'}</p>`;
-    const rows = sources.flatMap((s) => s.report.results.filter((r) => r.op === op).map((r) => resultRow(r, multi ? s.label : undefined)));
-    const head = [...(multi ? ['file'] : []), 'shape / layer', 'variant', 'backend', 'median', '±rme', 'samples', 'GFLOP/s', 'AI', '% of peak', 'check'];
+    const rows = sources.flatMap((s) =>
+      s.report.results.filter((r) => r.op === op).map((r) => resultRow(r, multi ? s.label : undefined)),
+    );
+    const head = [
+      ...(multi ? ['file'] : []),
+      'shape / layer',
+      'variant',
+      'backend',
+      'median',
+      '±rme',
+      'samples',
+      'GFLOP/s',
+      'AI',
+      '% of peak',
+      'check',
+    ];
     section(`op-${op}`, `${op}`, chart + table(head, rows));
   }
 
   const roofs = sources.flatMap(roofsOf);
   if (points.length) {
-    const note = roofs.length ? '' : '<p class="note">No machine roofs in these files (the run context has no <code>roofs</code>); kernels are drawn without roofs.</p>';
-    section('roofline', 'Roofline', note + await figure('roofline', rooflineChart(points, roofs)));
+    const note = roofs.length
+      ? ''
+      : '<p class="note">No machine roofs in these files (the run context has no <code>roofs</code>); kernels are drawn without roofs.</p>';
+    section('roofline', 'Roofline', note + (await figure('roofline', rooflineChart(points, roofs))));
   }
 
   const shares = layerShares(sources);
@@ -146,7 +254,12 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
       for (const net of [...new Set(shares.filter((x) => x.source === s.label).map((x) => x.net))]) {
         const rows = shares.filter((x) => x.source === s.label && x.net === net);
         const total = rows.reduce((t, r) => t + r.medianMs, 0);
-        charts.push(await figure(`layers-${net}`, layerShareChart(`${net}: time share per layer (sum ${fmtMs(total)})${multi ? ` — ${s.label}` : ''}`, rows)));
+        charts.push(
+          await figure(
+            `layers-${net}`,
+            layerShareChart(`${net}: time share per layer (sum ${fmtMs(total)})${multi ? ` — ${s.label}` : ''}`, rows),
+          ),
+        );
       }
     }
     section('networks', 'Networks, layer by layer', charts.join(''));
@@ -157,8 +270,19 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
   const svdWithout = ops.filter((o) => o === 'svd' && !errOps.includes(o));
   if (errOps.length || svdWithout.length) {
     const charts: string[] = [];
-    for (const op of errOps) charts.push(await figure(`error-${op}`, errorChart(op, errs.filter((e) => e.op === op))));
-    const note = svdWithout.length ? '<p class="note">svd cases carry no error metrics (relFrobError, orthogonality…) in these files.</p>' : '';
+    for (const op of errOps)
+      charts.push(
+        await figure(
+          `error-${op}`,
+          errorChart(
+            op,
+            errs.filter((e) => e.op === op),
+          ),
+        ),
+      );
+    const note = svdWithout.length
+      ? '<p class="note">svd cases carry no error metrics (relFrobError, orthogonality…) in these files.</p>'
+      : '';
     section('accuracy', 'Accuracy against time', charts.join('') + note);
   }
 

@@ -7,7 +7,15 @@ import {loadNative} from '../../../src/native/loader.js';
 import {activeIm2col, jsIm2col, nativeIm2col, type NativeIm2colFn} from '../../../src/kernels/conv2d/im2col-js.js';
 import {makeIm2col} from '../../../src/kernels/conv2d/im2col.js';
 import {parseConvSize, withNetLayers} from '../../../src/nets/conv-layers.js';
-import {conv, convSizes, convSpec, convTolerance, outDims, type ConvInputs, type ConvShape} from '../../../src/kernels/conv2d/spec.js';
+import {
+  conv,
+  convSizes,
+  convSpec,
+  convTolerance,
+  outDims,
+  type ConvInputs,
+  type ConvShape,
+} from '../../../src/kernels/conv2d/spec.js';
 import {blockedEngine, gemmEngines} from '../../../src/kernels/gemm/engines.js';
 import type {GemmEngine} from '../../../src/kernels/gemm/engine.js';
 import {releaseWebGpu} from '../../../src/webgpu/device.js';
@@ -74,7 +82,10 @@ describe('conv2d conformance (every registered variant × every edge shape)', ()
   });
 
   it('adds the bias in every variant (the network layers rely on it)', async () => {
-    for (const p of [conv({n: 2, c: 4, h: 9, w: 7, k: 6, r: 3, pad: 1, groups: 2}), conv({c: 4, h: 9, w: 7, k: 6, r: 3, pad: 1, layout: 'nhwc'})]) {
+    for (const p of [
+      conv({n: 2, c: 4, h: 9, w: 7, k: 6, r: 3, pad: 1, groups: 2}),
+      conv({c: 4, h: 9, w: 7, k: 6, r: 3, pad: 1, layout: 'nhwc'}),
+    ]) {
       const inputs = convSpec.makeInputs(p, 3);
       inputs.bias = Float32Array.from({length: p.k}, (_, k) => k - 2.5);
       for (const v of conv2d.variants) {
@@ -133,18 +144,30 @@ describe('conv2d cost model and metrics', () => {
 
 describe('conv2d size syntax', () => {
   it('round-trips describe → parse for every edge and preset shape', () => {
-    for (const p of [...conv2d.edgeShapes, ...Object.values(withNetLayers(conv2d).presets).flat()]) expect(parseConvSize(convSpec.describe(p))).toEqual(p);
+    for (const p of [...conv2d.edgeShapes, ...Object.values(withNetLayers(conv2d).presets).flat()])
+      expect(parseConvSize(convSpec.describe(p))).toEqual(p);
   });
 
   it('reads fields in any order, non-square kernels, layouts and named layers', () => {
-    expect(parseConvSize('2x3x10x12p1k8s2r3x5-nhwc')).toEqual(conv({n: 2, c: 3, h: 10, w: 12, k: 8, r: 3, s: 5, stride: 2, pad: 1, layout: 'nhwc'}));
+    expect(parseConvSize('2x3x10x12p1k8s2r3x5-nhwc')).toEqual(
+      conv({n: 2, c: 3, h: 10, w: 12, k: 8, r: 3, s: 5, stride: 2, pad: 1, layout: 'nhwc'}),
+    );
     const v = parseConvSize('vgg16.conv3_1-n8-nhwc');
     expect(v).toMatchObject({n: 8, c: 128, h: 56, w: 56, k: 256, r: 3, pad: 1, layout: 'nhwc'});
     expect(parseConvSize('alexnet.conv1')).toMatchObject({c: 3, h: 224, k: 64, r: 11, stride: 4, pad: 2});
   });
 
   it('refuses bad tokens with a UsageError naming --size and the syntax', () => {
-    for (const bad of ['64', '1x3x8x8', '1x3x8x8k4k5', '1x3x4x4k2r7', '1x3x8x8k4g2', 'vgg16.pool1', 'resnet.conv1', '1x3x8x8k0']) {
+    for (const bad of [
+      '64',
+      '1x3x8x8',
+      '1x3x8x8k4k5',
+      '1x3x4x4k2r7',
+      '1x3x8x8k4g2',
+      'vgg16.pool1',
+      'resnet.conv1',
+      '1x3x8x8k0',
+    ]) {
       expect(() => parseConvSize(bad), bad).toThrow(UsageError);
       expect(() => parseConvSize(bad), bad).toThrow(/--size/);
     }
@@ -158,15 +181,21 @@ describe('im2col: the seam and the engine-generated variants', () => {
     const x = new Float32Array(convSizes.input(p));
     fillUniform(x, createRng(5));
     const at = (c: number, y: number, xx: number, nhwc: boolean) =>
-      (y < 0 || y >= p.h || xx < 0 || xx >= p.w ? 0 : nhwc ? x[(y * p.w + xx) * p.c + c] : x[(c * p.h + y) * p.w + xx]);
-    const colN = new Float32Array(convSizes.im2colPerImage(p)), colH = new Float32Array(convSizes.im2colPerImage(p));
+      y < 0 || y >= p.h || xx < 0 || xx >= p.w ? 0 : nhwc ? x[(y * p.w + xx) * p.c + c] : x[(c * p.h + y) * p.w + xx];
+    const colN = new Float32Array(convSizes.im2colPerImage(p)),
+      colH = new Float32Array(convSizes.im2colPerImage(p));
     jsIm2col.nchw(x, 0, p, colN);
     jsIm2col.nhwc(x, 0, p, colH);
-    for (let c = 0; c < p.c; c++) for (let r = 0; r < p.r; r++) for (let s = 0; s < p.s; s++) for (let oy = 0; oy < P; oy++) for (let ox = 0; ox < Q; ox++) {
-      const y = oy * p.stride - p.pad + r, xx = ox * p.stride - p.pad + s;
-      expect(colN[((c * p.r + r) * p.s + s) * P * Q + oy * Q + ox]).toBe(at(c, y, xx, false));
-      expect(colH[(oy * Q + ox) * p.r * p.s * p.c + (r * p.s + s) * p.c + c]).toBe(at(c, y, xx, true));
-    }
+    for (let c = 0; c < p.c; c++)
+      for (let r = 0; r < p.r; r++)
+        for (let s = 0; s < p.s; s++)
+          for (let oy = 0; oy < P; oy++)
+            for (let ox = 0; ox < Q; ox++) {
+              const y = oy * p.stride - p.pad + r,
+                xx = ox * p.stride - p.pad + s;
+              expect(colN[((c * p.r + r) * p.s + s) * P * Q + oy * Q + ox]).toBe(at(c, y, xx, false));
+              expect(colH[(oy * Q + ox) * p.r * p.s * p.c + (r * p.s + s) * p.c + c]).toBe(at(c, y, xx, true));
+            }
     // The addon's im2col when it loaded (DLBENCH_NO_NATIVE=1 or a failed build: the JS one).
     expect(activeIm2col().name).toBe(loadNative().ok ? 'native' : 'js');
   });
@@ -175,17 +204,20 @@ describe('im2col: the seam and the engine-generated variants', () => {
     const p = conv({n: 2, c: 3, h: 6, w: 7, k: 2, r: 3, s: 2, stride: 2, pad: 1, dilation: 1});
     const seen: number[][] = [];
     // A stand-in with the addon's signature that runs the JS unfolding on what it was given.
-    const fake = (layout: 'nchw' | 'nhwc'): NativeIm2colFn => (input, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out) => {
-      seen.push([input.length, C, H, W, R, S, sh, sw, ph, pw, dh, dw]);
-      jsIm2col[layout](input, 0, {...p, c: C, h: H, w: W, r: R, s: S, stride: sh, pad: ph, dilation: dh}, out);
-    };
+    const fake =
+      (layout: 'nchw' | 'nhwc'): NativeIm2colFn =>
+      (input, C, H, W, R, S, sh, sw, ph, pw, dh, dw, out) => {
+        seen.push([input.length, C, H, W, R, S, sh, sw, ph, pw, dh, dw]);
+        jsIm2col[layout](input, 0, {...p, c: C, h: H, w: W, r: R, s: S, stride: sh, pad: ph, dilation: dh}, out);
+      };
     const nat = nativeIm2col({im2colNchw: fake('nchw'), im2colNhwc: fake('nhwc')});
     expect(nat.name).toBe('native');
     const x = new Float32Array(convSizes.input(p));
     fillUniform(x, createRng(9));
     const img = p.c * p.h * p.w;
     for (const layout of ['nchw', 'nhwc'] as const) {
-      const want = new Float32Array(convSizes.im2colPerImage(p)), got = new Float32Array(want.length);
+      const want = new Float32Array(convSizes.im2colPerImage(p)),
+        got = new Float32Array(want.length);
       jsIm2col[layout](x, img, p, want);
       nat[layout](x, img, p, got);
       expect(got).toEqual(want);
@@ -202,10 +234,12 @@ describe('im2col: the seam and the engine-generated variants', () => {
       available: (c) => (c.threads > 0 ? {ok: true} : {ok: false, reason: 'never'}),
       create: async (o) => {
         const inner = await blockedEngine.create(o);
-        return {gemm: (g) => {
-          calls++;
-          return inner.gemm(g);
-        }};
+        return {
+          gemm: (g) => {
+            calls++;
+            return inner.gemm(g);
+          },
+        };
       },
     };
     const v = makeIm2col(fake);

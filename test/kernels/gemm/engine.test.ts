@@ -25,7 +25,8 @@ describe('GEMM engine calls (strides, transposes, accumulate)', () => {
       const lda = shape.lda ?? (shape.transA ? shape.m : shape.k);
       const ldb = shape.ldb ?? (shape.transB ? shape.k : shape.n);
       const ldc = shape.ldc ?? shape.n;
-      const aRows = shape.transA ? shape.k : shape.m, bRows = shape.transB ? shape.n : shape.k;
+      const aRows = shape.transA ? shape.k : shape.m,
+        bRows = shape.transB ? shape.n : shape.k;
       const g: GemmCall = {
         ...shape,
         a: rand((shape.aOffset ?? 0) + aRows * lda, 1),

@@ -3,8 +3,16 @@ import {gemm} from '../../../src/kernels/gemm/index.js';
 import {blocked} from '../../../src/kernels/gemm/blocked.js';
 import {blockedEngine, strassenOn} from '../../../src/kernels/gemm/engines.js';
 import {gemmSpec, gemmTolerance, type GemmShape} from '../../../src/kernels/gemm/spec.js';
-import {DEFAULT_CUTOFF, PARALLEL_CUTOFF, makeStrassen, paddedShape, strassen, strassenDepth, strassenToleranceScale, strassenWorkers}
-  from '../../../src/kernels/gemm/strassen.js';
+import {
+  DEFAULT_CUTOFF,
+  PARALLEL_CUTOFF,
+  makeStrassen,
+  paddedShape,
+  strassen,
+  strassenDepth,
+  strassenToleranceScale,
+  strassenWorkers,
+} from '../../../src/kernels/gemm/strassen.js';
 import {makeWorkersEngine} from '../../../src/kernels/gemm/workers.js';
 import {verifyVariant} from '../../../src/suite/verify.js';
 
@@ -18,8 +26,13 @@ async function compute(v: ReturnType<typeof makeStrassen>, p: GemmShape, threads
     const c = Float32Array.from(await v.run(s));
     // A second call on the same state must give the same answer (workspace reuse, padding).
     const again = await v.run(s);
-    return {c, again: Float32Array.from(again), inputs, metrics: v.measuredMetrics!(s),
-      check: gemmSpec.check(p, inputs, c, {toleranceScale: v.toleranceScale!(p)})};
+    return {
+      c,
+      again: Float32Array.from(again),
+      inputs,
+      metrics: v.measuredMetrics!(s),
+      check: gemmSpec.check(p, inputs, c, {toleranceScale: v.toleranceScale!(p)}),
+    };
   } finally {
     await v.dispose?.(s);
   }
@@ -41,7 +54,8 @@ describe('Strassen recursion depth and padding', () => {
 
   it('widens the tolerance by 4.5 per level (Higham Thm 23.3), and not at all without recursion', () => {
     expect(strassenToleranceScale(sq(64), 64)).toBe(1);
-    const one = strassenToleranceScale(sq(128), 64), two = strassenToleranceScale(sq(256), 64);
+    const one = strassenToleranceScale(sq(128), 64),
+      two = strassenToleranceScale(sq(256), 64);
     expect(two / one).toBeCloseTo(4.5, 10);
     expect(one).toBeCloseTo(4 * 4.5 * (1 + 6 / 64), 10);
   });
@@ -51,8 +65,20 @@ describe('gemm/strassen correctness', () => {
   const cutoff = 8;
   const small = makeStrassen(blockedEngine, cutoff);
   const shapes = [
-    sq(1), mnk(1, 9, 1), sq(cutoff - 1), sq(cutoff), sq(cutoff + 1), sq(2 * cutoff - 1), sq(2 * cutoff + 1),
-    mnk(31, 37, 41), mnk(97, 89, 101), mnk(40, 24, 72), mnk(130, 9, 33), mnk(9, 130, 33), mnk(64, 64, 64), mnk(129, 128, 127),
+    sq(1),
+    mnk(1, 9, 1),
+    sq(cutoff - 1),
+    sq(cutoff),
+    sq(cutoff + 1),
+    sq(2 * cutoff - 1),
+    sq(2 * cutoff + 1),
+    mnk(31, 37, 41),
+    mnk(97, 89, 101),
+    mnk(40, 24, 72),
+    mnk(130, 9, 33),
+    mnk(9, 130, 33),
+    mnk(64, 64, 64),
+    mnk(129, 128, 127),
   ];
   for (const p of shapes) {
     it(`${gemmSpec.describe(p)} with cutoff ${cutoff} (depth ${strassenDepth(p, cutoff)})`, async () => {

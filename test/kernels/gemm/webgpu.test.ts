@@ -22,7 +22,10 @@ afterAll(() => releaseWebGpu());
 describe('WebGPU GEMM variants', () => {
   it('are in the GEMM ladder: naive, shared-memory tiled, register-blocked', () => {
     expect(gpuVariants.map((v) => v.id)).toEqual(['gemm/webgpu-naive', 'gemm/webgpu-tiled', 'gemm/webgpu-regblocked']);
-    expect(gemm.variants.find((v) => v.id === 'gemm/webgpu-regblocked')!.params).toMatchObject({tm: expect.any(Number), tn: expect.any(Number)});
+    expect(gemm.variants.find((v) => v.id === 'gemm/webgpu-regblocked')!.params).toMatchObject({
+      tm: expect.any(Number),
+      tn: expect.any(Number),
+    });
   });
 
   it('has an adapter in CI (.ci/run installs lavapipe), so the GPU tests below run there', () => {
@@ -86,12 +89,18 @@ describe.skipIf(!gpuOk)(`WebGPU measurement${needsGpu}`, () => {
   it('turns a WGSL compile error into an Error carrying the compiler message', async () => {
     const h = await acquireWebGpu();
     if (!h.ok) throw new Error(h.reason);
-    await expect(getPipeline(h.device, 'broken-test', () => '@compute @workgroup_size(1) fn main() { let x: f32 = undefined_thing; }'))
-      .rejects.toThrow(/WGSL compile error in broken-test: .*undefined_thing/);
+    await expect(
+      getPipeline(h.device, 'broken-test', () => '@compute @workgroup_size(1) fn main() { let x: f32 = undefined_thing; }'),
+    ).rejects.toThrow(/WGSL compile error in broken-test: .*undefined_thing/);
   });
 
-  it('reports an invalid pipeline as an errored row with Dawn\'s message, and the next case still runs', async () => {
-    const bad = gpuGemmVariant('gemm/webgpu-test-too-wide', 'workgroup larger than any adapter allows', {kind: 'regblocked', tile: {tm: 4, tn: 4, wx: 4096, wy: 1}}, {});
+  it("reports an invalid pipeline as an errored row with Dawn's message, and the next case still runs", async () => {
+    const bad = gpuGemmVariant(
+      'gemm/webgpu-test-too-wide',
+      'workgroup larger than any adapter allows',
+      {kind: 'regblocked', tile: {tm: 4, tn: 4, wx: 4096, wy: 1}},
+      {},
+    );
     const opts = {seed: 1, caps, timing, timer: tinybenchTimer};
     const r = await runCase(bad, {m: 8, n: 8, k: 8}, opts);
     expect(r.state).toBe('errored');
@@ -103,7 +112,7 @@ describe.skipIf(!gpuOk)(`WebGPU measurement${needsGpu}`, () => {
     expect(ok.state).toBe('ok');
   });
 
-  it('makes a lost device an errored row with Dawn\'s reason, then acquires a fresh device for the next case', async () => {
+  it("makes a lost device an errored row with Dawn's reason, then acquires a fresh device for the next case", async () => {
     const inner = gpuVariants[2];
     const losing = {
       ...inner,

@@ -17,7 +17,12 @@ import {verifyVariant} from '../../../src/suite/verify.js';
 import {runCli} from '../../helpers/cli.js';
 
 const mnk = (m: number, n: number, k: number): GemmShape => ({m, n, k});
-const oneCallTimer: Timer = {measure: async (fn) => { await fn(); return [1]; }};
+const oneCallTimer: Timer = {
+  measure: async (fn) => {
+    await fn();
+    return [1];
+  },
+};
 
 async function compute(v: typeof workers, p: GemmShape, threads: number) {
   const inputs = gemmSpec.makeInputs(p, 7);
@@ -46,12 +51,23 @@ describe('partition of C among threads', () => {
   it('splits columns when C is short and wide, and never makes more blocks than tiles', () => {
     expect(partition(3, 1000, 2).dim).toBe('cols');
     expect(partition(1, 1, 3).blocks).toEqual([[0, 1]]);
-    expect(partition(6, 2, 3).blocks).toEqual([[0, 4], [4, 6]]);
+    expect(partition(6, 2, 3).blocks).toEqual([
+      [0, 4],
+      [4, 6],
+    ]);
   });
 });
 
 describe('gemm/workers', () => {
-  const shapes = [mnk(1, 1, 1), mnk(7, 13, 11), mnk(31, 37, 41), mnk(97, 89, 101), mnk(1000, 3, 17), mnk(3, 1000, 17), mnk(130, 131, 257)];
+  const shapes = [
+    mnk(1, 1, 1),
+    mnk(7, 13, 11),
+    mnk(31, 37, 41),
+    mnk(97, 89, 101),
+    mnk(1000, 3, 17),
+    mnk(3, 1000, 17),
+    mnk(130, 131, 257),
+  ];
   for (const threads of [1, 2, 3]) {
     it(`matches the reference on odd shapes with ${threads} thread(s)`, async () => {
       for (const p of shapes) {
@@ -73,7 +89,7 @@ describe('gemm/workers', () => {
     }
   });
 
-  it('is unavailable, with its base kernel\'s reason, where the base cannot run here', () => {
+  it("is unavailable, with its base kernel's reason, where the base cannot run here", () => {
     const missing: GemmEngine = {...blockedEngine, id: 'gemm/missing', available: () => ({ok: false, reason: 'not built'})};
     const v = makeWorkers(missing);
     expect(v.id).toBe('gemm/workers-missing');
@@ -84,7 +100,12 @@ describe('gemm/workers', () => {
   for (const inject of ['throw', 'exit'] as const) {
     it(`turns a worker that fails (${inject}) into an errored row, without hanging`, async () => {
       const v = makeWorkers(blockedEngine, {inject});
-      const r = await runCase(v, mnk(64, 64, 64), {seed: 1, caps: {threads: 2}, timing: {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0}, timer: oneCallTimer});
+      const r = await runCase(v, mnk(64, 64, 64), {
+        seed: 1,
+        caps: {threads: 2},
+        timing: {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0},
+        timer: oneCallTimer,
+      });
       expect(r.state).toBe('errored');
       if (r.state !== 'errored') return;
       expect(r.phase).toBe('run');
@@ -111,15 +132,31 @@ describe('workers GEMM engine', () => {
     try {
       for (const shared of [false, true]) {
         // C is a 9×6 window at offset 5 of a 12-wide buffer: elements outside it must survive.
-        const g: GemmCall = {m: 9, n: 6, k: 13, transA: true, lda: 11, aOffset: 2, b: rand(6 * 13 + 1, 2), bOffset: 1, ldb: 13, transB: true,
-          a: rand(2 + 13 * 11, 1), c: rand(5 + 9 * 12, 3), cOffset: 5, ldc: 12, beta: 1};
+        const g: GemmCall = {
+          m: 9,
+          n: 6,
+          k: 13,
+          transA: true,
+          lda: 11,
+          aOffset: 2,
+          b: rand(6 * 13 + 1, 2),
+          bOffset: 1,
+          ldb: 13,
+          transB: true,
+          a: rand(2 + 13 * 11, 1),
+          c: rand(5 + 9 * 12, 3),
+          cOffset: 5,
+          ldc: 12,
+          beta: 1,
+        };
         if (shared) for (const key of ['a', 'b', 'c'] as const) g[key] = toShared(g[key]);
         if (shared) for (const key of ['a', 'b', 'c'] as const) expect(g[key].buffer).toBeInstanceOf(SharedArrayBuffer);
         const c0 = Float32Array.from(g.c);
         await exec.gemm(g);
         for (let idx = 0; idx < g.c.length; idx++) {
           const rel = idx - 5;
-          const i = Math.floor(rel / 12), j = rel % 12;
+          const i = Math.floor(rel / 12),
+            j = rel % 12;
           if (rel < 0 || j >= 6 || i >= 9) {
             expect(g.c[idx]).toBe(c0[idx]);
             continue;
@@ -140,8 +177,9 @@ describe('the CLI with worker failures', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dlbench-workers-'));
     const out = path.join(dir, 'r.json');
     const started = Date.now();
-    const r = await runCli(['run', '--variant', 'gemm/workers', '--size', '64', '--threads', '2', '--time', '20', '--out', out],
-      {DLBENCH_INJECT_WORKER_FAILURE: 'throw'});
+    const r = await runCli(['run', '--variant', 'gemm/workers', '--size', '64', '--threads', '2', '--time', '20', '--out', out], {
+      DLBENCH_INJECT_WORKER_FAILURE: 'throw',
+    });
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('ERROR (run)');
@@ -152,8 +190,21 @@ describe('the CLI with worker failures', () => {
 
   it('exits 0 after a successful run: the pool does not keep the process alive', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dlbench-workers-'));
-    const r = await runCli(['run', '--variant', 'gemm/workers', '--variant', 'gemm/strassen-workers', '--size', '48', '--threads', '2', '--time', '20',
-      '--out', path.join(dir, 'r.json')]);
+    const r = await runCli([
+      'run',
+      '--variant',
+      'gemm/workers',
+      '--variant',
+      'gemm/strassen-workers',
+      '--size',
+      '48',
+      '--threads',
+      '2',
+      '--time',
+      '20',
+      '--out',
+      path.join(dir, 'r.json'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/gemm\/workers .*pass/);
   });

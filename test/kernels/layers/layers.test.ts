@@ -64,18 +64,41 @@ describe('layer conformance (every registered variant × every edge shape it sup
 
 describe('FC layer: GEMM through an engine, dense or low-rank factors', () => {
   it('computes (x·U)·V + b when the weights are given as factors', async () => {
-    const n = 3, inF = 20, outF = 7, rank = 4;
+    const n = 3,
+      inF = 20,
+      outF = 7,
+      rank = 4;
     const rnd = (len: number, s: number) => {
       const a = new Float32Array(len);
       fillUniform(a, createRng(s));
       return a;
     };
-    const x = rnd(n * inF, 1), u = rnd(inF * rank, 2), v = rnd(rank * outF, 3), bias = rnd(outF, 4);
+    const x = rnd(n * inF, 1),
+      u = rnd(inF * rank, 2),
+      v = rnd(rank * outF, 3),
+      bias = rnd(outF, 4);
     const w = new Float32Array(inF * outF);
-    for (let i = 0; i < inF; i++) for (let j = 0; j < outF; j++) for (let r = 0; r < rank; r++) w[i * outF + j] += u[i * rank + r] * v[r * outF + j];
+    for (let i = 0; i < inF; i++)
+      for (let j = 0; j < outF; j++) for (let r = 0; r < rank; r++) w[i * outF + j] += u[i * rank + r] * v[r * outF + j];
     const exec = await blockedEngine.create({threads: 1});
-    const dense = await fcForward(exec, {n, in: inF, out: outF, x, weights: {kind: 'dense', w}, bias, y: new Float32Array(n * outF)});
-    const low = await fcForward(exec, {n, in: inF, out: outF, x, weights: {kind: 'factors', u, v, rank}, bias, y: new Float32Array(n * outF)});
+    const dense = await fcForward(exec, {
+      n,
+      in: inF,
+      out: outF,
+      x,
+      weights: {kind: 'dense', w},
+      bias,
+      y: new Float32Array(n * outF),
+    });
+    const low = await fcForward(exec, {
+      n,
+      in: inF,
+      out: outF,
+      x,
+      weights: {kind: 'factors', u, v, rank},
+      bias,
+      y: new Float32Array(n * outF),
+    });
     for (let i = 0; i < dense.length; i++) expect(low[i]).toBeCloseTo(dense[i], 4);
     expect(layerSpec.check({kind: 'fc', n, in: inF, out: outF}, {x, w, bias}, low).pass).toBe(true);
   });
@@ -83,7 +106,8 @@ describe('FC layer: GEMM through an engine, dense or low-rank factors', () => {
 
 describe('layer size syntax', () => {
   it('round-trips every edge and preset shape', () => {
-    for (const p of [...layer.edgeShapes, ...Object.values(layer.presets).flat()]) expect(parseLayerShape(describeLayer(p))).toEqual(p);
+    for (const p of [...layer.edgeShapes, ...Object.values(layer.presets).flat()])
+      expect(parseLayerShape(describeLayer(p))).toEqual(p);
     expect(parseLayerShape('maxpool:1x2x4x4')).toMatchObject({size: 2, stride: 2});
   });
 
@@ -107,7 +131,10 @@ describe('NHWC layers: the same values as NCHW, only laid out channels-last', ()
   /** NCHW → NHWC copy of an n×c×h×w tensor (written out here so the kernels are not checked against themselves). */
   const toNhwc = (x: Float32Array, n: number, c: number, h: number, w: number): Float32Array => {
     const y = new Float32Array(x.length);
-    for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) for (let r = 0; r < h; r++) for (let s = 0; s < w; s++) y[((i * h + r) * w + s) * c + ch] = x[((i * c + ch) * h + r) * w + s];
+    for (let i = 0; i < n; i++)
+      for (let ch = 0; ch < c; ch++)
+        for (let r = 0; r < h; r++)
+          for (let s = 0; s < w; s++) y[((i * h + r) * w + s) * c + ch] = x[((i * c + ch) * h + r) * w + s];
     return y;
   };
 
@@ -120,7 +147,10 @@ describe('NHWC layers: the same values as NCHW, only laid out channels-last', ()
       const inputs = layerSpec.makeInputs(p, 21);
       const want = await compute(js, p, inputs);
       const got = await compute(js, q, {...inputs, x: toNhwc(inputs.x, p.n, p.c, p.h, p.w)});
-      const [oh, ow] = p.kind === 'maxpool' ? [Math.floor((p.h - p.size) / p.stride) + 1, Math.floor((p.w - p.size) / p.stride) + 1] : [p.h, p.w];
+      const [oh, ow] =
+        p.kind === 'maxpool'
+          ? [Math.floor((p.h - p.size) / p.stride) + 1, Math.floor((p.w - p.size) / p.stride) + 1]
+          : [p.h, p.w];
       // LRN sums its window in another order per layout: equal to float rounding, not bit for bit.
       const t = toNhwc(want, p.n, p.c, oh, ow);
       for (let i = 0; i < t.length; i++) {
@@ -147,7 +177,16 @@ describe('NHWC layers: the same values as NCHW, only laid out channels-last', ()
   });
 
   it('parses and prints the -nhwc suffix; NCHW stays unmarked; other kinds refuse it', () => {
-    expect(parseLayerShape('maxpool3s2:1x96x55x55-nhwc')).toEqual({kind: 'maxpool', n: 1, c: 96, h: 55, w: 55, size: 3, stride: 2, layout: 'nhwc'});
+    expect(parseLayerShape('maxpool3s2:1x96x55x55-nhwc')).toEqual({
+      kind: 'maxpool',
+      n: 1,
+      c: 96,
+      h: 55,
+      w: 55,
+      size: 3,
+      stride: 2,
+      layout: 'nhwc',
+    });
     expect(parseLayerShape('lrn:1x2x3x4-nchw')).toEqual({kind: 'lrn', n: 1, c: 2, h: 3, w: 4});
     expect(describeLayer(parseLayerShape('bias:1x2x3x4-NHWC'))).toBe('bias:1x2x3x4-nhwc');
     for (const bad of ['softmax:2x3-nhwc', 'fc:1x2x3-nhwc', 'dot:5-nhwc', 'relu:1x2x3x4-nwhc']) {

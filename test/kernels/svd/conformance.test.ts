@@ -32,7 +32,15 @@ describe('svd shapes', () => {
     for (const shape of [...op.edgeShapes, ...Object.values(op.presets).flat()]) {
       expect(op.parseShape(op.spec.describe(shape))).toEqual(shape);
     }
-    expect(parseSvdShape('1500x2500')).toEqual({m: 1500, n: 2500, rank: 15, oversample: 10, power: 7, dtype: 'f32', matrix: 'lowrank'});
+    expect(parseSvdShape('1500x2500')).toEqual({
+      m: 1500,
+      n: 2500,
+      rank: 15,
+      oversample: 10,
+      power: 7,
+      dtype: 'f32',
+      matrix: 'lowrank',
+    });
     expect(parseSvdShape('100-r20-f64-image').power).toBe(4); // k ≥ 0.1·min(m, n)
     expect(defaultPower(15, 1000, 1000)).toBe(7);
   });
@@ -88,7 +96,9 @@ describe('svd check catches wrong answers', () => {
   it('fails a truncated answer that misses the optimal error by more than the stated factor', () => {
     const r = svd64(inputs.a, p.m, p.n);
     // The right shapes but the 2nd..6th singular triplets instead of the 1st..5th.
-    const k = 5, u = new Float64Array(p.m * k), v = new Float64Array(p.n * k);
+    const k = 5,
+      u = new Float64Array(p.m * k),
+      v = new Float64Array(p.n * k);
     for (let i = 0; i < p.m; i++) for (let t = 0; t < k; t++) u[i * k + t] = r.u[i * r.r + t + 1];
     for (let j = 0; j < p.n; j++) for (let t = 0; t < k; t++) v[j * k + t] = r.v[j * r.r + t + 1];
     const c = checkSvd(p, inputs, {k, u, s: r.s.slice(1, k + 1), v});
@@ -102,14 +112,20 @@ describe('svd check catches wrong answers', () => {
 });
 
 describe('svd through the runner', () => {
-  const fakeTimer: Timer = {measure: async (fn) => {
-    await fn();
-    return [1, 1, 1, 1, 1];
-  }};
+  const fakeTimer: Timer = {
+    measure: async (fn) => {
+      await fn();
+      return [1, 1, 1, 1, 1];
+    },
+  };
   it('puts the check metrics on the row and records the test matrix', async () => {
     const p = svdShape(120, 90, {rank: 8});
-    const r = await runCase(svd.variants[1], p, {seed: 5, caps: {threads: 1}, timer: fakeTimer,
-      timing: {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0}});
+    const r = await runCase(svd.variants[1], p, {
+      seed: 5,
+      caps: {threads: 1},
+      timer: fakeTimer,
+      timing: {timeBudgetMs: 1, minSamples: 1, warmupMs: 0, warmupIterations: 0},
+    });
     expect(r.state).toBe('ok');
     expect(r.metrics!.errorRatio as number).toBeLessThan(1.01);
     // The default engine is the fastest available one (native when the addon built).

@@ -6,7 +6,8 @@ import {compressFc, rankForEnergy} from '../../../src/kernels/svd/compress-fc.js
 import {lowRankProduct, relativeError, truncatedSvd} from '../../../src/kernels/svd/lowrank.js';
 import {makeTestMatrix} from '../../../src/kernels/svd/matrices.js';
 
-const weights = (m: number, n: number, kind: 'decay' | 'lowrank' = 'decay'): Float32Array => Float32Array.from(makeTestMatrix(kind, m, n, 9).a);
+const weights = (m: number, n: number, kind: 'decay' | 'lowrank' = 'decay'): Float32Array =>
+  Float32Array.from(makeTestMatrix(kind, m, n, 9).a);
 
 describe('compressFc', () => {
   it('keeps the asked rank: parameter counts, factors that reproduce W within the optimal error', async () => {
@@ -19,7 +20,8 @@ describe('compressFc', () => {
     expect(c.u.length).toBe(out * 12);
     expect(c.v.length).toBe(12 * inn);
     // The decay spectrum 1/√(i+1): optimal rank-12 error is known.
-    let tail = 0, total = 0;
+    let tail = 0,
+      total = 0;
     for (let i = 0; i < 60; i++) {
       total += 1 / (i + 1);
       if (i >= 12) tail += 1 / (i + 1);
@@ -28,9 +30,11 @@ describe('compressFc', () => {
     // y = W·x vs u·(v·x) for one x.
     const x = new Float32Array(inn);
     fillUniform(x, createRng(1));
-    let num = 0, den = 0;
+    let num = 0,
+      den = 0;
     for (let i = 0; i < out; i++) {
-      let y = 0, z = 0;
+      let y = 0,
+        z = 0;
       for (let j = 0; j < inn; j++) y += w[i * inn + j] * x[j];
       for (let t = 0; t < 12; t++) {
         let vx = 0;

@@ -5,7 +5,8 @@ import {parsePercent} from '../../../src/report/compare/config.js';
 import {renderComparisonMarkdown, renderComparisonTable} from '../../../src/report/compare/render.js';
 import {gemmReport, makeReport, okCase, samples} from '../../helpers/reports.js';
 
-const verdicts = (cmp: ReturnType<typeof compareReports>): Record<string, string> => Object.fromEntries(cmp.cases.map((c) => [c.key, c.verdict]));
+const verdicts = (cmp: ReturnType<typeof compareReports>): Record<string, string> =>
+  Object.fromEntries(cmp.cases.map((c) => [c.key, c.verdict]));
 
 describe('verdicts', () => {
   it('needs significance AND the whole CI beyond the threshold', () => {
@@ -56,7 +57,8 @@ describe('verdicts', () => {
     const few = compareReports(gemmReport(100, {n: 3}), gemmReport(600, {n: 3, slowVariant: 'gemm/blocked', scale: 1.5}));
     expect(few.counts.regression).toBe(0);
     expect(few.cases.every((c) => c.verdict === 'inconclusive' && /too few samples/.test(c.reason!))).toBe(true);
-    const noisy = (seed: number, scale: number) => makeReport([okCase('gemm', 'gemm/blocked', '64', samples(12, scale, seed, 0.9))]);
+    const noisy = (seed: number, scale: number) =>
+      makeReport([okCase('gemm', 'gemm/blocked', '64', samples(12, scale, seed, 0.9))]);
     const cmp = compareReports(noisy(1, 1), noisy(2, 1.15));
     expect(cmp.cases[0].verdict).toBe('inconclusive');
   });
@@ -78,7 +80,12 @@ describe('verdicts', () => {
 
   it('applies per-case thresholds by glob, first match wins', () => {
     const slow = gemmReport(900, {slowVariant: 'gemm/blocked', scale: 1.2});
-    const cmp = compareReports(gemmReport(100), slow, {thresholds: [['gemm/blocked@64*', 0.5], ['gemm/*', 0.1]]});
+    const cmp = compareReports(gemmReport(100), slow, {
+      thresholds: [
+        ['gemm/blocked@64*', 0.5],
+        ['gemm/*', 0.1],
+      ],
+    });
     const v = verdicts(cmp);
     expect(v['gemm/blocked@64x64x64']).toBe('pass');
     expect(v['gemm/blocked@128x128x128']).toBe('regression');
@@ -90,7 +97,12 @@ describe('verdicts', () => {
   it('fails on a check failure in the current run; lists new and missing cases', () => {
     const cur = gemmReport(100);
     const broken = cur.results[0];
-    cur.results[0] = {...broken, state: 'check-failed', check: {pass: false, method: 'reference', error: 1, tolerance: 1e-5}, firstCallMs: 1} as never;
+    cur.results[0] = {
+      ...broken,
+      state: 'check-failed',
+      check: {pass: false, method: 'reference', error: 1, tolerance: 1e-5},
+      firstCallMs: 1,
+    } as never;
     cur.results.push(okCase('gemm', 'gemm/new', '64x64x64', samples(20, 1, 1)));
     const base = gemmReport(200);
     base.results.push(okCase('gemm', 'gemm/gone', '64x64x64', samples(20, 1, 1)));

@@ -7,7 +7,8 @@ import {samples} from '../../helpers/reports.js';
 function bruteForceP(a: number[], b: number[]): number {
   const pooled = [...a, ...b];
   const m = a.length;
-  const uOf = (xs: number[], ys: number[]): number => xs.reduce((s, x) => s + ys.reduce((t, y) => t + (x > y ? 1 : x === y ? 0.5 : 0), 0), 0);
+  const uOf = (xs: number[], ys: number[]): number =>
+    xs.reduce((s, x) => s + ys.reduce((t, y) => t + (x > y ? 1 : x === y ? 0.5 : 0), 0), 0);
   const u0 = uOf(a, b);
   const mean = (m * b.length) / 2;
   let extreme = 0;
@@ -145,7 +146,11 @@ describe('bootstrap CI of a ratio of medians', () => {
     let covered = 0;
     const trials = 60;
     for (let t = 0; t < trials; t++) {
-      const r = bootstrapRatio([samples(40, 1.2, 1000 + t, 0.1)], [samples(40, 1, 2000 + t, 0.1)], {...opts, resamples: 500, seed: t});
+      const r = bootstrapRatio([samples(40, 1.2, 1000 + t, 0.1)], [samples(40, 1, 2000 + t, 0.1)], {
+        ...opts,
+        resamples: 500,
+        seed: t,
+      });
       if (r.lo <= 1.2 && 1.2 <= r.hi) covered++;
     }
     expect(covered / trials).toBeGreaterThan(0.85);

@@ -15,9 +15,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (q) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cell += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
   }
   return rows;
 }
@@ -27,16 +39,30 @@ describe('exporters', () => {
     const r = fullReport();
     for (const e of EXPORTERS) expect(e.render(r)).toBe(e.render(r));
     expect(findExporter('csv', '--format').name).toBe('csv');
-    expect(() => findExporter('xml', '--format')).toThrow(/--format: invalid value 'xml'. Valid: table, json, markdown, csv, gbench/);
+    expect(() => findExporter('xml', '--format')).toThrow(
+      /--format: invalid value 'xml'. Valid: table, json, markdown, csv, gbench/,
+    );
   });
 
   it('CSV: one row per case, every state, metric columns from the rows, quoting that round-trips', () => {
     const r = fullReport();
-    (r.results.find((x) => x.state === 'check-failed') as {check: {detail: string}}).check.detail = 'bad, "very" bad\nsecond line';
+    (r.results.find((x) => x.state === 'check-failed') as {check: {detail: string}}).check.detail =
+      'bad, "very" bad\nsecond line';
     const rows = parseCsv(toCsv(r));
     const head = rows[0];
     expect(rows.length).toBe(r.results.length + 1);
-    expect(head).toEqual(expect.arrayContaining(['op', 'variant', 'median_ms', 'gflops', 'metric_relFrobError', 'metric_orthogonality', 'net', 'layer_name']));
+    expect(head).toEqual(
+      expect.arrayContaining([
+        'op',
+        'variant',
+        'median_ms',
+        'gflops',
+        'metric_relFrobError',
+        'metric_orthogonality',
+        'net',
+        'layer_name',
+      ]),
+    );
     const failed = rows.find((x) => x[head.indexOf('state')] === 'check-failed')!;
     expect(failed[head.indexOf('reason')]).toBe('bad, "very" bad\nsecond line');
     const svd = rows.find((x) => x[head.indexOf('variant')] === 'svd/jacobi')!;
@@ -55,7 +81,13 @@ describe('exporters', () => {
     const name = 'gemm/naive-ijk@64x64x64';
     const its = g.benchmarks.filter((b: {name: string}) => b.name === name);
     expect(its.length).toBe(first.samplesMs.length);
-    expect(its[3]).toMatchObject({run_type: 'iteration', repetitions: first.samplesMs.length, repetition_index: 3, iterations: 1, time_unit: 'ns'});
+    expect(its[3]).toMatchObject({
+      run_type: 'iteration',
+      repetitions: first.samplesMs.length,
+      repetition_index: 3,
+      iterations: 1,
+      time_unit: 'ns',
+    });
     expect(its[3].real_time).toBeCloseTo(first.samplesMs[3] * 1e6, 6);
     const med = g.benchmarks.find((b: {name: string}) => b.name === `${name}_median`);
     expect(med).toMatchObject({run_type: 'aggregate', aggregate_name: 'median', run_name: name});

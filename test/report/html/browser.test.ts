@@ -14,88 +14,128 @@ const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 if (!hasChromium) console.warn(`html-browser.test: SKIPPED, no browser at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
-describe.skipIf(!hasChromium)(`HTML report in headless Chromium${hasChromium ? '' : ` (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`}`, () => {
-  let browser: Browser;
-  const html = path.join(ARTIFACTS, 'report.html');
+describe.skipIf(!hasChromium)(
+  `HTML report in headless Chromium${hasChromium ? '' : ` (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`}`,
+  () => {
+    let browser: Browser;
+    const html = path.join(ARTIFACTS, 'report.html');
 
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, {recursive: true});
-    const dir = path.join(ARTIFACTS, 'inputs');
-    mkdirSync(dir, {recursive: true});
-    // A run with every kind of row (GEMM, conv2d, SVD with metrics, a network, roofs), a second
-    // machine's run side by side, and a baseline with a 20% slowdown to show.
-    writeFileSync(path.join(dir, 'full.json'), toJson(fullReport()));
-    writeFileSync(path.join(dir, 'machine-b.json'), toJson(gemmReport(77, {machine: 1.3})));
-    const base = fullReport();
-    for (const r of base.results) if (r.state === 'ok' && r.variant === 'gemm/blocked') r.samplesMs = r.samplesMs.map((x) => x / 1.2);
-    writeFileSync(path.join(dir, 'baseline.json'), toJson(base));
-    const res = await runCli(['report', path.join(dir, 'full.json'), path.join(dir, 'machine-b.json'), '--html', html, '--baseline', path.join(dir, 'baseline.json')]);
-    expect(res.stderr).toContain('report:');
-    expect(res.code).toBe(0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    beforeAll(async () => {
+      mkdirSync(ARTIFACTS, {recursive: true});
+      const dir = path.join(ARTIFACTS, 'inputs');
+      mkdirSync(dir, {recursive: true});
+      // A run with every kind of row (GEMM, conv2d, SVD with metrics, a network, roofs), a second
+      // machine's run side by side, and a baseline with a 20% slowdown to show.
+      writeFileSync(path.join(dir, 'full.json'), toJson(fullReport()));
+      writeFileSync(path.join(dir, 'machine-b.json'), toJson(gemmReport(77, {machine: 1.3})));
+      const base = fullReport();
+      for (const r of base.results)
+        if (r.state === 'ok' && r.variant === 'gemm/blocked') r.samplesMs = r.samplesMs.map((x) => x / 1.2);
+      writeFileSync(path.join(dir, 'baseline.json'), toJson(base));
+      const res = await runCli([
+        'report',
+        path.join(dir, 'full.json'),
+        path.join(dir, 'machine-b.json'),
+        '--html',
+        html,
+        '--baseline',
+        path.join(dir, 'baseline.json'),
+      ]);
+      expect(res.stderr).toContain('report:');
+      expect(res.code).toBe(0);
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--disable-sync',
+        ],
+      });
     });
-  });
 
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('opens offline with no console errors, every chart drawn and every table present', async () => {
-    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    afterAll(async () => {
+      await browser?.close();
     });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file://')) requests.push(r.url());
+
+    it('opens offline with no console errors, every chart drawn and every table present', async () => {
+      const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file://')) requests.push(r.url());
+      });
+      await page.goto(`file://${html}`);
+      await page.waitForLoadState('load');
+
+      const charts = await page.$$eval('figure.chart', (fs) =>
+        fs.map((f) => ({
+          id: f.getAttribute('data-chart'),
+          marks: f.querySelectorAll('svg path, svg line, svg rect, svg circle').length,
+          w:
+            (f.querySelector('svg') as unknown as {getBoundingClientRect(): {width: number}} | null)?.getBoundingClientRect()
+              .width ?? 0,
+        })),
+      );
+      const ids = charts.map((c) => c.id);
+      for (const id of [
+        'comparison',
+        'side-by-side',
+        'gflops-gemm',
+        'gflops-conv2d',
+        'gflops-svd',
+        'roofline',
+        'layers-alexnet',
+        'error-svd',
+      ])
+        expect(ids).toContain(id);
+      for (const c of charts) {
+        expect(c.w, `${c.id} has a size`).toBeGreaterThan(100);
+        expect(c.marks, `${c.id} has marks`).toBeGreaterThan(5);
+      }
+      // The roofline has its roofs: the measured compute and bandwidth roofs are in the legend.
+      const roofText = await page.$eval('figure[data-chart="roofline"]', (f) => f.textContent ?? '');
+      expect(roofText).toContain('fp32Gflops');
+      expect(roofText).toContain('bandwidthGBs');
+      expect(await page.$$eval('table.sortable', (t) => t.length)).toBeGreaterThanOrEqual(6);
+      expect(await page.textContent('#comparison .verdict')).toMatch(/^FAIL: .*regression/);
+      expect(await page.textContent('#context')).toContain('Test CPU');
+
+      mkdirSync(ARTIFACTS, {recursive: true});
+      await page.screenshot({path: path.join(ARTIFACTS, 'report.png'), fullPage: true});
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+      await page.close();
     });
-    await page.goto(`file://${html}`);
-    await page.waitForLoadState('load');
 
-    const charts = await page.$$eval('figure.chart', (fs) => fs.map((f) => ({id: f.getAttribute('data-chart'), marks: f.querySelectorAll('svg path, svg line, svg rect, svg circle').length,
-      w: (f.querySelector('svg') as unknown as {getBoundingClientRect(): {width: number}} | null)?.getBoundingClientRect().width ?? 0})));
-    const ids = charts.map((c) => c.id);
-    for (const id of ['comparison', 'side-by-side', 'gflops-gemm', 'gflops-conv2d', 'gflops-svd', 'roofline', 'layers-alexnet', 'error-svd']) expect(ids).toContain(id);
-    for (const c of charts) {
-      expect(c.w, `${c.id} has a size`).toBeGreaterThan(100);
-      expect(c.marks, `${c.id} has marks`).toBeGreaterThan(5);
-    }
-    // The roofline has its roofs: the measured compute and bandwidth roofs are in the legend.
-    const roofText = await page.$eval('figure[data-chart="roofline"]', (f) => f.textContent ?? '');
-    expect(roofText).toContain('fp32Gflops');
-    expect(roofText).toContain('bandwidthGBs');
-    expect(await page.$$eval('table.sortable', (t) => t.length)).toBeGreaterThanOrEqual(6);
-    expect(await page.textContent('#comparison .verdict')).toMatch(/^FAIL: .*regression/);
-    expect(await page.textContent('#context')).toContain('Test CPU');
-
-    mkdirSync(ARTIFACTS, {recursive: true});
-    await page.screenshot({path: path.join(ARTIFACTS, 'report.png'), fullPage: true});
-    expect(problems).toEqual([]);
-    expect(requests).toEqual([]);
-    await page.close();
-  });
-
-  it('sorts a table by a numeric column when its header is clicked', async () => {
-    const page = await browser.newPage();
-    await page.goto(`file://${html}`);
-    const table = page.locator('#op-gemm table');
-    const col = await table.locator('th').allTextContents();
-    const idx = col.indexOf('median');
-    const values = async (): Promise<number[]> => (await table.locator(`tbody tr td:nth-child(${idx + 1})`).evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v') ?? NaN))))
-      .filter((x) => Number.isFinite(x));
-    await table.locator('th').nth(idx).click();
-    expect(await table.locator('th').nth(idx).getAttribute('aria-sort')).toBe('ascending');
-    const up = await values();
-    expect(up.length).toBeGreaterThan(5);
-    expect(up).toEqual([...up].sort((a, b) => a - b));
-    await table.locator('th').nth(idx).click();
-    const down = await values();
-    expect(down).toEqual([...up].sort((a, b) => b - a));
-    await page.close();
-  });
-});
+    it('sorts a table by a numeric column when its header is clicked', async () => {
+      const page = await browser.newPage();
+      await page.goto(`file://${html}`);
+      const table = page.locator('#op-gemm table');
+      const col = await table.locator('th').allTextContents();
+      const idx = col.indexOf('median');
+      const values = async (): Promise<number[]> =>
+        (
+          await table
+            .locator(`tbody tr td:nth-child(${idx + 1})`)
+            .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v') ?? NaN)))
+        ).filter((x) => Number.isFinite(x));
+      await table.locator('th').nth(idx).click();
+      expect(await table.locator('th').nth(idx).getAttribute('aria-sort')).toBe('ascending');
+      const up = await values();
+      expect(up.length).toBeGreaterThan(5);
+      expect(up).toEqual([...up].sort((a, b) => a - b));
+      await table.locator('th').nth(idx).click();
+      const down = await values();
+      expect(down).toEqual([...up].sort((a, b) => b - a));
+      await page.close();
+    });
+  },
+);
