@@ -32,7 +32,7 @@ function baselines(results: CaseResult[], baselineId: string | undefined): Map<s
   return map;
 }
 
-/** GPU rows time the kernel alone; the tag says by which clock (see README "WebGPU rung"). */
+/** GPU rows time the kernel alone; the tag says by which clock (see docs/webgpu.md, "What the timing means"). */
 const TIMING_TAGS: Record<string, string> = {'timestamp-query': 'gpu-ts', 'submit-to-done': 'gpu-wall'};
 
 /** The GPU split per variant at its largest measured shape; every row's split is in the JSON. */

@@ -123,7 +123,10 @@ async function acquire(): Promise<Acquisition> {
   }
   if (!adapter) {
     gpuObject = undefined;
-    return {ok: false, reason: 'no WebGPU adapter (on CPU-only Linux install Mesa >= 24 lavapipe: see README "WebGPU rung")'};
+    return {
+      ok: false,
+      reason: 'no WebGPU adapter (on CPU-only Linux install Mesa >= 24 lavapipe: see docs/webgpu.md, "CPU-only machines")',
+    };
   }
   const hasTimestamps = adapter.features.has('timestamp-query');
   // Ask for the adapter's own ceilings on what GEMM needs: big buffers, big workgroups.

@@ -10,7 +10,7 @@ export type GpuGemmKernel =
 
 export const NAIVE: GpuGemmKernel = {kind: 'naive', wx: 16, wy: 16};
 export const TILED_16: GpuGemmKernel = {kind: 'tiled', t: 16};
-// Chosen by measurement on lavapipe (see README "WebGPU rung"): 4×8 tiles, 8×8 invocations.
+// Chosen by measurement on lavapipe (docs/webgpu.md): 4×8 tiles, 8×8 invocations.
 export const REGBLOCKED_DEFAULT: GpuGemmKernel = {kind: 'regblocked', tile: {tm: 4, tn: 8, wx: 8, wy: 8}};
 
 export function kernelKey(k: GpuGemmKernel): string {

@@ -17,7 +17,7 @@ export interface BlockSizes {
 }
 
 // KC·NR·8 B = 8 KiB B sliver in a 32 KiB L1d; MC·KC·8 = 256 KiB A block in 1 MiB L2;
-// KC·NC·8 = 4 MiB B panel in the 32 MiB L3. Measured best among nearby sizes (see README).
+// KC·NC·8 = 4 MiB B panel in the 32 MiB L3. Chosen as the fastest of nearby sizes by measurement.
 export const DEFAULT_BLOCKS: BlockSizes = {mc: 128, kc: 256, nc: 2048};
 
 export interface BlockedWorkspace {

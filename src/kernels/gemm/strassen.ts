@@ -12,7 +12,7 @@ import {sharedF32, toShared} from './shared.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 import {workersEngine} from './workers.js';
 
-/** Leaves of at most this size go to the base engine (the measured crossover, see README). */
+/** Leaves of at most this size go to the base engine (the measured crossover: docs/workers-and-strassen.md). */
 export const DEFAULT_CUTOFF = 256;
 /**
  * On the worker pool a leaf is split among the threads and the additions stay serial on the
@@ -23,7 +23,7 @@ export const PARALLEL_CUTOFF = 512;
 /**
  * The native kernel runs far faster than blocked, so a level's additions weigh that much more
  * against the 1/8 of a product it saves: one level pays off only on much larger operands
- * (measured, see README), as Huang et al. (SC16) found over a BLIS-class base.
+ * (measured: docs/workers-and-strassen.md), as Huang et al. (SC16) found over a BLIS-class base.
  */
 export const NATIVE_CUTOFF = 2048;
 
