@@ -5,6 +5,7 @@ import {UsageError} from '../core/errors.js';
 import type {Report} from '../core/results.js';
 import {defaultThreads, failedCount} from '../suite/run-suite.js';
 import {configureWebGpu, GPU_BACKENDS} from '../webgpu/device.js';
+import {MAX_SEED, parseSeed, parseThreads, THREADS_PER_CORE} from './common-flags.js';
 import {INTERRUPTED_EXIT_CODE} from './interrupt.js';
 import {interruptedMessage, RunContext, type RunContextOptions} from './run-context.js';
 
@@ -12,13 +13,17 @@ export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
 
   static override baseFlags = {
-    seed: Flags.integer({
-      description: 'seed for the inputs (the same seed gives the same matrices)',
+    seed: Flags.custom<number>({
+      description: `seed for the inputs, an integer 0..${MAX_SEED} (the same seed gives the same matrices)`,
       default: 42,
-      min: 0,
+      parse: async (text) => parseSeed(text),
       helpGroup: 'COMMON',
-    }),
-    threads: Flags.integer({description: 'threads for parallel variants (default: all cores)', min: 1, helpGroup: 'COMMON'}),
+    })(),
+    threads: Flags.custom<number>({
+      description: `threads for parallel variants, at most ${THREADS_PER_CORE}× the cores (default: all cores)`,
+      parse: async (text) => parseThreads(text),
+      helpGroup: 'COMMON',
+    })(),
     'gpu-backend': Flags.string({
       description: 'WebGPU (Dawn) backend to use when several exist',
       options: [...GPU_BACKENDS],
@@ -43,7 +48,12 @@ export abstract class BaseCommand extends Command {
     // Bad input (ours, or oclif's flag parser): one unwrapped line, exit 2, no stack trace.
     const usage = err instanceof UsageError || (err instanceof Errors.CLIError && err.oclif?.exit === 2);
     if (!usage) return super.catch(err);
-    const message = err.message.replace(/\s*\n\s*/g, ' ').trim();
+    // Our own parsers' errors already name the flag: drop oclif's 'Parsing --x' wrapper around them.
+    const own =
+      err instanceof UsageError
+        ? err.message.replace(/^Parsing --\S+\s*\n\t/, '').replace(/\nSee more help with --help$/, '')
+        : err.message;
+    const message = own.replace(/\s*\n\s*/g, ' ').trim();
     if (this.jsonEnabled()) this.logJson({error: {message, exitCode: 2}});
     else process.stderr.write(`Error: ${message}\n`);
     return this.exit(2);

@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
 import {collectContext} from '../measure/environment.js';
-import {loadCachedRoofs, measureRoofs, roofsCacheFile, saveRoofs, type Roofs} from '../measure/roofs.js';
+import {loadCachedRoofs, machineFingerprint, measureRoofs, roofsCacheFile, saveRoofs, type Roofs} from '../measure/roofs.js';
 import {makeTable} from '../report/cli-table.js';
 import {fmtBytes, fmtNum} from '../report/format.js';
+import {assertWritable} from '../report/write.js';
 
 export default class Machine extends BaseCommand {
   static override summary =
@@ -31,6 +32,9 @@ export default class Machine extends BaseCommand {
     let roofs = flags.refresh ? undefined : loadCachedRoofs(ctx);
     const cached = roofs !== undefined;
     if (!roofs) {
+      // The cache folder made (one level at a time: Node 20's recursive mkdir hangs under /proc) and
+      // checked writable before seconds of probes, so saveRoofs only writes into it.
+      assertWritable(roofsCacheFile(machineFingerprint(ctx)), 'XDG_CACHE_HOME');
       const tty = this.interactive() && Boolean(process.stderr.isTTY);
       roofs = await measureRoofs(ctx, {
         quick: flags.quick,

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
-import {parseBatches} from '../cli/net-flags.js';
+import {assertLowrankFits, assertNetFits, parseBatches} from '../cli/net-flags.js';
 import {engineNames} from '../kernels/gemm/engines.js';
 import {netNames} from '../nets/defs.js';
 import {CONV_CHOICES, resolveChoice} from '../nets/kernels.js';
@@ -68,6 +68,7 @@ export default class Net extends BaseCommand {
     const choice = resolveChoice(flags.conv, flags.gemm, {threads});
     const layout = parseLayout(flags.layout);
     const lowrank = flags.lowrank === undefined ? undefined : parseLowrank(flags.lowrank);
+    if (lowrank !== undefined) assertLowrankFits(net, lowrank, layout);
     const color = Boolean(process.stdout.isTTY);
     if (flags.summary) {
       const plans = planNet(net, batches[0], layout);
@@ -79,6 +80,7 @@ export default class Net extends BaseCommand {
         );
       return {net: net.name, batch: batches[0], layout, layers: plans};
     }
+    assertNetFits(net, batches, layout);
     const ctx = this.runContext({out: flags.out, defaultOut: defaultOutPath(new Date(), `net-${net.name}`), unit: 'layer'});
     const timing = {...DEFAULT_NET_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};
     const report = emptyReport({cases: [], forced: new Set()}, {seed: flags.seed, threads, timing});

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
+import {checkBaselineFits, checkGateFlags} from '../cli/baseline-flags.js';
+import {maxCasesFlag} from '../cli/common-flags.js';
 import {compareFiles, exportFlags, loadBaseline, runGateFlags} from '../cli/report-flags.js';
 import {renderComparisonTable} from '../report/compare/render.js';
 import {allOps} from '../kernels/registry.js';
@@ -39,6 +41,7 @@ export default class Run extends BaseCommand {
       default: 1,
       min: 1,
     }),
+    'max-cases': maxCasesFlag,
     ...exportFlags,
     ...runGateFlags,
   };
@@ -46,9 +49,18 @@ export default class Run extends BaseCommand {
   async run(): Promise<Report> {
     const {flags} = await this.parse(Run);
     this.configureGpu(flags);
-    const plan = buildPlan({ops: flags.op, variants: flags.variant, sizes: flags.size, preset: flags.preset});
+    checkGateFlags(flags);
+    const plan = buildPlan({
+      ops: flags.op,
+      variants: flags.variant,
+      sizes: flags.size,
+      preset: flags.preset,
+      maxCases: flags['max-cases'],
+    });
+    // Output paths first (-o equal to the baseline is an --out error), then the baseline against the plan.
     const ctx = this.runContext({out: flags.out, defaultOut: defaultOutPath(), exportFlags: flags});
     const baseline = loadBaseline(flags, flags.seed);
+    if (baseline) checkBaselineFits(baseline, plan);
 
     const threads = this.threadsOrDefault(flags.threads);
     const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};

@@ -1,10 +1,11 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
+import {assertThreads, maxCasesFlag} from '../cli/common-flags.js';
 import {allOps, findOp} from '../kernels/registry.js';
 import type {Report} from '../core/results.js';
 import {renderSweep, threadsOf} from '../report/sweep.js';
 import {defaultOutPath} from '../report/write.js';
-import {buildPlan} from '../suite/plan.js';
+import {assertCaseCount, buildPlan} from '../suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, emptyReport} from '../suite/run-suite.js';
 import {isParallel, parseThreadList, runSweep, THREADS_SYNTAX} from '../suite/sweep.js';
 
@@ -37,15 +38,22 @@ export default class Sweep extends BaseCommand {
     time: Flags.integer({description: 'measuring time budget per case, ms', default: DEFAULT_TIMING.timeBudgetMs, min: 1}),
     'min-samples': Flags.integer({description: 'minimum timed samples per case', default: DEFAULT_TIMING.minSamples, min: 1}),
     out: Flags.string({char: 'o', description: 'results file (default reports/run-<timestamp>.json)'}),
+    'max-cases': maxCasesFlag,
   };
 
   async run(): Promise<Report> {
     const {flags} = await this.parse(Sweep);
     const threadsText = flags.threads as unknown as string | undefined;
     const threads = threadsText === undefined ? [defaultThreads()] : parseThreadList(threadsText);
+    assertThreads(threads);
     const op = findOp(flags.op);
     const variants = flags.variant?.length ? flags.variant : op.variants.slice(1).map((v) => v.id);
-    const plan = buildPlan({ops: [op.name], variants, sizes: flags.size});
+    const plan = buildPlan({ops: [op.name], variants, sizes: flags.size, maxCases: flags['max-cases']});
+    // A parallel variant runs once per thread count.
+    assertCaseCount(
+      plan.cases.reduce((n, c) => n + c.variants.reduce((m, v) => m + (isParallel(v) ? threads.length : 1), 0), 0),
+      flags['max-cases'],
+    );
     const ctx = this.runContext({out: flags.out, defaultOut: defaultOutPath()});
 
     const timing = {...DEFAULT_TIMING, timeBudgetMs: flags.time, minSamples: flags['min-samples']};

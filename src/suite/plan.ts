@@ -13,6 +13,8 @@ export interface PlanRequest {
   variants?: string[];
   sizes?: string;
   preset?: string;
+  /** Refuse more cases (variant × shape) than this; default DEFAULT_MAX_CASES. */
+  maxCases?: number;
 }
 
 export interface PlannedCase {
@@ -42,14 +44,30 @@ export function presetNames(): string[] {
 export const MEMORY_FRACTION = 0.75;
 
 export function assertFits(op: OpDefinition, shape: unknown, flag = '--size'): void {
-  const need = op.spec.memoryBytes(shape);
+  assertBytesFit(op.spec.memoryBytes(shape), `${op.name} ${op.spec.describe(shape)}`, flag);
+}
+
+/** `need` bytes for `what` against MEMORY_FRACTION of this machine's memory; bad input (exit 2) past it. */
+export function assertBytesFit(need: number, what: string, flag: string): void {
   const limit = os.totalmem() * MEMORY_FRACTION;
   if (need > limit) {
     throw new UsageError(
-      `${flag}: ${op.name} ${op.spec.describe(shape)} needs about ${fmtBytes(need)} of buffers; ` +
+      `${flag}: ${what} needs about ${fmtBytes(need)} of buffers; ` +
         `this machine allows ${fmtBytes(limit)} (${MEMORY_FRACTION * 100}% of ${fmtBytes(os.totalmem())}). Choose a smaller size.`,
     );
   }
+}
+
+/** Cases (variant × shape × thread count) one invocation may plan before --max-cases must say so. */
+export const DEFAULT_MAX_CASES = 2000;
+
+/** Refuses a plan larger than `max` cases before it starts: 48,000 cases would run for days without a word. */
+export function assertCaseCount(count: number, max = DEFAULT_MAX_CASES): void {
+  if (count > max)
+    throw new UsageError(
+      `--size: ${count} cases planned (variant × size × thread count), more than the limit of ${max}. ` +
+        `Valid: fewer sizes or variants, or raise the limit with --max-cases ${count}`,
+    );
 }
 
 export function buildPlan(req: PlanRequest): Plan {
@@ -67,7 +85,8 @@ export function buildPlan(req: PlanRequest): Plan {
     if (stray.length)
       throw new UsageError(`--variant: ${stray.map((v) => v.id).join(', ')} is not an op chosen by --op ${req.ops.join(',')}`);
   }
-  const preset = req.sizes ? undefined : (req.preset ?? DEFAULT_PRESET);
+  // --size '' is an empty list (refused by expandSizeList), not a request for the default preset.
+  const preset = req.sizes !== undefined ? undefined : (req.preset ?? DEFAULT_PRESET);
   if (preset !== undefined && !presetNames().includes(preset)) {
     throw new UsageError(`--preset: unknown preset '${preset}'. Valid: ${presetNames().join(', ')}`);
   }
@@ -75,7 +94,7 @@ export function buildPlan(req: PlanRequest): Plan {
   for (const op of opDefs) {
     const variants = chosenVariants ? chosenVariants.filter((v) => v.op === op.name) : op.variants;
     if (variants.length === 0) continue;
-    const shapes = req.sizes ? expandSizeList(req.sizes).map((t) => op.parseShape(t)) : (op.presets[preset!] ?? []);
+    const shapes = req.sizes !== undefined ? expandSizeList(req.sizes).map((t) => op.parseShape(t)) : (op.presets[preset!] ?? []);
     for (const shape of shapes) {
       assertFits(op, shape);
       // A variant that cannot compute this shape at all (Winograd on 5×5) is left out unless named.
@@ -88,6 +107,10 @@ export function buildPlan(req: PlanRequest): Plan {
       `--preset: '${preset}' has no cases for ${opDefs.map((o) => o.name).join(', ')}. Valid: ${presetNames().join(', ')}`,
     );
   }
+  assertCaseCount(
+    cases.reduce((n, c) => n + c.variants.length, 0),
+    req.maxCases,
+  );
   const forced = new Set((req.variants ?? []).filter((p) => !isGlob(p)));
   return {preset, cases, forced};
 }

@@ -49,6 +49,9 @@ export function planSvd(req: SvdRequest): SvdPlan {
   const engine = req.gemm ? findEngine(req.gemm) : undefined;
   const shapes: SvdShape[] = expandSizeList(req.size).map((tok) => {
     const {m, n} = parseSvdShape(tok.split('-')[0], '--size');
+    // Refused, not clamped: a result labelled r100 must have been computed at rank 100.
+    if (req.rank > Math.min(m, n))
+      throw new UsageError(`--rank: ${req.rank} is more than min(m, n) of --size ${tok}. Valid: 1..${Math.min(m, n)}`);
     return svdShape(m, n, {rank: req.rank, oversample: req.oversample, power: req.power, dtype, matrix});
   });
   for (const p of shapes) assertFits(svd, p);
@@ -60,6 +63,10 @@ export function planSvd(req: SvdRequest): SvdPlan {
   const ranks = req.lowrankGemm
     ? expandSizeList(req.lowrankGemm, '--lowrank-gemm').map((t) => parsePositiveInt(t, '--lowrank-gemm'))
     : [];
+  const smallest = Math.min(...shapes.map((p) => Math.min(p.m, p.n)));
+  const tooBig = ranks.find((k) => k > smallest);
+  if (tooBig !== undefined)
+    throw new UsageError(`--lowrank-gemm: rank ${tooBig} is more than min(m, n) of --size. Valid: ranks 1..${smallest}`);
   const forced = new Set(req.variant?.some((w) => w.endsWith('full')) ? ['svd/full'] : []);
   return {shapes, variants, forced, engine, ranks};
 }

@@ -86,7 +86,7 @@ describe('dlbench run', () => {
     [['--size', '10x10'], /^Error: --size: '10x10' needs 1 or 3 dimensions/],
     [['--size', '200000'], /^Error: --size: gemm 200000x200000x200000 needs about .* of buffers; this machine allows/],
     [['--preset', 'huge'], /^Error: --preset: unknown preset 'huge'. Valid: quick, /],
-    [['--threads', '0'], /^Error: Parsing --threads Expected an integer greater than or equal to 1/],
+    [['--threads', '0'], /^Error: --threads: '0' is not a thread count. Valid: 1\.\./],
     [['--time', 'soon'], /^Error: Parsing --time Expected an integer/],
     [['--out', '/proc/no/such/r.json', '--op', 'gemm', '--size', '8'], /^Error: --out: cannot write '\/proc\/no\/such\/r.json'/],
     [['--bogus'], /^Error: Nonexistent flag: --bogus/],
