@@ -46,6 +46,11 @@ function checkLayout(f: Fields): Fields {
 /** The op's defaults for the fields a caller may leave out (conv: stride, pad, dilation…; svd: p, q…). */
 function withDefaults(op: OpDefinition, f: Fields): Fields {
   if (op.name === 'conv2d') return conv(f as Parameters<typeof conv>[0]) as unknown as Fields;
+  if (op.name === 'layer' && f.kind === 'maxpool' && (f.size === undefined || f.stride === undefined)) {
+    // 'maxpool:' without <size>s<stride> is the parser's default window; ask it rather than copy it.
+    const d = op.parseShape('maxpool:1x1x8x8') as Fields;
+    return {size: d.size, stride: d.stride, ...f};
+  }
   if (op.name === 'svd') return {...f, ...svdShape(f.m as number, f.n as number, f as Parameters<typeof svdShape>[2])};
   return f;
 }

@@ -3,6 +3,7 @@ import {compute, DlbenchUsageError, open} from '../../src/index.js';
 import {type ConvShape, conv, convSpec} from '../../src/kernels/conv2d/spec.js';
 import {gemmSpec} from '../../src/kernels/gemm/spec.js';
 import {svdShape} from '../../src/kernels/svd/index.js';
+import {layerSpec} from '../../src/kernels/layers/spec.js';
 import {svdSpec} from '../../src/kernels/svd/spec.js';
 
 // Each misuse the API used to answer with wrong numbers now throws DlbenchUsageError with a code;
@@ -113,5 +114,18 @@ describe('open: one prepared state for many runs', () => {
     const k = await open('svd/full', {m: 8, n: 6, dtype: 'f64'});
     expect(k.shape).toMatchObject({m: 8, n: 6, rank: 15, oversample: 10, dtype: 'f64', matrix: 'lowrank'});
     await k.close();
+  });
+});
+
+describe('compute on layers', () => {
+  it('a max-pool without size/stride takes the parser default; NHWC read case-insensitively', async () => {
+    const p = {kind: 'maxpool', size: 2, stride: 2, n: 1, c: 3, h: 6, w: 4, layout: 'nhwc'} as const;
+    const inputs = layerSpec.makeInputs(p, 9);
+    const out = await compute<Float32Array>('layer/js', {kind: 'maxpool', n: 1, c: 3, h: 6, w: 4, layout: 'NHWC'}, inputs);
+    expect(layerSpec.check(p, inputs, out).pass).toBe(true);
+    expect(await codeOf(compute('layer/js', {kind: 'softmax', n: 2, d: 5, layout: 'nhwc'}, {x: new Float32Array(10)}))).toBe(
+      'bad-shape',
+    );
+    expect(await codeOf(compute('layer/js', {kind: 'softmax', n: 2, d: 5}, {x: new Float32Array(9)}))).toBe('bad-inputs');
   });
 });
