@@ -395,7 +395,6 @@ function rowRotations(xt: Float64Array, len: number, n: number, sweeps: NonNulla
 
 /** Diagonalizes B = bidiag(d, e) (n values) in place, folding the rotations into U and V. */
 function bidiagonalQr(d: Float64Array, e: Float64Array, u: RotationTarget, v: RotationTarget): void {
-  const n = d.length;
   // The shift squares entries (d², d·e): near 1e±155 that overflows or underflows, so, as LAPACK's
   // bdsqr does, run on B scaled to O(1) and unscale the singular values. A power of two keeps the
   // scaling exact; the rotations do not depend on it.
