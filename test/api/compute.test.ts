@@ -85,6 +85,30 @@ describe('compute validates before it computes', () => {
     expect(await codeOf(compute('conv2d/direct', convBase, {x: x.x.subarray(3), w: x.w}))).toBe('bad-inputs');
   });
 
+  it('refuses an unavailable variant with its reason (WebGPU switched off)', async () => {
+    const before = process.env.DLBENCH_NO_WEBGPU;
+    process.env.DLBENCH_NO_WEBGPU = '1';
+    try {
+      expect(await codeOf(compute('gemm/webgpu-naive', {m: 4, n: 4, k: 4}, {}))).toBe('unavailable');
+    } finally {
+      if (before === undefined) delete process.env.DLBENCH_NO_WEBGPU;
+      else process.env.DLBENCH_NO_WEBGPU = before;
+    }
+  });
+
+  it('svd/full (f64) on entries near 1e150 gives the singular values', async () => {
+    const d = [3e150, 7e150, 1e150, 5e150];
+    const a = new Float64Array(16);
+    for (let i = 0; i < 4; i++) a[i * 4 + i] = d[i];
+    a[1] = 2e150; // an off-diagonal entry so the QR iteration has work to do
+    const out = await compute<{s: Float64Array}>('svd/full', {m: 4, n: 4, dtype: 'f64'}, {a});
+    // [[3,2],[0,7]] has singular values √(31 ± √(31² − 441)); 5 and 1 stay.
+    const big = Math.sqrt(31 + Math.sqrt(31 ** 2 - 441)),
+      small = Math.sqrt(31 - Math.sqrt(31 ** 2 - 441));
+    const want = [big, 5, small, 1].sort((x, y) => y - x).map((x) => x * 1e150);
+    for (let i = 0; i < 4; i++) expect(Math.abs(out.s[i] - want[i]) / 1e150).toBeLessThan(1e-13);
+  });
+
   it('names an unknown variant with its code', async () => {
     expect(await codeOf(compute('gemm/nope', {m: 2, n: 2, k: 2}, {}))).toBe('unknown-variant');
   });
