@@ -109,6 +109,19 @@ describe('compute validates before it computes', () => {
     for (let i = 0; i < 4; i++) expect(Math.abs(out.s[i] - want[i]) / 1e150).toBeLessThan(1e-13);
   });
 
+  it.each([
+    ['svd/full', 1e36],
+    ['svd/randomized', 1e36],
+    ['svd/full', 1e-35],
+    ['svd/randomized', 1e-35],
+  ])('%s (f32) on entries scaled by %s gives the known spectrum', async (id, scale) => {
+    const p = svdShape(60, 40, {rank: 5});
+    const inputs = svdSpec.makeInputs(p, 3);
+    const a = (inputs.a as Float32Array).map((x) => x * scale);
+    const out = await compute<{s: Float64Array}>(id, p, {a});
+    for (let i = 0; i < 5; i++) expect(Math.abs(out.s[i] / scale - inputs.sigma[i]) / inputs.sigma[0]).toBeLessThan(1e-4);
+  });
+
   it('names an unknown variant with its code', async () => {
     expect(await codeOf(compute('gemm/nope', {m: 2, n: 2, k: 2}, {}))).toBe('unknown-variant');
   });
