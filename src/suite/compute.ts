@@ -180,6 +180,7 @@ export class PreparedKernel<O = unknown> {
   private prepared?: Map<string, Float32Array | Float64Array>;
   private preparedOther?: Fields;
   private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
   /** How many times prepare ran (a pool or a GPU pipeline set up): 1 while the inputs are unchanged. */
   prepares = 0;
 
@@ -197,7 +198,14 @@ export class PreparedKernel<O = unknown> {
     return this.r.shape;
   }
 
-  async run(inputs: unknown): Promise<O> {
+  /** Runs on these inputs; calls on one handle run one at a time, in call order. */
+  run(inputs: unknown): Promise<O> {
+    const r = this.queue.then(() => this.runNow(inputs));
+    this.queue = r.catch(() => {});
+    return r;
+  }
+
+  private async runNow(inputs: unknown): Promise<O> {
     if (this.closed) throw new DlbenchUsageError('closed', `${this.r.variant.id}: run() after close()`);
     const checked = checkInputs(this.r.op, this.r.shape, inputs) as Fields;
     if (!this.sameAsPrepared(checked)) {
@@ -218,9 +226,11 @@ export class PreparedKernel<O = unknown> {
     return (await this.r.variant.run(this.state)) as O;
   }
 
+  /** Waits for pending runs, then disposes the state (and releases a WebGPU variant's device). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.queue;
     try {
       await this.release();
     } finally {

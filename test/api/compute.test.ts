@@ -146,6 +146,15 @@ describe('open: one prepared state for many runs', () => {
     expect(await codeOf(k.run(second))).toBe('closed');
   });
 
+  it('runs one call at a time: concurrent runs on changing inputs each get their own answer', async () => {
+    const p = {m: 9, n: 11, k: 13};
+    const k = await open<Float32Array>('gemm/blocked', p);
+    const all = [1, 2, 3, 4].map((seed) => gemmSpec.makeInputs(p, seed));
+    const outs = await Promise.all(all.map((inp) => k.run(inp).then((c) => c.slice())));
+    for (let i = 0; i < all.length; i++) expect(gemmSpec.check(p, all[i], outs[i]).pass).toBe(true);
+    await k.close();
+  });
+
   it('validates at open, before any inputs', async () => {
     expect(await codeOf(open('conv2d/winograd-f4x3-js', {...convBase, stride: 2}))).toBe('unsupported-shape');
     const k = await open('svd/full', {m: 8, n: 6, dtype: 'f64'});
