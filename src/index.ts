@@ -1,17 +1,18 @@
 // The programmatic API: what the CLI does, for people embedding dlbench in their own harness.
 import {findVariant, allOps as kernelOps, allVariants} from './kernels/registry.js';
-import type {KernelVariant, OpDefinition} from './core/types.js';
+import type {OpDefinition} from './core/types.js';
 import {withNetLayers} from './nets/conv-layers.js';
 import {buildPlan, type PlanRequest} from './suite/plan.js';
 import {DEFAULT_TIMING, defaultThreads, runSuite, type SuiteOptions} from './suite/run-suite.js';
 import type {Report} from './core/results.js';
-import {releaseWebGpu} from './webgpu/device.js';
+import {PreparedKernel, resolve} from './suite/compute.js';
 
 export type {Availability, Backend, Caps, CheckResult, KernelVariant, OpDefinition, OpName, OpSpec} from './core/types.js';
 export type {CaseResult, Context, Report, Stats} from './core/results.js';
 export type {Timer, TimingOptions} from './measure/timer.js';
 export {SCHEMA_VERSION} from './core/results.js';
 export {UsageError} from './core/errors.js';
+export {DlbenchUsageError, type DlbenchErrorCode, type PreparedKernel} from './suite/compute.js';
 export {summarize} from './measure/stats.js';
 export {collectContext} from './measure/environment.js';
 export {renderTables} from './report/table.js';
@@ -60,7 +61,9 @@ export function listVariants(threads = defaultThreads()): VariantSummary[] {
 /**
  * Computes one op with one variant on the caller's inputs, e.g.
  * `await compute('gemm/blocked', {m, n, k}, {a, b})` → C (Float32Array, row-major M×N).
- * No check and no timing: the caller owns the numbers.
+ * The shape gets the CLI's defaults and rules; a shape the variant cannot compute, an unavailable
+ * variant or inputs of the wrong length throw DlbenchUsageError (its `code` says which). No check
+ * of the numbers and no timing: the caller owns them.
  */
 export async function compute<O = unknown>(
   variantId: string,
@@ -68,22 +71,27 @@ export async function compute<O = unknown>(
   inputs: unknown,
   opts: {threads?: number} = {},
 ): Promise<O> {
-  const v: KernelVariant = findVariant(variantId, 'variantId');
-  const threads = opts.threads ?? defaultThreads();
+  const k = await open<O>(variantId, shape, opts);
   try {
-    await v.init?.();
-    const a = v.available({threads});
-    if (!a.ok) throw new Error(`${v.id} is unavailable: ${a.reason}`);
-    const state = await v.prepare(shape, inputs, {threads});
-    try {
-      return (await v.run(state)) as O;
-    } finally {
-      await v.dispose?.(state);
-    }
+    return await k.run(inputs);
   } finally {
-    // A held GPU device would keep the caller's process alive.
-    if (v.backend === 'webgpu') releaseWebGpu();
+    await k.close();
   }
+}
+
+/**
+ * A variant validated and kept ready for many runs: `const k = await open(id, shape);
+ * await k.run(inputs); …; await k.close()`. The prepared state (worker pool, GPU buffers) is reused
+ * while the inputs' contents are unchanged; new contents prepare again. close() releases it all.
+ */
+export async function open<O = unknown>(
+  variantId: string,
+  shape: unknown,
+  opts: {threads?: number} = {},
+): Promise<PreparedKernel<O>> {
+  const threads = opts.threads ?? defaultThreads();
+  const r = await resolve(variantId, shape, threads);
+  return new PreparedKernel<O>(r, threads);
 }
 
 /** Plans and runs a suite (the work of `dlbench run`), returning the report without writing it. */

@@ -395,10 +395,38 @@ function rowRotations(xt: Float64Array, len: number, n: number, sweeps: NonNulla
 
 /** Diagonalizes B = bidiag(d, e) (n values) in place, folding the rotations into U and V. */
 function bidiagonalQr(d: Float64Array, e: Float64Array, u: RotationTarget, v: RotationTarget): void {
-  const n = d.length;
+  // The shift squares entries (d², d·e): near 1e±155 that overflows or underflows, so, as LAPACK's
+  // bdsqr does, run on B scaled to O(1) and unscale the singular values. A power of two keeps the
+  // scaling exact; the rotations do not depend on it.
+  const p = exponentOf(bidiagonalNorm(d, e));
+  if (p !== 0) scaleBy(d, e, -p);
+  iterate(d, e, u, v);
+  if (p !== 0) scaleBy(d, new Float64Array(0), p);
+}
+
+function bidiagonalNorm(d: Float64Array, e: Float64Array): number {
   let anorm = 0;
-  for (let i = 0; i < n; i++) anorm = Math.max(anorm, Math.abs(d[i]) + (i < n - 1 ? Math.abs(e[i]) : 0));
-  const tiny = EPS * anorm;
+  for (let i = 0; i < d.length; i++) anorm = Math.max(anorm, Math.abs(d[i]) + (i < d.length - 1 ? Math.abs(e[i]) : 0));
+  return anorm;
+}
+
+/** round(log2 x), or 0 for 0 and non-finite x (nothing to scale, or nothing scaling can save). */
+function exponentOf(x: number): number {
+  return x > 0 && Number.isFinite(x) ? Math.round(Math.log2(x)) : 0;
+}
+
+/** Multiplies d and e by 2^p, in two halves: 2^p alone is not a double for |p| past 1023. */
+function scaleBy(d: Float64Array, e: Float64Array, p: number): void {
+  const h = Math.trunc(p / 2);
+  const f1 = 2 ** h,
+    f2 = 2 ** (p - h);
+  for (let i = 0; i < d.length; i++) d[i] = d[i] * f1 * f2;
+  for (let i = 0; i < e.length; i++) e[i] = e[i] * f1 * f2;
+}
+
+function iterate(d: Float64Array, e: Float64Array, u: RotationTarget, v: RotationTarget): void {
+  const n = d.length;
+  const tiny = EPS * bidiagonalNorm(d, e);
   const cu = new Float64Array(n),
     su = new Float64Array(n),
     cv = new Float64Array(n),
