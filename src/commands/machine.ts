@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base.js';
 import {collectContext} from '../measure/environment.js';
-import {loadCachedRoofs, measureRoofs, roofsCacheFile, saveRoofs, type Roofs} from '../measure/roofs.js';
+import {loadCachedRoofs, measureRoofs, readText, roofsCacheFile, saveRoofs, type Roofs} from '../measure/roofs.js';
+import {flopsPerCycle, loadProblem, parseLoadavg, roofProblems} from '../measure/roofs-sanity.js';
 import {makeTable} from '../report/cli-table.js';
 import {fmtBytes, fmtNum} from '../report/format.js';
 
@@ -12,7 +13,9 @@ export default class Machine extends BaseCommand {
   static override description =
     'Results are cached in $XDG_CACHE_HOME/dlbench (default ~/.cache/dlbench) under a fingerprint of the CPU, ' +
     'caches, memory and Node version; `dlbench run` reads them to report % of peak. The probes run on an otherwise idle machine ' +
-    'for honest numbers: on a shared one, re-measure with --refresh.';
+    'for honest numbers. Before caching, the roofs must pass sanity rules (more threads, wider ISAs and nearer caches ' +
+    'are never slower; repeated runs agree) and the 1-minute load must leave a core free; a suspect measurement is ' +
+    'repeated once, then reported as "roof suspect: <rule>" and not cached (--force caches it anyway).';
 
   static override examples = [
     '<%= config.bin %> machine',
@@ -23,34 +26,66 @@ export default class Machine extends BaseCommand {
   static override flags = {
     refresh: Flags.boolean({description: 're-measure even when cached roofs exist for this machine', default: false}),
     quick: Flags.boolean({description: 'shorter probes (about 2 s, noisier): for tests and CI', default: false}),
+    force: Flags.boolean({
+      description: 'cache the roofs even when the machine is busy or they fail the sanity rules (recorded as forced)',
+      default: false,
+    }),
   };
 
-  async run(): Promise<Roofs & {cacheFile: string; cached: boolean}> {
+  async run(): Promise<Roofs & {cacheFile: string; cached: boolean; saved: boolean; suspect: string[]}> {
     const {flags} = await this.parse(Machine);
     const ctx = collectContext();
     let roofs = flags.refresh ? undefined : loadCachedRoofs(ctx);
     const cached = roofs !== undefined;
+    let saved = false;
+    let suspect: string[] = [];
     if (!roofs) {
       const tty = this.interactive() && Boolean(process.stderr.isTTY);
-      roofs = await measureRoofs(ctx, {
-        quick: flags.quick,
-        onStep: (s) => tty && process.stderr.write(`\r\x1b[2Kmeasuring ${s}`),
-      });
-      if (tty) process.stderr.write('\r\x1b[2K');
-      saveRoofs(roofs);
+      const cores = Math.max(1, ctx.cpu.cores);
+      const measureChecked = async () => {
+        const before = parseLoadavg(readText('/proc/loadavg'));
+        const m = await measureRoofs(ctx, {
+          quick: flags.quick,
+          onStep: (s) => tty && process.stderr.write(`\r\x1b[2Kmeasuring ${s}`),
+        });
+        if (tty) process.stderr.write('\r\x1b[2K');
+        const after = parseLoadavg(readText('/proc/loadavg'));
+        const load = loadProblem(before, after, cores, m.roofs.durationMs / 1000);
+        return {roofs: m.roofs, problems: [...roofProblems(m.roofs, m.runs), ...(load ? [load] : [])]};
+      };
+      let m = await measureChecked();
+      // A busy machine stays busy for a while: only a failed sanity rule is worth a second try.
+      if (m.problems.length && !m.problems.every((p) => p.startsWith('busy machine'))) {
+        process.stderr.write(`roof suspect: ${m.problems[0]}; measuring again\n`);
+        m = await measureChecked();
+      }
+      roofs = m.roofs;
+      suspect = m.problems;
+      if (suspect.length === 0 || flags.force) {
+        if (suspect.length) roofs = {...roofs, forced: suspect};
+        saveRoofs(roofs);
+        saved = true;
+      }
+      for (const p of suspect) process.stderr.write(`roof suspect: ${p}\n`);
+      if (!saved) {
+        process.stderr.write('roofs not cached: re-measure on an idle machine, or cache anyway with --force\n');
+      }
     }
     const cacheFile = roofsCacheFile(roofs.fingerprint);
-    if (!this.jsonEnabled()) this.log(renderRoofs(roofs, cacheFile, cached));
-    return {...roofs, cacheFile, cached};
+    if (!this.jsonEnabled()) this.log(renderRoofs(roofs, saved || cached ? cacheFile : undefined, cached));
+    return {...roofs, cacheFile, cached, saved: saved || cached, suspect};
   }
 }
 
-export function renderRoofs(r: Roofs, cacheFile: string, cached: boolean): string {
+/** `cacheFile` is undefined when the roofs were measured but not cached (suspect). */
+export function renderRoofs(r: Roofs, cacheFile: string | undefined, cached: boolean): string {
   const lines: string[] = [];
-  lines.push(`${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}`);
+  const mhz = r.machine.mhz;
+  lines.push(`${r.machine.cpu}, ${r.machine.cores} cores${mhz ? ` at ${fmtNum(mhz)} MHz` : ''}, Node ${r.machine.node}`);
   lines.push(
-    `${cached ? 'cached' : 'measured'} ${r.measuredAt}${r.quick ? ' (quick probes)' : ''} in ${(r.durationMs / 1000).toFixed(1)} s → ${cacheFile}`,
+    `${cached ? 'cached' : 'measured'} ${r.measuredAt}${r.quick ? ' (quick probes)' : ''} in ${(r.durationMs / 1000).toFixed(1)} s → ${cacheFile ?? 'not cached'}`,
   );
+  if (r.forced?.length) lines.push(`cached with --force despite: ${r.forced.join('; ')}`);
   if (!r.native.ok) lines.push(`native probes skipped: ${r.native.reason}`);
   const t1 = 1,
     tAll = r.threads.all;
@@ -58,9 +93,23 @@ export function renderRoofs(r: Roofs, cacheFile: string, cached: boolean): strin
     const x = rows.find((y) => y.threads === t);
     return x ? fmtNum(x.v) : '—';
   };
-  const compute = makeTable(['compute roof', 'dtype', 'GFLOP/s, 1 thread', `GFLOP/s, ${tAll} threads`], {
-    colAligns: ['left', 'left', 'right', 'right'],
-  });
+  // FLOPs per cycle per core let a reader check a roof against the ISA (see docs/measurement.md).
+  const fpc = (rows: {threads: number; v: number}[], t: number): string => {
+    const x = rows.find((y) => y.threads === t);
+    const f = x && flopsPerCycle(x.v, t, mhz);
+    return f === undefined ? '—' : f.toFixed(1);
+  };
+  const compute = makeTable(
+    [
+      'compute roof',
+      'dtype',
+      'GFLOP/s, 1 thread',
+      `GFLOP/s, ${tAll} threads`,
+      'flops/cycle/core, 1 thread',
+      `…, ${tAll} threads`,
+    ],
+    {colAligns: ['left', 'left', 'right', 'right', 'right', 'right']},
+  );
   const keys = [...new Set(r.compute.map((c) => `${c.isa}|${c.dtype}`))];
   for (const key of keys) {
     const [isa, dtype] = key.split('|');
@@ -70,6 +119,8 @@ export function renderRoofs(r: Roofs, cacheFile: string, cached: boolean): strin
       dtype,
       get(rows, t1),
       get(rows, tAll),
+      fpc(rows, t1),
+      fpc(rows, tAll),
     ]);
   }
   lines.push(compute.toString());
