@@ -55,7 +55,7 @@ export default class Machine extends BaseCommand {
       };
       let m = await measureChecked();
       // A busy machine stays busy for a while: only a failed sanity rule is worth a second try.
-      if (m.problems.length && !m.problems.every((p) => p.startsWith('busy machine'))) {
+      if (m.problems.length && !m.problems.some((p) => p.startsWith('busy machine'))) {
         process.stderr.write(`roof suspect: ${m.problems[0]}; measuring again\n`);
         m = await measureChecked();
       }
