@@ -77,6 +77,21 @@ function parseSize(text: string | undefined, fallback: number): number {
   return Number(m[1]) * ({'': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3}[m[2].toUpperCase()] ?? 1);
 }
 
+/**
+ * The cache sizes sysfs reported, completed from CPUID where it hid a level (containers, some VMs):
+ * the probes size their buffers from these, and the roofline picks a memory level by them.
+ */
+export function withCpuidCaches(
+  sysfs: Record<string, string>,
+  cpuid: {L1d?: number; L2?: number; L3?: number},
+): Record<string, string> {
+  const out = {...sysfs};
+  for (const [level, bytes] of Object.entries(cpuid)) {
+    if (out[level] === undefined && bytes && bytes > 0) out[level] = `${Math.round(bytes / 1024)}K`;
+  }
+  return out;
+}
+
 export interface MeasureOptions {
   quick?: boolean;
   onStep?: (label: string) => void;
@@ -119,6 +134,7 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
 
   const n = loadNative();
   let native: Roofs['native'];
+  let cacheSizes = ctx.cpu.caches;
   if (n.ok) {
     const addon = n.addon;
     native = {ok: true, bestIsa: addon.bestIsa()};
@@ -136,9 +152,10 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
         }
       }
     }
-    const l1 = parseSize(ctx.cpu.caches.L1d, 32 * 1024);
-    const l2 = parseSize(ctx.cpu.caches.L2, 1024 * 1024);
-    const l3 = parseSize(ctx.cpu.caches.L3, 32 * 1024 * 1024);
+    cacheSizes = withCpuidCaches(ctx.cpu.caches, addon.cpuidCaches());
+    const l1 = parseSize(cacheSizes.L1d, 32 * 1024);
+    const l2 = parseSize(cacheSizes.L2, 1024 * 1024);
+    const l3 = parseSize(cacheSizes.L3, 32 * 1024 * 1024);
     for (const t of threadCounts) {
       for (const [level, bytes] of [
         ['L1', l1 / 2],
@@ -175,7 +192,7 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
       cpu: ctx.cpu.model,
       cores: ctx.cpu.cores,
       arch: ctx.cpu.arch,
-      caches: ctx.cpu.caches,
+      caches: cacheSizes,
       node: ctx.runtime.node,
       mhz: cpuMHz(readText('/proc/cpuinfo')),
     },

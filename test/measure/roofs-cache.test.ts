@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {collectContext} from '../../src/measure/environment.js';
-import {loadCachedRoofs, machineFingerprint, roofsCacheFile, type Roofs} from '../../src/measure/roofs.js';
+import {loadCachedRoofs, machineFingerprint, roofsCacheFile, withCpuidCaches, type Roofs} from '../../src/measure/roofs.js';
 import {parseRoofsCache} from '../../src/measure/roofs-schema.js';
 
 const good: Roofs = {
@@ -60,5 +60,14 @@ describe('loadCachedRoofs', () => {
     writeFileSync(file, JSON.stringify({...good, fingerprint: machineFingerprint(ctx)}));
     expect(loadCachedRoofs(ctx, env, (l) => lines.push(l))?.compute).toEqual(good.compute);
     expect(lines).toHaveLength(1);
+  });
+});
+
+describe('withCpuidCaches', () => {
+  it('fills only the levels sysfs hid, in the K units sysfs uses', () => {
+    const cpuid = {L1d: 32768, L2: 1048576, L3: 33554432};
+    expect(withCpuidCaches({}, cpuid)).toEqual({L1d: '32K', L2: '1024K', L3: '32768K'});
+    expect(withCpuidCaches({L1d: '48K', L1i: '32K'}, cpuid)).toEqual({L1d: '48K', L1i: '32K', L2: '1024K', L3: '32768K'});
+    expect(withCpuidCaches({L2: '2048K'}, {})).toEqual({L2: '2048K'});
   });
 });

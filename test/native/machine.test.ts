@@ -6,7 +6,9 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {gemmEngineBackend} from '../../src/kernels/gemm/engines.js';
 import {roofPosition} from '../../src/measure/roofline.js';
-import type {Roofs} from '../../src/measure/roofs.js';
+import {collectContext} from '../../src/measure/environment.js';
+import {withCpuidCaches, type Roofs} from '../../src/measure/roofs.js';
+import {loadNative} from '../../src/native/loader.js';
 import {renderTables} from '../../src/report/table.js';
 import type {OkCase, Report} from '../../src/core/results.js';
 import {runCli} from '../helpers/cli.js';
@@ -202,6 +204,19 @@ function ok(
     samplesMs: [1],
   };
 }
+
+describe('cache sizes from CPUID', () => {
+  it.skipIf(process.arch !== 'x64')('agree with what Linux reports in sysfs (read from the same CPUID leaves)', () => {
+    const n = loadNative();
+    if (!n.ok) throw new Error(n.reason);
+    const cpuid = n.addon.cpuidCaches();
+    expect(cpuid.L1d).toBeGreaterThan(0);
+    const sysfs = collectContext().cpu.caches;
+    for (const level of ['L1d', 'L2', 'L3'] as const) {
+      if (sysfs[level]) expect(withCpuidCaches({}, cpuid)[level], level).toBe(sysfs[level]);
+    }
+  });
+});
 
 describe('roof positions', () => {
   it('compute-bound native row: the ISA peak at the thread count', () => {
