@@ -6,51 +6,15 @@ import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {ISAS, loadNative, type Isa} from '../native/loader.js';
+import {ISAS, loadNative} from '../native/loader.js';
 import {writeFileAtomic} from '../core/write-file.js';
 import type {Context} from '../core/results.js';
 import {jsScalarPeak, jsScalarPeakThreads} from './js-peak.js';
+import {parseRoofsCache, ROOFS_VERSION, type CacheRoof, type ComputeRoof, type MemoryRoof, type Roofs} from './roofs-schema.js';
+import type {ProbeRuns} from './roofs-sanity.js';
 
-export const ROOFS_VERSION = 1;
-
-export interface ComputeRoof {
-  /** 'js' is V8's scalar float64 mul+add; the others are the addon's FMA chains. */
-  isa: Isa | 'js';
-  dtype: 'f32' | 'f64';
-  threads: number;
-  gflops: number;
-}
-
-export interface MemoryRoof {
-  kind: 'stream-copy' | 'stream-triad';
-  threads: number;
-  /** Bytes of each of the three arrays (several times the L3). */
-  arrayBytes: number;
-  gbps: number;
-}
-
-export interface CacheRoof {
-  level: 'L1' | 'L2' | 'L3';
-  threads: number;
-  /** Buffer each thread reads repeatedly (half its share of the cache). */
-  bytesPerThread: number;
-  gbps: number;
-}
-
-export interface Roofs {
-  roofsVersion: typeof ROOFS_VERSION;
-  fingerprint: string;
-  measuredAt: string;
-  durationMs: number;
-  /** Shorter probes (`--quick`): fine for tests, noisier than a full measurement. */
-  quick: boolean;
-  machine: {cpu: string; cores: number; arch: string; caches: Record<string, string>; node: string};
-  threads: {one: 1; all: number};
-  native: {ok: true; bestIsa: Isa} | {ok: false; reason: string};
-  compute: ComputeRoof[];
-  memory: MemoryRoof[];
-  caches: CacheRoof[];
-}
+export {ROOFS_VERSION, type CacheRoof, type ComputeRoof, type MemoryRoof, type Roofs} from './roofs-schema.js';
+export type {ProbeRuns} from './roofs-sanity.js';
 
 /** What identifies a machine for the cache: CPU, ISA flags, caches, memory and the JS engine. */
 export function machineFingerprint(ctx: Context): string {
@@ -76,15 +40,28 @@ export function roofsCacheFile(fingerprint: string, env: NodeJS.ProcessEnv = pro
   return path.join(roofsCacheDir(env), `roofs-${fingerprint}.json`);
 }
 
-export function loadCachedRoofs(ctx: Context, env: NodeJS.ProcessEnv = process.env): Roofs | undefined {
+/**
+ * The cached roofs for this machine, or undefined. A cache that does not parse or has the wrong
+ * version or shape is ignored with one line on stderr saying why (a re-measure replaces it).
+ */
+export function loadCachedRoofs(
+  ctx: Context,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Roofs | undefined {
   const file = roofsCacheFile(machineFingerprint(ctx), env);
   if (!existsSync(file)) return undefined;
+  let text: string;
   try {
-    const r = JSON.parse(readFileSync(file, 'utf8')) as Roofs;
-    return r.roofsVersion === ROOFS_VERSION && Array.isArray(r.compute) ? r : undefined;
-  } catch {
-    return undefined; // a corrupt cache is re-measured, not trusted
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    warn(`dlbench: ignoring roofs cache ${file}: ${(e as Error).message}`);
+    return undefined;
   }
+  const parsed = parseRoofsCache(text);
+  if (parsed.ok) return parsed.roofs;
+  warn(`dlbench: ignoring roofs cache ${file}: ${parsed.reason}; run \`dlbench machine --refresh\``);
+  return undefined;
 }
 
 export function saveRoofs(r: Roofs, env: NodeJS.ProcessEnv = process.env): string {
@@ -100,19 +77,34 @@ function parseSize(text: string | undefined, fallback: number): number {
   return Number(m[1]) * ({'': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3}[m[2].toUpperCase()] ?? 1);
 }
 
+/**
+ * The cache sizes sysfs reported, completed from CPUID where it hid a level (containers, some VMs):
+ * the probes size their buffers from these, and the roofline picks a memory level by them.
+ */
+export function withCpuidCaches(
+  sysfs: Record<string, string>,
+  cpuid: {L1d?: number; L2?: number; L3?: number},
+): Record<string, string> {
+  const out = {...sysfs};
+  for (const [level, bytes] of Object.entries(cpuid)) {
+    if (out[level] === undefined && bytes && bytes > 0) out[level] = `${Math.round(bytes / 1024)}K`;
+  }
+  return out;
+}
+
 export interface MeasureOptions {
   quick?: boolean;
   onStep?: (label: string) => void;
 }
 
-/** Best of `tries` short probes: on a shared machine the maximum is the least disturbed. */
-function best(tries: number, probe: () => number): number {
-  let b = 0;
-  for (let i = 0; i < tries; i++) b = Math.max(b, probe());
-  return b;
+/** The clock for flops/cycle: /proc/cpuinfo's first "cpu MHz", else os.cpus(); 0 when unknown. */
+export function cpuMHz(cpuinfo?: string): number {
+  const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo ?? '');
+  if (m) return Number(m[1]);
+  return os.cpus()[0]?.speed ?? 0;
 }
 
-export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Promise<Roofs> {
+export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Promise<{roofs: Roofs; runs: ProbeRuns[]}> {
   const t0 = performance.now();
   const quick = opts.quick ?? false;
   const all = Math.max(1, ctx.cpu.cores);
@@ -123,17 +115,26 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
   const compute: ComputeRoof[] = [];
   const memory: MemoryRoof[] = [];
   const caches: CacheRoof[] = [];
+  const runs: ProbeRuns[] = [];
+  /** Best of `tries` short probes (on a shared machine the maximum is the least disturbed); the
+   * runs are kept so the sanity rules can refuse a best taken from runs that disagree. */
+  const best = async (label: string, probe: () => number | Promise<number>): Promise<number> => {
+    const values: number[] = [];
+    for (let i = 0; i < tries; i++) values.push(await probe());
+    runs.push({label, values});
+    return Math.max(...values);
+  };
 
   step('JS scalar peak');
   jsScalarPeak(20); // let the JIT optimize first
   for (const t of threadCounts) {
-    let g = 0;
-    for (let i = 0; i < tries; i++) g = Math.max(g, t === 1 ? jsScalarPeak(ms) : await jsScalarPeakThreads(t, ms));
+    const g = await best(`js f64 ×${t}`, () => (t === 1 ? jsScalarPeak(ms) : jsScalarPeakThreads(t, ms)));
     compute.push({isa: 'js', dtype: 'f64', threads: t, gflops: g});
   }
 
   const n = loadNative();
   let native: Roofs['native'];
+  let cacheSizes = ctx.cpu.caches;
   if (n.ok) {
     const addon = n.addon;
     native = {ok: true, bestIsa: addon.bestIsa()};
@@ -142,13 +143,19 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
       for (const dtype of ['f32', 'f64'] as const) {
         for (const t of threadCounts) {
           step(`FMA peak ${isa} ${dtype} ×${t}`);
-          compute.push({isa, dtype, threads: t, gflops: best(tries, () => addon.peakFma(isa, dtype === 'f64' ? 1 : 0, t, ms))});
+          compute.push({
+            isa,
+            dtype,
+            threads: t,
+            gflops: await best(`${isa} ${dtype} ×${t}`, () => addon.peakFma(isa, dtype === 'f64' ? 1 : 0, t, ms)),
+          });
         }
       }
     }
-    const l1 = parseSize(ctx.cpu.caches.L1d, 32 * 1024);
-    const l2 = parseSize(ctx.cpu.caches.L2, 1024 * 1024);
-    const l3 = parseSize(ctx.cpu.caches.L3, 32 * 1024 * 1024);
+    cacheSizes = withCpuidCaches(ctx.cpu.caches, addon.cpuidCaches());
+    const l1 = parseSize(cacheSizes.L1d, 32 * 1024);
+    const l2 = parseSize(cacheSizes.L2, 1024 * 1024);
+    const l3 = parseSize(cacheSizes.L3, 32 * 1024 * 1024);
     for (const t of threadCounts) {
       for (const [level, bytes] of [
         ['L1', l1 / 2],
@@ -160,7 +167,7 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
           level,
           threads: t,
           bytesPerThread: bytes,
-          gbps: best(tries, () => addon.readBandwidth(native.ok ? native.bestIsa : 'scalar', bytes, t, ms)),
+          gbps: await best(`${level} read ×${t}`, () => addon.readBandwidth(native.ok ? native.bestIsa : 'scalar', bytes, t, ms)),
         });
       }
     }
@@ -175,19 +182,36 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
   } else {
     native = {ok: false, reason: n.reason};
   }
-  return {
+  const roofs: Roofs = {
     roofsVersion: ROOFS_VERSION,
     fingerprint: machineFingerprint(ctx),
     measuredAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - t0),
     quick,
-    machine: {cpu: ctx.cpu.model, cores: ctx.cpu.cores, arch: ctx.cpu.arch, caches: ctx.cpu.caches, node: ctx.runtime.node},
+    machine: {
+      cpu: ctx.cpu.model,
+      cores: ctx.cpu.cores,
+      arch: ctx.cpu.arch,
+      caches: cacheSizes,
+      node: ctx.runtime.node,
+      mhz: cpuMHz(readText('/proc/cpuinfo')),
+    },
     threads: {one: 1, all},
     native,
     compute,
     memory,
     caches,
   };
+  return {roofs, runs};
+}
+
+/** A file's text, or undefined where it does not exist (/proc off Linux). */
+export function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export const ROOFS_HINT =

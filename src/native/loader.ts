@@ -119,6 +119,8 @@ export interface NativeAddon {
   readBandwidth(isa: Isa, bytesPerThread: number, threads: number, ms: number): number;
   /** STREAM copy or triad over double arrays of `elements`, best of reps, GB/s. */
   stream(kind: 'copy' | 'triad', elements: number, threads: number, reps: number): number;
+  /** Bytes of each data/unified cache level from CPUID (for when sysfs hides them); {} off x86. */
+  cpuidCaches(): {L1d?: number; L2?: number; L3?: number};
   /** Float64 SVD kernels (kernels/dsvd_impl.h); same arguments as golub-kahan.ts's Svd64Kernels. */
   dreflectLeft(
     isa: Isa,

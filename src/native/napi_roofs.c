@@ -45,3 +45,43 @@ napi_value js_stream(napi_env env, napi_callback_info info) {
   if (r < 0) return fail(env, "dlbench native: STREAM probe failed (out of memory?)");
   return make_num(env, r);
 }
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+/* Sizes from CPUID's deterministic cache parameters: AMD's leaf 0x8000001D, else Intel's leaf 4.
+ * Each subleaf is one cache: type in EAX[4:0] (0 ends the list, 2 is instruction), level in
+ * EAX[7:5], ways, partitions and line size minus one in EBX, sets minus one in ECX. */
+static void cpuid_cache_sizes(double bytes[4]) {
+  unsigned a, b, c, d;
+  unsigned leaf = 4;
+  if (__get_cpuid(0x80000000u, &a, &b, &c, &d) && a >= 0x8000001Du) {
+    __cpuid_count(0x8000001Du, 0, a, b, c, d);
+    if (a & 0x1f) leaf = 0x8000001Du;
+  }
+  if (leaf == 4 && (!__get_cpuid(0, &a, &b, &c, &d) || a < 4)) return;
+  for (unsigned i = 0; i < 16; i++) {
+    __cpuid_count(leaf, i, a, b, c, d);
+    const unsigned type = a & 0x1f, level = (a >> 5) & 7;
+    if (type == 0) break;
+    if (type == 2 || level < 1 || level > 3) continue;
+    bytes[level] =
+        (double)(((b >> 22) & 0x3ff) + 1) * (((b >> 12) & 0x3ff) + 1) * ((b & 0xfff) + 1) * ((double)c + 1);
+  }
+}
+#else
+static void cpuid_cache_sizes(double bytes[4]) { (void)bytes; }
+#endif
+
+/* cpuidCaches() → {L1d?, L2?, L3?} in bytes per cache, for when sysfs hides them; {} off x86. */
+napi_value js_cpuid_caches(napi_env env, napi_callback_info info) {
+  (void)info;
+  double bytes[4] = {0, 0, 0, 0};
+  cpuid_cache_sizes(bytes);
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+  static const char *const names[4] = {"", "L1d", "L2", "L3"};
+  for (int l = 1; l <= 3; l++)
+    if (bytes[l] > 0 && napi_set_named_property(env, obj, names[l], make_num(env, bytes[l])) != napi_ok)
+      return NULL;
+  return obj;
+}

@@ -22,7 +22,7 @@ function verdict(r: CaseResult): string {
 function roofCell(r: OkCase): string {
   if (!r.roof) return '—';
   const mem = r.roof.memoryLevel && r.roof.memoryLevel !== 'DRAM' ? r.roof.memoryLevel : 'mem';
-  return `${fmtPct(r.roof.pctOfPeak)} ${r.roof.bound === 'memory' ? mem : 'cpu'}${r.roof.aboveRoof ? ' ABOVE ROOF' : ''}`;
+  return `${fmtPct(r.roof.pctOfPeak)} ${r.roof.bound === 'memory' ? mem : 'cpu'}${r.roof.aboveRoof ? ' ⚠ above roof' : ''}`;
 }
 
 /** The median of the op's baseline rung (its first variant) at each shape, when measured. */
@@ -114,7 +114,7 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
   if (gpuRows.length) out.push(gpuFootnote(gpuRows));
   if (aboveRoof)
     out.push(
-      'ABOVE ROOF: faster than the measured roof, which means a measurement error; re-measure with `dlbench machine --refresh`.',
+      '⚠ above roof: above measured roof: roof or timing suspect (a roof probed on a busy machine is too low); re-measure on an idle machine with `dlbench machine --refresh`.',
     );
   if (typeof report.context.roofsNote === 'string') out.push(report.context.roofsNote);
   if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);

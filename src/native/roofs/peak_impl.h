@@ -1,7 +1,7 @@
 /* Roof probes, one body for every ISA: each roofs/peak_<isa>.c includes this under its own -m flags
  * with DLB_ROOF naming its symbols, then instantiates ROOF_PEAK for f32 and f64 (and ROOF_READ_SUM)
  * with its vector type, lane count and operations.
- * Peak: 12 independent chains x ← x·m + a cover a 4-cycle FMA latency at up to 2 FMAs/cycle (8
+ * Peak: 12 independent chains x ← x·m + a cover a 5-cycle FMA latency at up to 2 FMAs/cycle (10
  * needed), and converge to 1, so no overflow or denormals. Read: 8 independent add chains of
  * full-width aligned loads. */
 #include "../dlb.h"

@@ -88,7 +88,7 @@ function resultRow(r: CaseResult, source: string | undefined): Cell[] {
   const lead: Cell[] = source === undefined ? [] : [{text: source}];
   const where = r.layer ? `${r.layer.net} #${r.layer.index} ${r.layer.name}` : r.shapeText;
   if (r.state === 'ok') {
-    const above = r.roof?.aboveRoof ? ' ⚠ above roof (measurement bug)' : '';
+    const above = r.roof?.aboveRoof ? ' ⚠ above measured roof: roof or timing suspect' : '';
     return [
       ...lead,
       {text: where, sort: r.layer ? r.layer.index : (finite(r.flops) ?? 0)},
