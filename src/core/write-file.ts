@@ -19,18 +19,23 @@ export interface WriteIo {
 const nodeIo: WriteIo = fs;
 
 /** Where a write to `file` really lands: the symlink's resolved target, or the path itself. */
-export function resolveTarget(file: string): string {
+export function resolveTarget(file: string, depth = 0): string {
   const abs = path.resolve(file);
   try {
     return fs.realpathSync(abs);
   } catch {
-    // Absent (or a dangling link): resolve the folder, keep the name.
-    try {
-      const link = fs.readlinkSync(abs);
-      return resolveTarget(path.resolve(path.dirname(abs), link));
-    } catch {
-      return abs;
-    }
+    // Absent, or a dangling link (followed: the write creates its target; a loop stops at 40).
+  }
+  try {
+    const link = fs.readlinkSync(abs);
+    if (depth < 40) return resolveTarget(path.resolve(path.dirname(abs), link), depth + 1);
+  } catch {
+    // not a link: an absent file
+  }
+  try {
+    return path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
+  } catch {
+    return abs;
   }
 }
 

@@ -91,6 +91,12 @@ describe('atomic writes', () => {
     writeFileAtomic(link, 'new');
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(real, 'utf8')).toBe('new');
+    // A dangling link: its target is created, the link kept.
+    const dangling = path.join(dir, 'dangling.json');
+    symlinkSync(path.join(dir, 'later.json'), dangling);
+    writeFileAtomic(dangling, 'made');
+    expect(fs.lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(dir, 'later.json'), 'utf8')).toBe('made');
   });
 
   it('refuses to replace a device, a folder or an empty path', () => {
