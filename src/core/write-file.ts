@@ -58,18 +58,20 @@ export function writeFileAtomic(file: string, content: string, io: WriteIo = nod
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.dlbench-tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(target)}`);
   const bytes = Buffer.from(content, 'utf8');
-  let fd: number | undefined = io.openSync(tmp, 'wx', 0o644);
+  const existed = fs.existsSync(target);
+  let fd: number | undefined;
   try {
+    fd = io.openSync(tmp, 'wx', 0o644);
     let done = 0;
     while (done < bytes.length) {
       const n = io.writeSync(fd, bytes, done, bytes.length - done);
       // A write that makes no progress is a full disk that did not say ENOSPC: stop, do not spin.
-      if (!(n > 0)) throw new Error(`short write to '${file}': ${done} of ${bytes.length} bytes (disk full?)`);
+      if (!(n > 0)) throw new Error(`short write, ${done} of ${bytes.length} bytes (disk full?)`);
       done += n;
     }
     io.fsyncSync(fd);
     const size = io.fstatSync(fd).size;
-    if (size !== bytes.length) throw new Error(`short write to '${file}': ${size} of ${bytes.length} bytes on disk`);
+    if (size !== bytes.length) throw new Error(`short write, ${size} of ${bytes.length} bytes on disk`);
     io.closeSync(fd);
     fd = undefined;
     io.renameSync(tmp, target);
@@ -82,6 +84,8 @@ export function writeFileAtomic(file: string, content: string, io: WriteIo = nod
       }
     }
     fs.rmSync(tmp, {force: true});
-    throw err;
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code ? `${e.code} (${e.message.replace(/^\w+: /, '').replace(/, \w+.*$/, '')})` : e.message;
+    throw new Error(`cannot write '${file}': ${why}; ${existed ? 'the previous file is unchanged' : 'nothing written'}`);
   }
 }

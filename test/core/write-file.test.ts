@@ -60,7 +60,9 @@ describe('atomic writes', () => {
         return n;
       },
     };
-    expect(() => writeFileAtomic(f, 'y'.repeat(65_536), io)).toThrow(/short write to .*4096 of 65536 bytes/);
+    expect(() => writeFileAtomic(f, 'y'.repeat(65_536), io)).toThrow(
+      /^cannot write '.*r.json': short write, 4096 of 65536 bytes \(disk full\?\); the previous file is unchanged$/,
+    );
     expect(readFileSync(f, 'utf8')).toBe('{"good":true}');
     expect(readdirSync(dir)).toEqual(['r.json']);
   });
