@@ -73,6 +73,17 @@ describe('a hostile results file renders as text', () => {
     expect(res.stdout).toContain('### gemm"&gt;&lt;img');
   });
 
+  it('compare --markdown: file names and case keys escaped', async () => {
+    const other = path.join(dir, 'b<img src=x onerror=alert(2)>.json');
+    writeFileSync(other, readFileSync(file));
+    const md = path.join(dir, 'cmp.md');
+    const res = await runCli(['compare', file, other, '--markdown', md]);
+    expect(res.code, res.stderr).not.toBe(2);
+    const text = readFileSync(md, 'utf8');
+    expect(text).not.toMatch(/<img|<script|<svg/i);
+    expect(text).toContain('b&lt;img src=x onerror=alert(2)&gt;.json');
+  });
+
   it('CSV: cells a spreadsheet would run as formulas start with an apostrophe', async () => {
     const out = path.join(dir, 'r.csv');
     const res = await runCli(['report', file, '--format', 'csv', '-o', out]);
