@@ -4,7 +4,7 @@
 import type {Comparison} from '../report/compare/compare.js';
 import type {Report} from '../core/results.js';
 import {writeFileAtomic} from '../core/write-file.js';
-import {assertWritable} from '../report/write.js';
+import {assertDistinct, assertWritable} from '../report/write.js';
 import {Interrupt} from './interrupt.js';
 import {Progress} from './progress.js';
 import {plannedExports, writeExports} from './report-flags.js';
@@ -45,6 +45,12 @@ export class RunContext {
     this.unit = opts.unit ?? 'case';
     assertWritable(this.out, '--out');
     this.exports = opts.exportFlags ? plannedExports(opts.exportFlags) : [];
+    // --baseline is read after the run: an output that replaced it would be compared with itself.
+    const baseline = opts.exportFlags?.baseline;
+    assertDistinct(
+      [['--out', this.out], ...this.exports.map((e): [string, string] => [e.flag, e.file])],
+      typeof baseline === 'string' ? [['--baseline', baseline]] : [],
+    );
     this.progress = new Progress(opts.progress);
   }
 

@@ -5,7 +5,7 @@ import {compareFiles, compareOptions, gateFlags} from '../cli/report-flags.js';
 import type {Comparison} from '../report/compare/compare.js';
 import {renderComparisonMarkdown, renderComparisonTable} from '../report/compare/render.js';
 import {readReport} from '../report/validate.js';
-import {assertWritable} from '../report/write.js';
+import {assertDistinct, assertWritable} from '../report/write.js';
 import {writeFileAtomic} from '../core/write-file.js';
 
 export default class Compare extends BaseCommand {
@@ -40,7 +40,16 @@ Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or 
 
   async run(): Promise<Comparison> {
     const {args, flags} = await this.parse(Compare);
-    if (flags.markdown && flags.markdown !== process.env.GITHUB_STEP_SUMMARY) assertWritable(flags.markdown, '--markdown');
+    if (flags.markdown !== undefined && flags.markdown !== process.env.GITHUB_STEP_SUMMARY) {
+      assertWritable(flags.markdown, '--markdown');
+      assertDistinct(
+        [['--markdown', flags.markdown]],
+        [
+          ['the baseline argument', args.baseline],
+          ['the current argument', args.current],
+        ],
+      );
+    }
     const opts = compareOptions(flags, flags.seed);
     const cmp = compareFiles(
       {file: args.baseline, report: readReport(args.baseline)},
@@ -48,7 +57,7 @@ Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or 
       opts,
     );
     if (!this.jsonEnabled()) this.log(renderComparisonTable(cmp, {color: Boolean(process.stdout.isTTY)}));
-    if (flags.markdown) writeMarkdown(flags.markdown, renderComparisonMarkdown(cmp));
+    if (flags.markdown !== undefined) writeMarkdown(flags.markdown, renderComparisonMarkdown(cmp));
     if (cmp.failed) process.exitCode = 1;
     return cmp;
   }

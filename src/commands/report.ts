@@ -5,7 +5,7 @@ import {badFlag, UsageError} from '../core/errors.js';
 import {EXPORT_FORMATS, findExporter} from '../report/export/index.js';
 import {renderHtml} from '../report/html/page.js';
 import {readReport} from '../report/validate.js';
-import {assertWritable} from '../report/write.js';
+import {assertDistinct, assertWritable} from '../report/write.js';
 import {writeFileAtomic} from '../core/write-file.js';
 
 export default class Report extends BaseCommand {
@@ -35,28 +35,38 @@ export default class Report extends BaseCommand {
   async run(): Promise<{files: string[]; written: string[]}> {
     const {argv, flags} = await this.parse(Report);
     const files = argv as string[];
-    if (!flags.format && !flags.html)
+    if (!flags.format && flags.html === undefined)
       throw new UsageError(`report: nothing to do. Valid: --format ${EXPORT_FORMATS.join('|')} and/or --html <file>`);
     const exporter = flags.format ? findExporter(flags.format, '--format') : undefined;
     if (exporter && files.length > 1 && !['table', 'markdown'].includes(exporter.name)) {
       throw badFlag('--format', exporter.name, `table or markdown for several files; ${exporter.name} takes one results file`);
     }
-    if (flags.out) assertWritable(flags.out, '--out');
-    if (flags.html) assertWritable(flags.html, '--html');
+    if (flags.out !== undefined) assertWritable(flags.out, '--out');
+    if (flags.html !== undefined) assertWritable(flags.html, '--html');
+    assertDistinct(
+      [
+        ...(flags.out === undefined ? [] : [['--out', flags.out] as [string, string]]),
+        ...(flags.html === undefined ? [] : [['--html', flags.html] as [string, string]]),
+      ],
+      [
+        ...files.map((f): [string, string] => ['a results file argument', f]),
+        ...(flags.baseline ? [['--baseline', flags.baseline] as [string, string]] : []),
+      ],
+    );
     const sources = readSources(files);
     const written: string[] = [];
     if (exporter) {
       const text = sources
         .map((s) => (sources.length > 1 && exporter.name === 'table' ? `== ${s.label}\n` : '') + exporter.render(s.report))
         .join('\n');
-      if (flags.out) {
+      if (flags.out !== undefined) {
         writeFileAtomic(flags.out, text);
         written.push(flags.out);
       } else if (!this.jsonEnabled()) {
         process.stdout.write(text);
       }
     }
-    if (flags.html) {
+    if (flags.html !== undefined) {
       const comparison = flags.baseline
         ? compareFiles(
             {file: flags.baseline, report: readReport(flags.baseline)},

@@ -21,6 +21,14 @@ const writes = <T>(s: TSchema) => Type.Unsafe<T>(s);
 // JSON.stringify writes NaN and ±Infinity as null (a failed check's error, an infinite rate):
 // measured quantities may be null on disk and readers must treat them as "not a number".
 const Num = writes<number>(Type.Union([Type.Number(), Type.Null()]));
+// Bounds on what a measurement can be, so a hand-edited or hostile file cannot divide by zero or
+// draw a negative bar downstream (the compiled checker also refuses NaN and ±Infinity numbers).
+/** A measured time: positive (null as above). */
+const TimeMs = writes<number>(Type.Union([Type.Number({exclusiveMinimum: 0}), Type.Null()]));
+/** A spread or margin: zero or more. */
+const Spread = writes<number>(Type.Union([Type.Number({minimum: 0}), Type.Null()]));
+/** A size (a dimension, a count): one or more. */
+const Size = Type.Integer({minimum: 1});
 const Scalar = Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()]);
 const Params = writes<Record<string, ParamValue>>(Type.Record(Type.String(), Scalar));
 const Metrics = writes<Record<string, MetricValue>>(Type.Record(Type.String(), Scalar));
@@ -40,22 +48,22 @@ export const CheckResultSchema = Type.Object({
 export type CheckResult = Static<typeof CheckResultSchema>;
 
 export const StatsSchema = Type.Object({
-  samples: Type.Integer({minimum: 0}),
-  medianMs: Num,
-  meanMs: Num,
-  minMs: Num,
-  maxMs: Num,
-  p25Ms: Num,
-  p75Ms: Num,
-  p99Ms: Num,
-  iqrMs: Num,
+  samples: Type.Integer({minimum: 1}),
+  medianMs: TimeMs,
+  meanMs: TimeMs,
+  minMs: TimeMs,
+  maxMs: TimeMs,
+  p25Ms: TimeMs,
+  p75Ms: TimeMs,
+  p99Ms: TimeMs,
+  iqrMs: Spread,
   /** Median absolute deviation from the median (unscaled). */
-  madMs: Num,
-  sdMs: Num,
+  madMs: Spread,
+  sdMs: Spread,
   /** Relative margin of error of the mean at 95% confidence (Student's t), in percent. */
-  rmePct: Num,
+  rmePct: Spread,
   /** IQR / median: the spread the table flags when above HIGH_SPREAD. */
-  relSpread: Num,
+  relSpread: Spread,
 });
 export type Stats = Static<typeof StatsSchema>;
 
@@ -65,7 +73,7 @@ export const LayerInfoSchema = Type.Object({
   name: Type.String(),
   type: Type.String(),
   /** In memory order: [N, C, H, W] for NCHW, [N, H, W, C] for NHWC, [N, D] once flattened. */
-  outputShape: Type.Array(Type.Number()),
+  outputShape: Type.Array(Size),
   params: Type.Number(),
   activationBytes: Type.Number(),
   /** The run's activation layout (`net --layout`); absent in files written before it existed (NCHW). */
@@ -122,7 +130,7 @@ export const OkCaseSchema = Type.Object({
   firstCallMs: Num,
   /** IQR/median above 10%: the median is less trustworthy. */
   highSpread: Type.Boolean(),
-  samplesMs: Type.Array(Type.Number()),
+  samplesMs: Type.Array(Type.Number({exclusiveMinimum: 0})),
   roof: Type.Optional(RoofPositionSchema),
 });
 export type OkCase = Static<typeof OkCaseSchema>;
@@ -230,7 +238,7 @@ export const RunConfigSchema = Type.Object({
   net: Type.Optional(
     Type.Object({
       name: Type.String(),
-      batches: Type.Array(Type.Number()),
+      batches: Type.Array(Size),
       conv: Type.String(),
       gemm: Type.String(),
       best: Type.Boolean(),
@@ -241,7 +249,7 @@ export const RunConfigSchema = Type.Object({
     }),
   ),
   /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */
-  repetitions: Type.Optional(Type.Number()),
+  repetitions: Type.Optional(Size),
 });
 export type RunConfig = Static<typeof RunConfigSchema>;
 

@@ -1,7 +1,7 @@
 // A comparison as text: the terminal table and the markdown for a step summary or PR comment.
 import {makeTable} from '../cli-table.js';
 import {fmtMs} from '../format.js';
-import {mdTable} from '../export/markdown.js';
+import {mdTable, mdText} from '../export/markdown.js';
 import type {CaseComparison, Comparison, Verdict} from './compare.js';
 
 const MARK: Record<Verdict, string> = {
@@ -80,9 +80,9 @@ export function renderComparisonMarkdown(cmp: Comparison): string {
     [
       `## dlbench comparison`,
       '',
-      `**${summaryLine(cmp)}**`,
+      `**${mdText(summaryLine(cmp))}**`,
       '',
-      `Baseline \`${cmp.baselineSource}\`, current \`${cmp.currentSource}\`. ` +
+      `Baseline ${mdText(cmp.baselineSource)}, current ${mdText(cmp.currentSource)}. ` +
         `Change is the ratio of median times (normalized when stated); a regression needs p < ${cmp.options.alpha} and the whole CI above the limit.`,
       '',
       mdTable(

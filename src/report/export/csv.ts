@@ -3,9 +3,15 @@
 import {finite} from '../cases.js';
 import type {CaseResult, Report} from '../../core/results.js';
 
-function cell(x: unknown): string {
+/**
+ * A text cell that a spreadsheet would read as a formula (OWASP CSV injection: it starts with
+ * = + - @, tab or CR) gets a leading apostrophe, so `=cmd|...` from a hostile file stays text.
+ * Numbers are written as numbers: a negative number is not a formula.
+ */
+export function csvCell(x: unknown): string {
   if (x === undefined || x === null) return '';
-  const s = typeof x === 'number' ? (Number.isFinite(x) ? String(x) : '') : String(x);
+  let s = typeof x === 'number' ? (Number.isFinite(x) ? String(x) : '') : String(x);
+  if (typeof x !== 'number' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -49,9 +55,9 @@ const FIXED: [string, (r: CaseResult) => unknown][] = [
 export function toCsv(report: Report): string {
   const metricKeys = [...new Set(report.results.flatMap((r) => Object.keys(r.metrics ?? {})))].sort();
   const head = [...FIXED.map(([h]) => h), ...metricKeys.map((k) => `metric_${k}`)];
-  const lines = [head.map(cell).join(',')];
+  const lines = [head.map(csvCell).join(',')];
   for (const r of report.results) {
-    lines.push([...FIXED.map(([, f]) => cell(f(r))), ...metricKeys.map((k) => cell(r.metrics?.[k]))].join(','));
+    lines.push([...FIXED.map(([, f]) => csvCell(f(r))), ...metricKeys.map((k) => csvCell(r.metrics?.[k]))].join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -4,9 +4,14 @@ import {contextLine, finite, opsInOrder} from '../cases.js';
 import {fmtMs, fmtNum, fmtPct} from '../format.js';
 import type {CaseResult, Report} from '../../core/results.js';
 
-/** Escapes what would break a table cell. */
+/** Escapes HTML, which GitHub markdown would otherwise pass through (text from a results file is untrusted). */
+export function mdText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes what would break a table cell, and HTML. */
 export function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return mdText(s).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 export function mdTable(head: string[], rows: string[][], align?: ('l' | 'r')[]): string {
@@ -42,14 +47,16 @@ export function toMarkdown(report: Report): string {
   const out = [
     `## dlbench results`,
     '',
-    `${contextLine(report.context)} · ${report.createdAt}${report.config.preset ? ` · preset \`${report.config.preset}\`` : ''}`,
+    mdText(
+      `${contextLine(report.context)} · ${report.createdAt}${report.config.preset ? ` · preset \`${report.config.preset}\`` : ''}`,
+    ).replace(/\r?\n/g, ' '),
   ];
   if (report.interrupted) out.push('', '> **Interrupted**: partial results.');
   for (const op of opsInOrder(report.results)) {
     const rows = report.results.filter((r) => r.op === op);
     out.push(
       '',
-      `### ${op}`,
+      `### ${mdText(op).replace(/\r?\n/g, ' ')}`,
       '',
       mdTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', '% of peak', 'check'], rows.map(row), [
         'l',

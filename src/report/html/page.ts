@@ -1,6 +1,8 @@
 // The self-contained HTML report: inline CSS, inline SVG charts rendered at report time, a few
 // lines of inline script to sort tables. A Content-Security-Policy forbids every fetch, so a
-// report that works here works offline.
+// report that works here works offline, and allows only that one script (by its hash): markup
+// smuggled in by a hostile results file cannot run, even if some text escaped escaping.
+import {createHash} from 'node:crypto';
 import {contextLine, finite, opsInOrder} from '../cases.js';
 import type {Comparison} from '../compare/compare.js';
 import {summaryLine} from '../compare/render.js';
@@ -11,7 +13,22 @@ import {errorPoints, layerShares, okPoints, roofsOf, type Source} from './data.j
 import {renderSvg} from './svg.js';
 
 export function esc(s: unknown): string {
-  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** An id safe in any attribute or URL fragment, whatever a results file holds: letters, digits, '-'. */
+export function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'x'
+  );
 }
 
 interface Cell {
@@ -140,7 +157,12 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
   const points = okPoints(sources);
   const body: string[] = [];
   const toc: string[] = [];
-  const section = (id: string, title: string, html: string): void => {
+  const ids = new Set<string>();
+  // Ids come from a slug (numbered when two ops slug alike), never from file text as is.
+  const section = (name: string, title: string, html: string): void => {
+    let id = slug(name);
+    for (let i = 2; ids.has(id); i++) id = `${slug(name)}-${i}`;
+    ids.add(id);
     toc.push(`<a href="#${id}">${esc(title)}</a>`);
     body.push(`<section id="${id}"><h2>${esc(title)}</h2>${html}</section>`);
   };
@@ -292,7 +314,7 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
   const subtitle = sources.map((s) => `${esc(s.label)}: ${esc(contextLine(s.report.context))}`).join('<br>');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SORT_SCRIPT_HASH}'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>${CSS}</style></head>
@@ -340,3 +362,5 @@ const SORT_SCRIPT = `
   });
 })();
 `;
+
+const SORT_SCRIPT_HASH = `sha256-${createHash('sha256').update(SORT_SCRIPT).digest('base64')}`;
