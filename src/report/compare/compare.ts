@@ -8,7 +8,7 @@
 import {UsageError} from '../../core/errors.js';
 import {caseKey, duplicateKeys, isOk} from '../cases.js';
 import type {CaseResult, OkCase, Report} from '../../core/results.js';
-import {bootstrapRatio, mannWhitneyU, median, medianCi, thin} from './stats.js';
+import {bootstrapRatio, mannWhitneyU, medianCi, thin} from './stats.js';
 
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'inconclusive' | 'failed' | 'calibration' | 'missing' | 'new';
 
@@ -234,8 +234,8 @@ export function compareReports(
     const ci = bootstrapRatio([cs, bCs], [bs, cCs], boot);
     // The U test compares the distributions on the same footing as the ratio: each sample
     // divided by its own run's calibration median when normalizing.
-    const cScale = median(cCal.samplesMs);
-    const bScale = median(bCal.samplesMs);
+    const cScale = medianCi(cCal.samplesMs).median;
+    const bScale = medianCi(bCal.samplesMs).median;
     const ut = mannWhitneyU(
       cs.map((x) => x / cScale),
       bs.map((x) => x / bScale),

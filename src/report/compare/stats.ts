@@ -119,20 +119,32 @@ export function median(xs: readonly number[]): number {
  */
 export function thin(xs: readonly number[], max = THIN_MAX): readonly number[] {
   if (xs.length <= max) return xs;
-  const sorted = Float64Array.from(xs).sort();
+  const sorted = sortedOf(xs);
   const out = new Array<number>(max);
   for (let i = 0; i < max; i++) out[i] = sorted[Math.floor(((i + 0.5) * sorted.length) / max)];
   return out;
 }
 
-export const THIN_MAX = 4000;
+export const THIN_MAX = 2000;
+
+// One sort per sample array: a calibration case is thinned and its median's CI taken for every
+// case it normalizes, and a million-value sort is the dearest step of a comparison.
+const sortedCache = new WeakMap<readonly number[], Float64Array>();
+function sortedOf(xs: readonly number[]): Float64Array {
+  let s = sortedCache.get(xs);
+  if (!s) {
+    s = Float64Array.from(xs).sort();
+    sortedCache.set(xs, s);
+  }
+  return s;
+}
 
 /**
  * Distribution-free CI of the median from order statistics: the ranks n/2 ∓ z·√n/2 (normal
  * approximation to the binomial). Below 6 values it is the whole range.
  */
 export function medianCi(xs: readonly number[], level = 0.95): {median: number; lo: number; hi: number} {
-  const sorted = Float64Array.from(xs).sort();
+  const sorted = sortedOf(xs);
   const n = sorted.length;
   if (n === 0) return {median: NaN, lo: NaN, hi: NaN};
   const z = zFor(level);
