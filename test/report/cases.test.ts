@@ -5,6 +5,7 @@ import type {CaseResult} from '../../src/core/results.js';
 import {caseKey, duplicateKeys} from '../../src/report/cases.js';
 import {compareReports} from '../../src/report/compare/compare.js';
 import {okPoints} from '../../src/report/html/data.js';
+import {buildPlan} from '../../src/suite/plan.js';
 import {makeReport, okCase, samples} from '../helpers/reports.js';
 
 /** What `sweep --threads 1..2` writes: parallel variants once per thread count, serial ones at 1. */
@@ -60,8 +61,16 @@ describe('case keys', () => {
     );
   });
 
-  it('never merges thread counts in the HTML data (no stacked bars)', () => {
-    const keys = okPoints([{label: 'a', report: sweepReport(1)}]).map((p) => p.key);
+  it('never merges thread counts in the HTML data (no stacked bars, one line per count)', () => {
+    const points = okPoints([{label: 'a', report: sweepReport(1)}]);
+    const keys = points.map((p) => p.key);
     expect(new Set(keys).size).toBe(keys.length);
+    expect(points.filter((p) => p.variant === 'gemm/workers').map((p) => p.threads)).toEqual([1, 2, 1, 2]);
+  });
+
+  it('refuses a size given twice on the command line, which would make two rows with one key', () => {
+    expect(() => buildPlan({ops: ['gemm'], sizes: '64,64'})).toThrow(/--size: 64x64x64 given more than once in '64,64'/);
+    expect(() => buildPlan({ops: ['gemm'], sizes: '64,64x64x64'})).toThrow(/--size: 64x64x64 given more than once/);
+    expect(buildPlan({ops: ['gemm'], sizes: '48,64'}).cases).toHaveLength(2);
   });
 });
