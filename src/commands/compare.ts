@@ -16,7 +16,11 @@ export default class Compare extends BaseCommand {
     `A case is a regression only when the U test is significant (p < 0.01) AND the whole 95% bootstrap CI of
 current/baseline time lies above 1 + threshold; it is an improvement when significant and the CI lies below
 1/(1 + threshold); pass when the CI lies within both limits; inconclusive otherwise (too noisy, too few samples).
---normalize divides every time by a calibration case of the same run, so a baseline from another machine can gate.
+--normalize divides every time by a calibration case of the same run, so a baseline from another machine can gate;
+the table then shows the raw change beside the normalized one, and a case whose raw and normalized verdicts
+differ is inconclusive (it neither fails nor passes the gate). A calibration case whose median's 95% CI is wider
+than ±threshold is refused (exit 2). Cases match on op, variant, shape, threads and layer; a key twice in one
+file is an error (exit 2).
 --seed seeds the bootstrap: the same files and seed give the same intervals.
 Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or mismatched input.`;
 

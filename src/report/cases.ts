@@ -1,11 +1,32 @@
-// How cases are named and matched across files: op + variant + shape (+ the layer's place in its
-// network, where two layers of one net can share a shape). Used by compare, exporters and HTML.
+// How cases are named and matched across files: everything in a row that changes what was
+// measured. op + variant + shape, the thread count when the row records one (a sweep runs the
+// same variant at several), and for a layer of a network its place in the net and the run's
+// activation layout. Used by compare, exporters, HTML charts and the pooling of repetitions.
+// The GPU adapter lives in the file's context, not the row: two files from two adapters are
+// the comparison itself, not two cases.
 import type {CaseResult, OkCase} from '../core/results.js';
 
-export function caseKey(r: Pick<CaseResult, 'op' | 'variant' | 'shapeText' | 'layer'>): string {
+type KeyFields = Pick<CaseResult, 'op' | 'variant' | 'shapeText' | 'layer'> & {metrics?: CaseResult['metrics']};
+
+export function caseKey(r: KeyFields): string {
   const v = r.variant.startsWith(`${r.op}/`) ? r.variant : `${r.op}:${r.variant}`;
-  const where = r.layer ? `#${r.layer.net}.${r.layer.index}` : '';
-  return `${v}@${r.shapeText}${where}`;
+  const t = r.metrics?.threads;
+  const threads = typeof t === 'number' ? `/t${t}` : '';
+  const layout = r.layer?.layout && r.layer.layout !== 'nchw' ? `.${r.layer.layout}` : '';
+  const where = r.layer ? `#${r.layer.net}.${r.layer.index}${layout}` : '';
+  return `${v}@${r.shapeText}${threads}${where}`;
+}
+
+/** Keys that occur more than once in one file, each once, in first-seen order. */
+export function duplicateKeys(results: readonly CaseResult[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const r of results) {
+    const k = caseKey(r);
+    if (seen.has(k)) dup.add(k);
+    seen.add(k);
+  }
+  return [...dup];
 }
 
 export function isOk(r: CaseResult): r is OkCase {

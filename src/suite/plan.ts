@@ -95,6 +95,13 @@ export function buildPlan(req: PlanRequest): Plan {
     const variants = chosenVariants ? chosenVariants.filter((v) => v.op === op.name) : op.variants;
     if (variants.length === 0) continue;
     const shapes = req.sizes !== undefined ? expandSizeList(req.sizes).map((t) => op.parseShape(t)) : (op.presets[preset!] ?? []);
+    // Two equal sizes would give two rows with one case key, which compare refuses: refuse here.
+    const texts = shapes.map((sh) => op.spec.describe(sh));
+    const twice = texts.filter((t, i) => texts.indexOf(t) !== i);
+    if (req.sizes !== undefined && twice.length)
+      throw new UsageError(
+        `--size: ${[...new Set(twice)].join(', ')} given more than once in '${req.sizes}'. Valid: each size once`,
+      );
     for (const shape of shapes) {
       assertFits(op, shape);
       // A variant that cannot compute this shape at all (Winograd on 5×5) is left out unless named.

@@ -2,10 +2,13 @@
 // says the samples differ (p < alpha) AND the whole bootstrap CI of the time ratio lies beyond
 // the threshold. Significance alone flags tiny real shifts on long runs; a ratio alone flags
 // noise. A CI that straddles the threshold is "inconclusive", which never fails the gate.
+// Normalized by a calibration case, the verdict also needs the raw (unnormalized) change to
+// agree; when they disagree the case is inconclusive, since dividing by the calibration case
+// adds that case's own noise and can turn a faster median into a "regression".
 import {UsageError} from '../../core/errors.js';
-import {caseKey, isOk} from '../cases.js';
+import {caseKey, duplicateKeys, isOk} from '../cases.js';
 import type {CaseResult, OkCase, Report} from '../../core/results.js';
-import {bootstrapRatio, mannWhitneyU, median} from './stats.js';
+import {bootstrapRatio, mannWhitneyU, medianCi, thin} from './stats.js';
 
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'inconclusive' | 'failed' | 'calibration' | 'missing' | 'new';
 
@@ -53,6 +56,13 @@ export interface CaseComparison {
   ciHi?: number;
   pValue?: number;
   normalizedBy?: string;
+  /** When normalizing: the raw current / baseline ratio of medians, its CI and the raw verdict. */
+  rawRatio?: number;
+  rawCiLo?: number;
+  rawCiHi?: number;
+  rawVerdict?: Verdict;
+  /** When normalizing: what the normalized change alone would have said. */
+  normalizedVerdict?: Verdict;
 }
 
 export interface Comparison {
@@ -84,11 +94,28 @@ function thresholdFor(key: string, opts: CompareOptions): number {
 /** Finds the calibration case for a row: same shape (and layer) unless the spec names a shape. */
 function calibrationFor(r: CaseResult, spec: string, byKey: Map<string, CaseResult>, all: CaseResult[]): CaseResult | undefined {
   if (spec.includes('@')) return byKey.get(spec) ?? all.find((x) => `${x.variant}@${x.shapeText}` === spec);
-  return byKey.get(caseKey({...r, variant: spec, op: spec.split('/')[0] as CaseResult['op']}));
+  // Same thread count when the run has it, else the (single-threaded) calibration at this shape.
+  return (
+    byKey.get(caseKey({...r, variant: spec, op: spec.split('/')[0] as CaseResult['op']})) ??
+    all.find((x) => x.variant === spec && x.shapeText === r.shapeText && x.layer?.index === r.layer?.index)
+  );
 }
 
-function index(report: Report): Map<string, CaseResult> {
+/** Cases by key; two rows with one key would silently shadow each other, so that is an error. */
+function index(report: Report, source: string): Map<string, CaseResult> {
+  const dup = duplicateKeys(report.results);
+  if (dup.length > 0)
+    throw new UsageError(
+      `${source}: ${dup.length} case key${dup.length > 1 ? 's occur' : ' occurs'} more than once: ${dup.slice(0, 5).join(', ')}` +
+        `${dup.length > 5 ? ', …' : ''} (a key is op, variant, shape, threads and layer; one row per key)`,
+    );
   return new Map(report.results.map((r) => [caseKey(r), r]));
+}
+
+/** Relative half-width of the CI of a case's median: the noise it adds when times are divided by it. */
+export function calibrationNoise(samples: readonly number[], level: number): number {
+  const c = medianCi(samples, level);
+  return Math.max(c.hi - c.median, c.median - c.lo) / c.median;
 }
 
 function seedFor(key: string, seed: number): number {
@@ -105,8 +132,8 @@ export function compareReports(
   sources = {baseline: 'baseline', current: 'current'},
 ): Comparison {
   const opts = {...DEFAULT_COMPARE, ...options};
-  const base = index(baseline);
-  const cur = index(current);
+  const base = index(baseline, sources.baseline);
+  const cur = index(current, sources.current);
   const common = [...cur.keys()].filter((k) => base.has(k));
   if (common.length === 0) {
     throw new UsageError(
@@ -163,6 +190,21 @@ export function compareReports(
         row.reason = `no measured calibration case '${opts.normalize}' for this case`;
         continue;
       }
+      // A noisy calibration median in the baseline is bad reference input: refused. In the
+      // current run it is this run's bad luck (a burst of load on one pass): the cases it would
+      // normalize cannot be judged, so they are inconclusive rather than the whole gate failing.
+      const bNoise = calibrationNoise(bc.samplesMs, opts.level);
+      if (!(bNoise <= threshold))
+        throw new UsageError(
+          `--normalize: calibration case ${caseKey(bc)} in ${sources.baseline} is too noisy to divide by: ${noiseText(bNoise, threshold, opts.level, key)}. ` +
+            `Re-record the baseline with more samples, or compare without --normalize`,
+        );
+      const cNoise = calibrationNoise(cc.samplesMs, opts.level);
+      if (!(cNoise <= threshold)) {
+        row.verdict = 'inconclusive';
+        row.reason = `calibration case ${caseKey(cc)} too noisy in ${sources.current}: ${noiseText(cNoise, threshold, opts.level, key)}`;
+        continue;
+      }
       bCal = bc;
       cCal = cc;
       row.normalizedBy = caseKey(cc);
@@ -178,24 +220,48 @@ export function compareReports(
       row.reason = `too few samples (${short} < ${opts.minSamples})`;
       continue;
     }
-    const num = cCal ? [c.samplesMs, bCal!.samplesMs] : [c.samplesMs];
-    const den = cCal ? [b.samplesMs, cCal.samplesMs] : [b.samplesMs];
-    const ci = bootstrapRatio(num, den, {seed: seedFor(key, opts.seed), resamples: opts.resamples, level: opts.level});
+    const cs = thin(c.samplesMs);
+    const bs = thin(b.samplesMs);
+    const boot = {seed: seedFor(key, opts.seed), resamples: opts.resamples, level: opts.level};
+    const raw = bootstrapRatio([cs], [bs], boot);
+    const rawU = mannWhitneyU(cs, bs);
+    const rawVerdict = verdictOf(raw.lo, raw.hi, rawU.p, threshold, opts.alpha);
+    if (!cCal || !bCal) {
+      Object.assign(row, {ratio: raw.ratio, ciLo: raw.lo, ciHi: raw.hi, pValue: rawU.p});
+      row.verdict = rawVerdict;
+      if (row.verdict === 'inconclusive') row.reason = inconclusiveReason(rawU.p, opts.alpha);
+      continue;
+    }
+    const bCs = thin(bCal.samplesMs);
+    const cCs = thin(cCal.samplesMs);
+    const ci = bootstrapRatio([cs, bCs], [bs, cCs], boot);
     // The U test compares the distributions on the same footing as the ratio: each sample
     // divided by its own run's calibration median when normalizing.
-    const cScale = cCal ? median(cCal.samplesMs) : 1;
-    const bScale = bCal ? median(bCal.samplesMs) : 1;
+    const cScale = medianCi(cCal.samplesMs).median;
+    const bScale = medianCi(bCal.samplesMs).median;
     const ut = mannWhitneyU(
-      c.samplesMs.map((x) => x / cScale),
-      b.samplesMs.map((x) => x / bScale),
+      cs.map((x) => x / cScale),
+      bs.map((x) => x / bScale),
     );
-    Object.assign(row, {ratio: ci.ratio, ciLo: ci.lo, ciHi: ci.hi, pValue: ut.p});
-    row.verdict = verdictOf(ci.lo, ci.hi, ut.p, threshold, opts.alpha);
-    if (row.verdict === 'inconclusive')
-      row.reason =
-        ut.p >= opts.alpha
-          ? 'CI crosses the threshold; no significant difference'
-          : 'significant, but the CI crosses the threshold';
+    const normalizedVerdict = verdictOf(ci.lo, ci.hi, ut.p, threshold, opts.alpha);
+    Object.assign(row, {
+      ratio: ci.ratio,
+      ciLo: ci.lo,
+      ciHi: ci.hi,
+      pValue: ut.p,
+      rawRatio: raw.ratio,
+      rawCiLo: raw.lo,
+      rawCiHi: raw.hi,
+      rawVerdict,
+      normalizedVerdict,
+    });
+    if (normalizedVerdict === rawVerdict) {
+      row.verdict = normalizedVerdict;
+      if (row.verdict === 'inconclusive') row.reason = inconclusiveReason(ut.p, opts.alpha);
+    } else {
+      row.verdict = 'inconclusive';
+      row.reason = `raw and normalized disagree: raw ${rawVerdict} (${signed(raw.ratio)}), normalized ${normalizedVerdict} (${signed(ci.ratio)})`;
+    }
   }
   for (const [key, b] of base) {
     if (!cur.has(key))
@@ -228,6 +294,19 @@ export function compareReports(
     counts,
     failed: counts.regression + counts.failed > 0,
   };
+}
+
+function noiseText(noise: number, threshold: number, level: number, key: string): string {
+  return `its median's ${Math.round(level * 100)}% CI is ±${(noise * 100).toFixed(1)}%, above the ${(threshold * 100).toFixed(0)}% threshold of ${key}`;
+}
+
+function inconclusiveReason(p: number, alpha: number): string {
+  return p >= alpha ? 'CI crosses the threshold; no significant difference' : 'significant, but the CI crosses the threshold';
+}
+
+function signed(ratio: number): string {
+  const d = (ratio - 1) * 100;
+  return `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`;
 }
 
 /**

@@ -39,6 +39,15 @@ function p(c: CaseComparison): string {
   return c.pValue === undefined ? '—' : c.pValue < 1e-4 ? '<1e-4' : c.pValue.toFixed(4);
 }
 
+/** Header and cells of the change columns: one 'change', or raw beside normalized. */
+function changeHead(cmp: Comparison): string[] {
+  return cmp.options.normalize ? ['raw change', 'normalized'] : ['change'];
+}
+
+function changeCells(cmp: Comparison, c: CaseComparison): string[] {
+  return cmp.options.normalize ? [pct(c.rawRatio), pct(c.ratio)] : [pct(c.ratio)];
+}
+
 export function summaryLine(cmp: Comparison): string {
   const parts = (Object.keys(cmp.counts) as Verdict[]).filter((v) => cmp.counts[v] > 0).map((v) => `${cmp.counts[v]} ${v}`);
   const norm = cmp.options.normalize ? `, normalized by ${cmp.options.normalize}` : '';
@@ -47,15 +56,27 @@ export function summaryLine(cmp: Comparison): string {
 
 export function renderComparisonTable(cmp: Comparison, opts: {color?: boolean} = {}): string {
   const t = makeTable(
-    ['case', 'baseline', 'current', 'change', `${Math.round(cmp.options.level * 100)}% CI`, 'p (U test)', 'limit', 'verdict'],
-    {color: opts.color, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']},
+    [
+      'case',
+      'baseline',
+      'current',
+      ...changeHead(cmp),
+      `${Math.round(cmp.options.level * 100)}% CI`,
+      'p (U test)',
+      'limit',
+      'verdict',
+    ],
+    {
+      color: opts.color,
+      colAligns: ['left', 'right', 'right', ...changeHead(cmp).map(() => 'right' as const), 'right', 'right', 'right', 'left'],
+    },
   );
   for (const c of cmp.cases) {
     t.push([
       c.key,
       c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs),
       c.currentMedianMs === undefined ? '—' : fmtMs(c.currentMedianMs),
-      pct(c.ratio),
+      ...changeCells(cmp, c),
       ci(c),
       p(c),
       `+${(c.threshold * 100).toFixed(0)}%`,
@@ -70,7 +91,7 @@ export function renderComparisonMarkdown(cmp: Comparison): string {
     `\`${c.key}\``,
     c.baselineMedianMs === undefined ? '—' : fmtMs(c.baselineMedianMs),
     c.currentMedianMs === undefined ? '—' : fmtMs(c.currentMedianMs),
-    pct(c.ratio),
+    ...changeCells(cmp, c),
     ci(c),
     p(c),
     `+${(c.threshold * 100).toFixed(0)}%`,
@@ -83,12 +104,22 @@ export function renderComparisonMarkdown(cmp: Comparison): string {
       `**${mdText(summaryLine(cmp))}**`,
       '',
       `Baseline ${mdText(cmp.baselineSource)}, current ${mdText(cmp.currentSource)}. ` +
-        `Change is the ratio of median times (normalized when stated); a regression needs p < ${cmp.options.alpha} and the whole CI above the limit.`,
+        `Change is the ratio of median times${cmp.options.normalize ? `, raw and divided by the calibration case (the CI and p are the normalized ones); a verdict needs the raw and the normalized change to agree, else it is inconclusive` : ''}; ` +
+        `a regression needs p < ${cmp.options.alpha} and the whole CI above the limit.`,
       '',
       mdTable(
-        ['case', 'baseline', 'current', 'change', `${Math.round(cmp.options.level * 100)}% CI`, 'p', 'limit', 'verdict'],
+        [
+          'case',
+          'baseline',
+          'current',
+          ...changeHead(cmp),
+          `${Math.round(cmp.options.level * 100)}% CI`,
+          'p',
+          'limit',
+          'verdict',
+        ],
         rows,
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+        ['l', 'r', 'r', ...changeHead(cmp).map(() => 'r' as const), 'r', 'r', 'r', 'l'],
       ),
     ].join('\n') + '\n'
   );

@@ -12,7 +12,12 @@ export function gflopsChart(op: string, points: Point[], multiSource: boolean): 
     title: `${op}: GFLOP/s by problem size`,
     width: W,
     height: 300,
-    data: {values: points.map((p) => ({...p, series: multiSource ? `${p.variant} (${p.source})` : p.variant}))},
+    data: {
+      values: points.map((p) => {
+        const v = p.threads === undefined ? p.variant : `${p.variant} t${p.threads}`;
+        return {...p, series: multiSource ? `${v} (${p.source})` : v};
+      }),
+    },
     mark: {type: 'line', point: {filled: true, size: 50}, strokeWidth: 2},
     encoding: {
       x: {field: 'flops', type: 'quantitative', scale: {type: 'log'}, title: 'work per call (FLOPs, log)', axis: {format: '.1e'}},
@@ -20,7 +25,7 @@ export function gflopsChart(op: string, points: Point[], multiSource: boolean): 
       color: {field: 'variant', type: 'nominal', title: 'variant'},
       ...(multiSource ? {strokeDash: {field: 'source', type: 'nominal', title: 'file'}} : {}),
       detail: {field: 'series'},
-      tooltip: [{field: 'shapeText', title: 'shape'}, {field: 'variant'}, {field: 'gflops', format: '.3g'}],
+      tooltip: [{field: 'shapeText', title: 'shape'}, {field: 'series'}, {field: 'gflops', format: '.3g'}],
     },
   } as TopLevelSpec;
 }

@@ -22,6 +22,8 @@ export interface Point {
   medianMs: number;
   /** Set for a layer of a network run: drawn in the network section, not the op's size chart. */
   net?: string;
+  /** The thread count the row records (every sweep row): one line or bar per count, never merged. */
+  threads?: number;
 }
 
 export function okPoints(sources: Source[]): Point[] {
@@ -43,6 +45,7 @@ export function okPoints(sources: Source[]): Point[] {
         gflops,
         medianMs,
         ...(r.layer ? {net: r.layer.net} : {}),
+        ...(typeof r.metrics?.threads === 'number' ? {threads: r.metrics.threads} : {}),
       });
     }
   }

@@ -63,14 +63,18 @@ describe('verdicts', () => {
     expect(cmp.cases[0].verdict).toBe('inconclusive');
   });
 
-  it('normalizes by a calibration case so a slower machine still passes', () => {
+  it('normalizes by a calibration case so a slower machine does not fail the gate', () => {
     const base = gemmReport(100);
     const slowerMachine = gemmReport(700, {machine: 1.6});
     expect(compareReports(base, slowerMachine).counts.regression).toBe(6);
     const norm = compareReports(base, slowerMachine, {normalize: 'gemm/naive-ijk'});
     expect(norm.failed).toBe(false);
     expect(norm.counts.calibration).toBe(2);
-    expect(norm.counts.pass).toBe(4);
+    // Normalized they pass, raw they are slower: the two disagree, so inconclusive, not a pass.
+    expect(norm.counts.inconclusive).toBe(4);
+    const row = norm.cases.find((c) => c.key === 'gemm/blocked@64x64x64')!;
+    expect(row).toMatchObject({rawVerdict: 'regression', normalizedVerdict: 'pass'});
+    expect(row.reason).toMatch(/raw and normalized disagree/);
     // ...and a real slowdown still shows through the normalization.
     const realSlow = gemmReport(800, {machine: 1.6, slowVariant: 'gemm/blocked', scale: 1.3});
     expect(verdicts(compareReports(base, realSlow, {normalize: 'gemm/naive-ijk'}))['gemm/blocked@64x64x64']).toBe('regression');
