@@ -8,7 +8,7 @@ import {engineNames, fastestEngine} from '../../src/kernels/gemm/engines.js';
 const FAST = fastestEngine({threads: 1}).id.replace('gemm/', '');
 const IM2COL = [...engineNames()].reverse().map((e) => `conv2d/im2col-${e}`);
 import type {Report} from '../../src/core/results.js';
-import {runCli, startCli} from '../helpers/cli.js';
+import {runCli, startCli, waitForOutput} from '../helpers/cli.js';
 import {gpuOk} from '../helpers/webgpu.js';
 import {loadNative} from '../../src/native/loader.js';
 
@@ -256,8 +256,9 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
 describe('dlbench net, interrupted', () => {
   it('Ctrl-C saves the finished layers and exits 130', async () => {
     const out = path.join(tmp(), 'int.json');
-    const {child, done} = startCli(['net', 'vgg16', '--batch', '1,2', '--out', out]);
-    await new Promise((r) => setTimeout(r, 3000));
+    const {child, done} = startCli(['net', 'vgg16', '--batch', '1,2', '--out', out], {DLBENCH_READY_LINE: '1'});
+    // The second layer has started, so the first is finished (the lines: src/cli/interrupt.ts).
+    await waitForOutput(child, /dlbench: started 2\//);
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(130);
