@@ -289,7 +289,14 @@ function probeInChild(file: string): string | undefined {
   const r = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', file], {encoding: 'utf8', timeout: 30_000});
   if (r.status === 0) return undefined;
   if (r.error) return r.error.message;
-  return r.signal ? `killed by ${r.signal}` : `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').find((l) => /Error/.test(l)) ?? ''}`;
+  return r.signal
+    ? `killed by ${r.signal}`
+    : `exit ${r.status}: ${
+        (r.stderr ?? '')
+          .trim()
+          .split('\n')
+          .find((l) => /Error/.test(l)) ?? ''
+      }`;
 }
 
 function tryLoad(): NativeLoad {
