@@ -9,6 +9,8 @@
 // does not match, it first loads the addon in a child process, and a child that dies makes the
 // addon unavailable ("damaged build") instead of taking every command down (docs/native.md).
 // DLBENCH_NATIVE_PATH names another addon file (tests load a truncated copy with it).
+// DLBENCH_NO_OPENBLAS=1 makes the addon report no CBLAS library, as on a machine without
+// libopenblas0: only to check that the tests skip (not fail) there (CONTRIBUTING.md).
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {existsSync, readFileSync, statSync} from 'node:fs';
@@ -328,11 +330,24 @@ function tryLoad(): NativeLoad {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
     // Every shape through the packed driver, as before the skinny paths: the A/B switch for the CLI.
     if (process.env.DLBENCH_NO_SKINNY === '1') addon.skinnyEnabled(false);
-    return {ok: true, addon, path: file};
+    return {ok: true, addon: process.env.DLBENCH_NO_OPENBLAS === '1' ? withoutBlas(addon) : addon, path: file};
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return {ok: false, reason: `native addon failed to load (${msg}); rebuild with \`${REBUILD_COMMAND}\``};
   }
+}
+
+/** The addon as on a machine with no CBLAS library (its own properties are read-only: a view). */
+function withoutBlas(addon: NativeAddon): NativeAddon {
+  const reason = 'no CBLAS library found (hidden by DLBENCH_NO_OPENBLAS=1; unset it to use libopenblas0)';
+  const view = Object.create(addon) as NativeAddon;
+  Object.defineProperty(view, 'blasLoad', {value: () => ({ok: false, reason})});
+  Object.defineProperty(view, 'blasSgemm', {
+    value: () => {
+      throw new Error(reason);
+    },
+  });
+  return view;
 }
 
 export function loadNative(): NativeLoad {
