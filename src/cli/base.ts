@@ -6,7 +6,6 @@ import type {Report} from '../core/results.js';
 import {defaultThreads, failedCount} from '../suite/run-suite.js';
 import {configureWebGpu, GPU_BACKENDS} from '../webgpu/device.js';
 import {MAX_SEED, parseSeed, parseThreads, THREADS_PER_CORE} from './common-flags.js';
-import {INTERRUPTED_EXIT_CODE} from './interrupt.js';
 import {interruptedMessage, RunContext, type RunContextOptions} from './run-context.js';
 
 export abstract class BaseCommand extends Command {
@@ -60,14 +59,14 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
-   * The exit status of a measuring command: 130 when interrupted (the finished items were
+   * The exit status of a measuring command: 130 when interrupted (143 after SIGTERM) (the finished items were
    * saved to the context's output file), 1 when any item failed its check or threw. Returns whether it set one.
    */
   protected setExitStatus(report: Report, ctx: RunContext): boolean {
     const unit = ctx.unit;
     if (report.interrupted) {
       this.logToStderr(interruptedMessage(report, ctx.out, unit));
-      process.exitCode = INTERRUPTED_EXIT_CODE;
+      process.exitCode = ctx.interruptExitCode;
       return true;
     }
     const failed = failedCount(report);

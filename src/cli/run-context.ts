@@ -1,11 +1,11 @@
 // What every measuring command (run, sweep, net, svd) does around its work: the output path and
 // the exports checked writable before anything is measured, a progress line, Ctrl-C/SIGTERM
-// saving the finished cases (report marked interrupted, exit 130), and the files written at the end.
+// saving the finished cases (report marked interrupted, exit 130 for SIGINT, 143 for SIGTERM), and the files written at the end.
 import type {Comparison} from '../report/compare/compare.js';
 import type {Report} from '../core/results.js';
 import {writeFileAtomic} from '../core/write-file.js';
 import {assertDistinct, assertWritable} from '../report/write.js';
-import {Interrupt} from './interrupt.js';
+import {INTERRUPTED_EXIT_CODE, Interrupt, readyLinesEnabled} from './interrupt.js';
 import {Progress} from './progress.js';
 import {plannedExports, writeExports} from './report-flags.js';
 
@@ -38,6 +38,8 @@ export class RunContext {
   readonly unit: string;
   private readonly exports: {flag: string; file: string}[];
   private readonly progress: Progress;
+  /** 130 after SIGINT, 143 after SIGTERM (interrupt.ts); 130 for a report marked interrupted otherwise. */
+  interruptExitCode = INTERRUPTED_EXIT_CODE;
 
   /** Validates the output files (bad input: exit 2) before any work starts. */
   constructor(opts: RunContextOptions) {
@@ -64,13 +66,20 @@ export class RunContext {
     });
     const hooks: MeasureHooks = {
       signal: interrupt.signal,
-      onStart: (i, n, label) => this.progress.update(i, n, label),
+      onStart: (i, n, label) => {
+        // Tests wait for these lines (not a fixed delay) before they send a signal.
+        if (readyLinesEnabled()) process.stderr.write(`dlbench: started ${i + 1}/${n} ${label}\n`);
+        this.progress.update(i, n, label);
+      },
       clearProgress: () => this.progress.clear(),
     };
     try {
       return await interrupt.guard(() => work(hooks));
     } finally {
       this.progress.clear();
+      // A signal during the last case aborts nothing left to run, yet the run was interrupted.
+      if (interrupt.aborted) report.interrupted = true;
+      this.interruptExitCode = interrupt.exitCode ?? INTERRUPTED_EXIT_CODE;
     }
   }
 

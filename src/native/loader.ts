@@ -2,7 +2,18 @@
 // throws: when it is missing, failed to build, or DLBENCH_NO_NATIVE=1 is set, every caller gets
 // {ok: false, reason} (with the rebuild command) and the native variants are skipped.
 // DLBENCH_NO_SKINNY=1 turns the native skinny GEMM paths off (src/native/skinny.c), for A/B runs.
-import {existsSync, readFileSync} from 'node:fs';
+//
+// A damaged addon (a build interrupted, a full disk at install) does not throw at dlopen: it kills
+// the process with SIGBUS. So before loading it in-process the loader compares it with the stamp
+// scripts/build-native.mjs writes after a good build (size and sha256); with no stamp, or one that
+// does not match, it first loads the addon in a child process, and a child that dies makes the
+// addon unavailable ("damaged build") instead of taking every command down (docs/native.md).
+// DLBENCH_NATIVE_PATH names another addon file (tests load a truncated copy with it).
+// DLBENCH_NO_OPENBLAS=1 makes the addon report no CBLAS library, as on a machine without
+// libopenblas0: only to check that the tests skip (not fail) there (CONTRIBUTING.md).
+import {spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -262,6 +273,36 @@ export function nativeDir(): string {
 
 let cached: NativeLoad | undefined;
 
+/** The stamp beside the addon: what scripts/build-native.mjs recorded after a successful build. */
+export function stampPath(file: string): string {
+  return `${file}.stamp.json`;
+}
+
+function matchesStamp(file: string): boolean {
+  try {
+    const stamp = JSON.parse(readFileSync(stampPath(file), 'utf8')) as {size?: number; sha256?: string};
+    if (stamp.size !== statSync(file).size) return false;
+    return stamp.sha256 === createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return false;
+  }
+}
+
+/** Loads the addon in a throwaway process: undefined when that worked, else how the child ended. */
+function probeInChild(file: string): string | undefined {
+  const r = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', file], {encoding: 'utf8', timeout: 30_000});
+  if (r.status === 0) return undefined;
+  if (r.error) return r.error.message;
+  return r.signal
+    ? `killed by ${r.signal}`
+    : `exit ${r.status}: ${
+        (r.stderr ?? '')
+          .trim()
+          .split('\n')
+          .find((l) => /Error/.test(l)) ?? ''
+      }`;
+}
+
 function tryLoad(): NativeLoad {
   if (process.env.DLBENCH_NO_NATIVE === '1') {
     return {
@@ -270,7 +311,7 @@ function tryLoad(): NativeLoad {
     };
   }
   const dir = nativeDir();
-  const file = path.join(dir, 'build', 'Release', 'dlbench_native.node');
+  const file = process.env.DLBENCH_NATIVE_PATH || path.join(dir, 'build', 'Release', 'dlbench_native.node');
   if (!existsSync(file)) {
     const failed = path.join(dir, 'build', 'BUILD_FAILED.txt');
     const why = existsSync(failed) ? readFileSync(failed, 'utf8').split('\n')[0] : 'not built';
@@ -279,15 +320,36 @@ function tryLoad(): NativeLoad {
       reason: `native addon unavailable: ${why}; rebuild with \`${REBUILD_COMMAND}\` (needs python3, make and a C compiler)`,
     };
   }
+  if (!matchesStamp(file)) {
+    const died = probeInChild(file);
+    if (died !== undefined)
+      return {
+        ok: false,
+        reason: `native addon unavailable (damaged build: loading it in a child process ended with ${died}); rebuild with \`${REBUILD_COMMAND}\` or \`npm rebuild\``,
+      };
+  }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
     // Every shape through the packed driver, as before the skinny paths: the A/B switch for the CLI.
     if (process.env.DLBENCH_NO_SKINNY === '1') addon.skinnyEnabled(false);
-    return {ok: true, addon, path: file};
+    return {ok: true, addon: process.env.DLBENCH_NO_OPENBLAS === '1' ? withoutBlas(addon) : addon, path: file};
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return {ok: false, reason: `native addon failed to load (${msg}); rebuild with \`${REBUILD_COMMAND}\``};
   }
+}
+
+/** The addon as on a machine with no CBLAS library (its own properties are read-only: a view). */
+function withoutBlas(addon: NativeAddon): NativeAddon {
+  const reason = 'no CBLAS library found (hidden by DLBENCH_NO_OPENBLAS=1; unset it to use libopenblas0)';
+  const view = Object.create(addon) as NativeAddon;
+  Object.defineProperty(view, 'blasLoad', {value: () => ({ok: false, reason})});
+  Object.defineProperty(view, 'blasSgemm', {
+    value: () => {
+      throw new Error(reason);
+    },
+  });
+  return view;
 }
 
 export function loadNative(): NativeLoad {

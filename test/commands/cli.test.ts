@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {allVariants} from '../../src/kernels/registry.js';
-import {runCli, startCli} from '../helpers/cli.js';
+import {runCli, startCli, waitForOutput} from '../helpers/cli.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dlbench-test-'));
 const fast = ['--time', '5', '--min-samples', '2'];
@@ -129,19 +129,39 @@ describe('dlbench run', () => {
     expect(rows.filter((x: {state: string}) => x.state === 'ok')).toHaveLength(2);
   });
 
-  it('Ctrl-C saves the finished cases and exits 130', async () => {
-    const out = path.join(tmp(), 'int.json');
-    const {child, done} = startCli(['run', '--op', 'gemm', '--size', '32,64,128,256,512,1024', '--out', out]);
-    await new Promise((r) => setTimeout(r, 2500));
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} saves the finished cases and exits ${code}`, async () => {
+      const out = path.join(tmp(), `int-${signal}.json`);
+      const {child, done} = startCli(['run', '--op', 'gemm', '--size', '32,64,128,256,512,1024', '--out', out], {
+        DLBENCH_READY_LINE: '1',
+      });
+      // The second case has started, so the first is finished (the lines: src/cli/interrupt.ts).
+      await waitForOutput(child, /dlbench: started 2\//);
+      child.kill(signal);
+      const r = await done;
+      expect(r.code, r.stderr).toBe(code);
+      expect(r.stderr).toMatch(/interrupted: \d+ finished case\(s\) saved/);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report.interrupted).toBe(true);
+      expect(report.results.length).toBeGreaterThan(0);
+      expect(report.results.length).toBeLessThan(18);
+      expect(readdirSync(path.dirname(out)).filter((f) => f.includes('dlbench-tmp'))).toEqual([]);
+    });
+  }
+
+  it('Ctrl-C during the last (here the only) case still marks the report interrupted and exits 130', async () => {
+    const out = path.join(tmp(), 'last.json');
+    const {child, done} = startCli(['run', '--op', 'gemm', '--size', '512', '-v', 'gemm/naive-ijk', '--out', out], {
+      DLBENCH_READY_LINE: '1',
+    });
+    await waitForOutput(child, /dlbench: started 1\/1 /);
     child.kill('SIGINT');
     const r = await done;
-    expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/interrupted: \d+ finished case\(s\) saved/);
-    const report = JSON.parse(readFileSync(out, 'utf8'));
-    expect(report.interrupted).toBe(true);
-    expect(report.results.length).toBeGreaterThan(0);
-    expect(report.results.length).toBeLessThan(18);
-    expect(readdirSync(path.dirname(out)).filter((f) => f.includes('dlbench-tmp'))).toEqual([]);
+    expect(r.code, r.stderr).toBe(130);
+    expect(JSON.parse(readFileSync(out, 'utf8')).interrupted).toBe(true);
   });
 });
 

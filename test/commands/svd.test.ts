@@ -94,13 +94,13 @@ describe('dlbench svd, interrupted', () => {
   // A small first shape prints its table at once; the large ones after it take seconds each.
   const args = ['svd', '--size', '40x30,1000x800,1100x900,1200x1000', '--time', '5', '--min-samples', '2'];
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`${signal} saves the finished cases, marked interrupted, and exits 130`, async () => {
+    it(`${signal} saves the finished cases, marked interrupted, and exits ${signal === 'SIGINT' ? 130 : 143}`, async () => {
       const out = path.join(tmp, `int-${signal}.json`);
       const {child, done} = startCli([...args, '--out', out]);
       await waitForOutput(child, /svd\/randomized +\d+ loops, median/);
       child.kill(signal);
       const r = await done;
-      expect(r.code, r.stderr).toBe(130);
+      expect(r.code, r.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
       expect(r.stderr).toMatch(/interrupted: \d+ finished case\(s\) saved/);
       const report = JSON.parse(readFileSync(out, 'utf8'));
       expect(report.interrupted).toBe(true);

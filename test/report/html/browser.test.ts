@@ -14,6 +14,10 @@ const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 if (!hasChromium) console.warn(`html-browser.test: SKIPPED, no browser at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
+it('has a browser in CI (.ci/run installs chromium), so the tests below run there', () => {
+  if (process.env.CI === 'true') expect(hasChromium, `CI=true but no browser at ${CHROMIUM}`).toBe(true);
+});
+
 describe.skipIf(!hasChromium)(
   `HTML report in headless Chromium${hasChromium ? '' : ` (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`}`,
   () => {
