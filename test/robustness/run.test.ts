@@ -10,7 +10,8 @@ import {badInputTable} from './table.js';
 // 64x64x64 and 128x128x128 of gemm/naive-ijk, reordered-ikj and blocked.
 const base = {'base.json': JSON.stringify(gemmReport(1))};
 const tooManyThreads = String(4 * os.availableParallelism() + 1);
-const huge = '1..1000+1,1..1000+1,1..1000+1';
+// 3000 distinct sizes (the issue's repro repeated one range three times: that is refused below as a duplicate).
+const huge = '1..1000+1,1001..2000+1,2001..3000+1';
 
 badInputTable('dlbench run: bad input', [
   {args: ['run', '--op', 'nope'], message: /--op: unknown op 'nope'. Valid: gemm/},
@@ -39,6 +40,10 @@ badInputTable('dlbench run: bad input', [
   {args: ['run', '--seed', '-1'], message: /--seed: '-1' is not a seed/},
   {args: ['run', '--seed', '1.5'], message: /--seed: '1.5' is not a seed/},
   // Case count: 3000 sizes × 16 GEMM variants.
+  {
+    args: ['run', '-v', 'gemm/*', '--size', '1..1000+1,1..1000+1,1..1000+1'],
+    message: /--size: 1x1x1, .* given more than once in '1\.\.1000\+1,1\.\.1000\+1,1\.\.1000\+1'\. Valid: each size once/,
+  },
   {args: ['run', '-v', 'gemm/*', '--size', huge], message: /--size: 48000 cases planned .* limit of 2000\. .*--max-cases 48000/},
   {
     args: ['run', '-v', 'gemm/blocked', '--size', huge, '--max-cases', '100'],
