@@ -219,6 +219,20 @@ const LowRankSchema = Type.Object({
   output: Type.Array(Type.Object({batch: Type.Number(), relL2: Num, top1Agree: Num, images: Type.Number()})),
 });
 
+const EndToEndSchema = Type.Object({
+  batch: Type.Number(),
+  runs: Type.Number(),
+  p50Ms: Num,
+  p90Ms: Num,
+  p99Ms: Num,
+  minMs: Num,
+  meanMs: Num,
+  /** Sum of the per-layer medians (each layer timed alone, caches warm for it). */
+  layerSumMs: Num,
+  /** p50Ms / layerSumMs: above 1, the layers cost more in sequence than alone. */
+  ratio: Num,
+});
+
 export const RunConfigSchema = Type.Object({
   preset: Type.Optional(Type.String()),
   seed: Type.Number(),
@@ -238,6 +252,8 @@ export const RunConfigSchema = Type.Object({
       layout: Type.Optional(Layout),
       /** `--lowrank`: fc weights replaced by truncated SVDs; params saved and the output's change per batch. */
       lowrank: Type.Optional(LowRankSchema),
+      /** Whole forward passes timed back to back, per batch, beside the sum of the isolated per-layer medians. */
+      endToEnd: Type.Optional(Type.Array(EndToEndSchema)),
     }),
   ),
   /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */
