@@ -186,6 +186,21 @@ export const WebGpuContextSchema = Type.Union([
 ]);
 export type WebGpuContext = Static<typeof WebGpuContextSchema>;
 
+export const BlasContextSchema = Type.Union([
+  Type.Object({
+    available: Type.Literal(true),
+    library: Type.String(),
+    /** Parsed from openblas_get_config ('unknown' for other libraries). */
+    version: Type.String(),
+    config: Type.String(),
+    /** openblas_get_corename: the kernel set OpenBLAS runs (OPENBLAS_CORETYPE can pin it). */
+    corename: Type.Optional(Type.String()),
+    env: Type.Record(Type.String(), Type.String()),
+  }),
+  Type.Object({available: Type.Literal(false), reason: Type.String(), env: Type.Record(Type.String(), Type.String())}),
+]);
+export type BlasContext = Static<typeof BlasContextSchema>;
+
 export const ContextSchema = Type.Object({
   cpu: Type.Object({
     model: Type.String(),
@@ -194,6 +209,16 @@ export const ContextSchema = Type.Object({
     arch: Type.String(),
     flags: Type.Optional(Type.Array(Type.String())),
     caches: Type.Record(Type.String(), Type.String()),
+    /** From /proc/cpuinfo (x86 Linux): vendor_id, cpu family, model, stepping, and the microarchitecture they name ('unknown' outside a small table). */
+    id: Type.Optional(
+      Type.Object({
+        vendor: Type.String(),
+        family: Type.Number(),
+        model: Type.Number(),
+        stepping: Type.Number(),
+        microarch: Type.String(),
+      }),
+    ),
   }),
   memory: Type.Object({totalBytes: Type.Number()}),
   os: Type.Object({platform: Type.String(), release: Type.String(), type: Type.String()}),
@@ -205,6 +230,8 @@ export const ContextSchema = Type.Object({
   }),
   packages: Type.Record(Type.String(), Type.String()),
   hostname: Type.String(),
+  /** The system BLAS behind the openblas rung: library, version, the kernel it runs, and the OPENBLAS_* variables set. */
+  blas: Type.Optional(BlasContextSchema),
   /** The WebGPU adapter, recorded only when a WebGPU variant was planned. */
   webgpu: Type.Optional(WebGpuContextSchema),
 });
