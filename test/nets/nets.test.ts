@@ -267,15 +267,13 @@ describe('per-layer profile', () => {
     });
   });
 
+  const profileTiny = (extra: Partial<Parameters<typeof profileNet>[2]>) =>
+    profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing, timer: fakeTimer, ...extra});
+
   it('times whole forward passes end to end when asked: at least 20 runs, ordered quantiles', async () => {
     let e2e: EndToEnd | undefined;
     const labels: string[] = [];
-    await profileNet(tiny, 1, {
-      seed: 1,
-      caps,
-      choice: resolveChoice(undefined, undefined, caps),
-      timing,
-      timer: fakeTimer,
+    await profileTiny({
       onStart: (_i, label) => labels.push(label),
       onEndToEnd: (e) => {
         e2e = e;
@@ -294,12 +292,7 @@ describe('per-layer profile', () => {
     const ac = new AbortController();
     ac.abort();
     let called = false;
-    await profileNet(tiny, 1, {
-      seed: 1,
-      caps,
-      choice: resolveChoice(undefined, undefined, caps),
-      timing,
-      timer: fakeTimer,
+    await profileTiny({
       signal: ac.signal,
       onEndToEnd: () => {
         called = true;
