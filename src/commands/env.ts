@@ -1,7 +1,7 @@
 import {BaseCommand} from '../cli/base.js';
 import {collectContext} from '../measure/environment.js';
 import {fmtBytes} from '../report/format.js';
-import type {Context, WebGpuContext} from '../core/results.js';
+import type {BlasContext, Context, WebGpuContext} from '../core/results.js';
 import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
 
 function describeGpu(g: WebGpuContext | undefined): string {
@@ -9,6 +9,16 @@ function describeGpu(g: WebGpuContext | undefined): string {
   if (!g.available) return `unavailable: ${g.reason}`;
   const list = g.adapters.length > 1 ? `; adapters: ${g.adapters.map((a, i) => `${i}: ${a}`).join(', ')}` : '';
   return `${g.description || g.device} (${g.vendor}, ${g.architecture}, ${g.backend}), timestamp-query ${g.timestampQuery ? 'yes' : 'no'}${list}`;
+}
+
+function describeBlas(b: BlasContext | undefined): string {
+  if (!b) return 'not probed';
+  const env = Object.entries(b.env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const envText = env ? `; ${env}` : '';
+  if (!b.available) return `unavailable: ${b.reason}${envText}`;
+  return `${b.library} ${b.version}, kernel ${b.corename ?? 'unknown'}${envText}`;
 }
 
 export default class Env extends BaseCommand {
@@ -35,6 +45,12 @@ export default class Env extends BaseCommand {
           .join(', ') || 'unknown';
       const lines: [string, string][] = [
         ['cpu', `${ctx.cpu.model} (${ctx.cpu.arch}), ${ctx.cpu.cores} cores, ${ctx.cpu.speedMHz} MHz`],
+        [
+          'cpu id',
+          ctx.cpu.id
+            ? `${ctx.cpu.id.vendor} family ${ctx.cpu.id.family} model ${ctx.cpu.id.model} stepping ${ctx.cpu.id.stepping}: ${ctx.cpu.id.microarch}`
+            : 'unknown',
+        ],
         ['isa', ctx.cpu.flags?.join(' ') || 'unknown'],
         ['caches', caches],
         ['memory', fmtBytes(ctx.memory.totalBytes)],
@@ -50,6 +66,7 @@ export default class Env extends BaseCommand {
             .map(([k, v]) => `${k} ${v}`)
             .join(', '),
         ],
+        ['blas', describeBlas(ctx.blas)],
         ['host', ctx.hostname],
         ['webgpu', describeGpu(ctx.webgpu)],
       ];

@@ -194,6 +194,21 @@ export const WebGpuContextSchema = Type.Union([
 ]);
 export type WebGpuContext = Static<typeof WebGpuContextSchema>;
 
+export const BlasContextSchema = Type.Union([
+  Type.Object({
+    available: Type.Literal(true),
+    library: Type.String(),
+    /** Parsed from openblas_get_config ('unknown' for other libraries). */
+    version: Type.String(),
+    config: Type.String(),
+    /** openblas_get_corename: the kernel set OpenBLAS runs (OPENBLAS_CORETYPE can pin it). */
+    corename: Type.Optional(Type.String()),
+    env: Type.Record(Type.String(), Type.String()),
+  }),
+  Type.Object({available: Type.Literal(false), reason: Type.String(), env: Type.Record(Type.String(), Type.String())}),
+]);
+export type BlasContext = Static<typeof BlasContextSchema>;
+
 export const ContextSchema = Type.Object({
   cpu: Type.Object({
     model: Type.String(),
@@ -202,6 +217,16 @@ export const ContextSchema = Type.Object({
     arch: Type.String(),
     flags: Type.Optional(Type.Array(Type.String())),
     caches: Type.Record(Type.String(), Type.String()),
+    /** From /proc/cpuinfo (x86 Linux): vendor_id, cpu family, model, stepping, and the microarchitecture they name ('unknown' outside a small table). */
+    id: Type.Optional(
+      Type.Object({
+        vendor: Type.String(),
+        family: Type.Number(),
+        model: Type.Number(),
+        stepping: Type.Number(),
+        microarch: Type.String(),
+      }),
+    ),
   }),
   memory: Type.Object({totalBytes: Type.Number()}),
   os: Type.Object({platform: Type.String(), release: Type.String(), type: Type.String()}),
@@ -213,6 +238,8 @@ export const ContextSchema = Type.Object({
   }),
   packages: Type.Record(Type.String(), Type.String()),
   hostname: Type.String(),
+  /** The system BLAS behind the openblas rung: library, version, the kernel it runs, and the OPENBLAS_* variables set. */
+  blas: Type.Optional(BlasContextSchema),
   /** The WebGPU adapter, recorded only when a WebGPU variant was planned. */
   webgpu: Type.Optional(WebGpuContextSchema),
 });
@@ -225,6 +252,20 @@ const LowRankSchema = Type.Object({
   paramsAfter: Type.Number(),
   paramsSaved: Type.Number(),
   output: Type.Array(Type.Object({batch: Type.Number(), relL2: Num, top1Agree: Num, images: Type.Number()})),
+});
+
+const EndToEndSchema = Type.Object({
+  batch: Type.Number(),
+  runs: Type.Number(),
+  p50Ms: Num,
+  p90Ms: Num,
+  p99Ms: Num,
+  minMs: Num,
+  meanMs: Num,
+  /** Sum of the per-layer medians (each layer timed alone, caches warm for it). */
+  layerSumMs: Num,
+  /** p50Ms / layerSumMs: above 1, the layers cost more in sequence than alone. */
+  ratio: Num,
 });
 
 export const RunConfigSchema = Type.Object({
@@ -246,6 +287,8 @@ export const RunConfigSchema = Type.Object({
       layout: Type.Optional(Layout),
       /** `--lowrank`: fc weights replaced by truncated SVDs; params saved and the output's change per batch. */
       lowrank: Type.Optional(LowRankSchema),
+      /** Whole forward passes timed back to back, per batch, beside the sum of the isolated per-layer medians. */
+      endToEnd: Type.Optional(Type.Array(EndToEndSchema)),
     }),
   ),
   /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */

@@ -4,7 +4,9 @@ import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import {createRequire} from 'node:module';
-import type {Context} from '../core/results.js';
+import type {BlasContext, Context} from '../core/results.js';
+import {loadNative} from '../native/loader.js';
+import {parseCpuId} from './cpu-id.js';
 
 const require = createRequire(import.meta.url);
 const TRACKED_PACKAGES = ['@oclif/core', 'tinybench', 'cli-table3', 'piscina'];
@@ -72,6 +74,36 @@ function cpuFlags(): string[] | undefined {
   }
 }
 
+function cpuId() {
+  try {
+    return parseCpuId(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** OPENBLAS_* variables as this process sees them (the addon sets OPENBLAS_THREAD_TIMEOUT when unset). */
+export function openBlasEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('OPENBLAS_') && e[1] !== undefined),
+  );
+}
+
+/** The system BLAS as the openblas rung loads it: which library, which version, which kernel. */
+export function blasContext(): BlasContext {
+  const n = loadNative();
+  const b = n.ok ? n.addon.blasLoad() : {ok: false as const, reason: n.reason};
+  if (!b.ok) return {available: false, reason: b.reason, env: openBlasEnv()};
+  return {
+    available: true,
+    library: b.library,
+    version: /OpenBLAS\s+(\S+)/.exec(b.config)?.[1] ?? 'unknown',
+    config: b.config,
+    ...(b.corename ? {corename: b.corename} : {}),
+    env: openBlasEnv(),
+  };
+}
+
 function git(args: string[]): string | undefined {
   try {
     return execFileSync('git', args, {cwd: packageRoot(), stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000})
@@ -93,6 +125,7 @@ export function collectContext(): Context {
       arch: os.arch(),
       flags: cpuFlags(),
       caches: cacheSizes(),
+      id: cpuId(),
     },
     memory: {totalBytes: os.totalmem()},
     os: {platform: os.platform(), release: os.release(), type: os.type()},
@@ -103,5 +136,6 @@ export function collectContext(): Context {
     },
     packages: Object.fromEntries(TRACKED_PACKAGES.map((p) => [p, packageVersion(p)])),
     hostname: os.hostname(),
+    blas: blasContext(),
   };
 }

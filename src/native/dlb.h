@@ -136,6 +136,7 @@ void dlb_im2col(int threads, int nhwc, const float *in, long C, long H, long W, 
 const char *dlb_blas_load(void);
 const char *dlb_blas_path(void);
 const char *dlb_blas_config(void);
+const char *dlb_blas_corename(void); /* "" when the library has no openblas_get_corename */
 int dlb_blas_sgemm(int transA, int transB, long m, long n, long k, const float *a, long lda, const float *b,
                    long ldb, float *c, long ldc, int beta, int threads);
 /* Float64 SVD kernels (kernels/dsvd_impl.h), one set per ISA (dlb_isa_ops). */

@@ -72,7 +72,8 @@ export interface NativeAddon {
   skinnyCalls(): Record<Isa, Record<Exclude<SgemmPath, 'general'>, number>>;
   /** Whether the skinny paths are on; skinnyEnabled(false) sends every shape to the packed driver (A/B timing). */
   skinnyEnabled(on?: boolean): boolean;
-  blasLoad(): {ok: true; library: string; config: string} | {ok: false; reason: string};
+  /** `corename`: the kernel OpenBLAS runs (openblas_get_corename), absent for other BLAS libraries. */
+  blasLoad(): {ok: true; library: string; config: string; corename?: string} | {ok: false; reason: string};
   blasSgemm(
     threads: number,
     m: number,

@@ -160,6 +160,7 @@ napi_value js_blas_load(napi_env env, napi_callback_info info) {
   else {
     set(env, o, "library", make_str(env, dlb_blas_path()));
     set(env, o, "config", make_str(env, dlb_blas_config()));
+    if (*dlb_blas_corename()) set(env, o, "corename", make_str(env, dlb_blas_corename()));
   }
   return o;
 }

@@ -20,6 +20,7 @@ static int threads_set = -1;
 static const char *loaded_path;
 static char reason[512];
 static char config[256];
+static char corename[64];
 static int tried;
 
 static const char *const candidates[] = {
@@ -53,6 +54,10 @@ const char *dlb_blas_load(void) {
     if (!set_threads) set_threads = (set_threads_fn)dlsym(h, "bli_thread_set_num_threads");
     config_fn cfg = (config_fn)dlsym(h, "openblas_get_config");
     snprintf(config, sizeof config, "%s", cfg ? cfg() : candidates[i]);
+    /* The kernel OpenBLAS picked at load (DYNAMIC_ARCH) or was built for; OPENBLAS_CORETYPE can pin
+       it below the CPU, which the run context and the table must say. */
+    config_fn core = (config_fn)dlsym(h, "openblas_get_corename");
+    snprintf(corename, sizeof corename, "%s", core ? core() : "");
     return NULL;
   }
   return reason;
@@ -60,6 +65,7 @@ const char *dlb_blas_load(void) {
 
 const char *dlb_blas_path(void) { return loaded_path; }
 const char *dlb_blas_config(void) { return config; }
+const char *dlb_blas_corename(void) { return corename; }
 
 int dlb_blas_sgemm(int transA, int transB, long m, long n, long k, const float *a, long lda, const float *b,
                    long ldb, float *c, long ldc, int beta, int threads) {

@@ -3,6 +3,7 @@
 // before; rows carry `layer` info. `forwardNet` is the same walk without timing.
 import type {Caps, KernelVariant} from '../core/types.js';
 import {INPUT_DISTRIBUTION, runCase, stopRequested} from '../measure/runner.js';
+import {quantileSorted} from '../measure/stats.js';
 import type {Timer, TimingOptions} from '../measure/timer.js';
 import type {CaseResult, LayerInfo} from '../core/results.js';
 import type {FcLowRankShape} from '../kernels/layers/fc-lowrank.js';
@@ -41,6 +42,27 @@ export interface NetRunOptions {
   onNetOutput?: (y: Float32Array) => void;
   /** Activation layout (default NCHW); the weight cache must hold weights planned for the same layout. */
   layout?: NetLayout;
+  /** Also time whole forward passes with the picked kernels; receives their summary (absent when a layer failed or on abort). */
+  onEndToEnd?: (e: EndToEnd) => void;
+}
+
+/** Whole forward passes timed back to back: what a user's inference call costs. */
+export interface EndToEnd {
+  runs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  minMs: number;
+  meanMs: number;
+}
+
+/** At least this many passes, and more while the time budget lasts. */
+export const END_TO_END_MIN_RUNS = 20;
+
+interface Stage {
+  variant: KernelVariant;
+  shape: unknown;
+  inputs: Record<string, Float32Array | undefined>;
 }
 
 interface LayerWork {
@@ -136,6 +158,17 @@ function identityRow(net: NetDef, l: LayerPlan, seed: number): CaseResult {
   };
 }
 
+/**
+ * One FLOP convention for a network: a layer's bias add counts (one add per output), as
+ * `net --summary` counts it and the fc spec already does. The conv2d op's own count (the `run`
+ * command) is the convolution alone, so a conv layer's row takes its plan's count instead.
+ */
+function withBiasFlops(r: CaseResult, l: LayerPlan): CaseResult {
+  if (l.kernel?.op !== 'conv2d') return r;
+  const cost = {flops: l.flops, bytes: l.bytes, ai: l.flops / l.bytes};
+  return r.state === 'ok' ? {...r, ...cost, gflops: l.flops / (r.stats.medianMs * 1e6)} : {...r, ...cost};
+}
+
 function weightsFor(l: LayerPlan, opts: NetRunOptions): LayerWeights | undefined {
   const cache = opts.weightCache;
   if (cache?.has(l.index)) return cache.get(l.index);
@@ -149,6 +182,7 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
   const plans = planNet(net, batch, opts.layout);
   let x = netInput(batch, net.input, opts.seed, opts.layout);
   const rows: CaseResult[] = [];
+  const stages: (Stage | undefined)[] = [];
   for (const l of plans) {
     if (await stopRequested(opts.signal)) break;
     const work = layerWork(l, x, weightsFor(l, opts), opts.choice, opts.caps, opts.best ?? false, opts.lowrank?.get(l.index));
@@ -183,12 +217,61 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
         .map((r) => `${r.variant} ${r.state === 'ok' ? `${r.stats.medianMs.toFixed(3)} ms` : r.state}`)
         .join('; ');
     }
-    rows.push({...pick, layer: layerInfo(net, l), ...(Object.keys(metrics).length ? {metrics} : {})});
+    rows.push({...withBiasFlops(pick, l), layer: layerInfo(net, l), ...(Object.keys(metrics).length ? {metrics} : {})});
+    const picked = work.variants.find((v) => v.id === pick.variant);
+    stages.push(pick.state === 'ok' && picked ? {variant: picked, shape: work.shape, inputs: work.inputs} : undefined);
     // A failed layer still feeds the next one something of the right size, so the table completes.
     x = next ?? new Float32Array(l.activations);
   }
   if (!opts.signal?.aborted) opts.onNetOutput?.(x);
+  if (opts.onEndToEnd && !opts.signal?.aborted && stages.length && stages.every((s) => s !== undefined)) {
+    opts.onStart?.(plans.length - 1, `${net.name} b${batch} end-to-end`);
+    const e = await timeForward(stages as Stage[], opts);
+    if (e) opts.onEndToEnd(e);
+  }
   return rows;
+}
+
+/**
+ * Whole forward passes over the prepared layers (preparation, as weight packing, is set-up and
+ * untimed). Each layer's input buffer is the one its state was prepared with: the previous layer's
+ * output is copied into it before the layer runs, so one activation copy per layer is timed, as
+ * in a framework that hands activations between ops. Caches are whatever the previous layer left.
+ */
+async function timeForward(stages: Stage[], opts: NetRunOptions): Promise<EndToEnd | undefined> {
+  const states: unknown[] = [];
+  try {
+    for (const s of stages) states.push(await s.variant.prepare(s.shape, s.inputs, {threads: opts.caps.threads}));
+    const pass = async () => {
+      let y: Float32Array | undefined;
+      for (const [i, s] of stages.entries()) {
+        const x = s.inputs.x;
+        if (y && x && y !== x && y.length === x.length) x.set(y);
+        y = (await s.variant.run(states[i])) as Float32Array;
+      }
+    };
+    await pass(); // warm-up: first-call costs (page faults, lazy set-up) are not an inference
+    const budget = opts.timing.timeBudgetMs;
+    const samples: number[] = [];
+    const t0 = performance.now();
+    while (samples.length < END_TO_END_MIN_RUNS || performance.now() - t0 < budget) {
+      if (await stopRequested(opts.signal)) return undefined;
+      const s = performance.now();
+      await pass();
+      samples.push(performance.now() - s);
+    }
+    const sorted = Float64Array.from(samples).sort();
+    return {
+      runs: samples.length,
+      p50Ms: quantileSorted(sorted, 0.5),
+      p90Ms: quantileSorted(sorted, 0.9),
+      p99Ms: quantileSorted(sorted, 0.99),
+      minMs: sorted[0],
+      meanMs: samples.reduce((a, b) => a + b, 0) / samples.length,
+    };
+  } finally {
+    for (const [i, st] of states.entries()) await stages[i].variant.dispose?.(st);
+  }
 }
 
 /** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities, the same in either layout). */

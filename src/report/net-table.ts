@@ -1,7 +1,7 @@
 // Text tables for `dlbench net`: the per-layer profile (with totals and the conv/fc/other time
 // shares the seeds quote), the batch sweep, and the untimed summary in the seeds' VGG layout.
 import type {LayerPlan} from '../nets/shapes.js';
-import type {NetTotals} from '../nets/run-net.js';
+import type {EndToEnd, NetTotals} from '../nets/run-net.js';
 import {makeTable} from './cli-table.js';
 import {fmtBytes, fmtMs, fmtNum, fmtPct} from './format.js';
 import type {CaseResult, Report} from '../core/results.js';
@@ -19,7 +19,20 @@ export function fmtFlops(f: number): string {
 const shapeText = (s: number[]) => s.join('x');
 const short = (id: string) => id.replace(/^(conv2d|layer)\//, '');
 
-export function renderNetProfile(title: string, rows: CaseResult[], t: NetTotals, opts: {color?: boolean} = {}): string {
+/** The whole forward pass beside the per-layer sum: what onnxruntime or PyTorch would report is the former. */
+export function endToEndLine(e: EndToEnd, sumMs: number): string {
+  return (
+    `end-to-end forward (${e.runs} runs back to back): p50 ${fmtMs(e.p50Ms)}, p90 ${fmtMs(e.p90Ms)}, p99 ${fmtMs(e.p99Ms)}; ` +
+    `per-layer sum ${fmtMs(sumMs)}; end-to-end p50 / sum = ${fmtNum(e.p50Ms / sumMs, 3)}`
+  );
+}
+
+export function renderNetProfile(
+  title: string,
+  rows: CaseResult[],
+  t: NetTotals,
+  opts: {color?: boolean; endToEnd?: EndToEnd} = {},
+): string {
   const table = makeTable(
     ['#', 'layer', 'type', 'output', 'params', 'act. mem', 'FLOPs', 'median', '%', 'GFLOP/s', 'AI', 'kernel', 'check'],
     {
@@ -84,7 +97,8 @@ export function renderNetProfile(title: string, rows: CaseResult[], t: NetTotals
     table.toString(),
     `time shares: conv ${pct(t.byFamily.conv)}, fc ${pct(t.byFamily.fc)}, other ${pct(t.byFamily.other)} ` +
       `(conv + fc = ${pct(t.byFamily.conv + t.byFamily.fc)}; the seeds quote 89% on CPU, 95% on GPU)`,
-    'total = sum of per-layer medians; each layer was checked against its float64 reference before timing',
+    'total = sum of per-layer medians (each layer timed alone); each layer was checked against its float64 reference before timing',
+    ...(opts.endToEnd ? [endToEndLine(opts.endToEnd, t.totalMs)] : []),
   ].join('\n');
 }
 
@@ -165,17 +179,19 @@ export function renderLowRank(rows: CaseResult[], s: LowRankSummary, opts: {colo
 export interface BatchRow {
   batch: number;
   totals: NetTotals;
+  endToEnd?: EndToEnd;
 }
 
 export function renderBatchSweep(rows: BatchRow[], opts: {color?: boolean} = {}): string {
-  const table = makeTable(['batch', 'forward', 'per image', 'images/s', 'GFLOP/s', 'conv', 'fc', 'other'], {
+  const table = makeTable(['batch', 'layer sum', 'end-to-end p50', 'per image', 'images/s', 'GFLOP/s', 'conv', 'fc', 'other'], {
     color: opts.color,
-    colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
-  for (const {batch, totals: t} of rows) {
+  for (const {batch, totals: t, endToEnd} of rows) {
     table.push([
       batch,
       fmtMs(t.totalMs),
+      endToEnd ? fmtMs(endToEnd.p50Ms) : '—',
       fmtMs(t.totalMs / batch),
       fmtNum((1000 * batch) / t.totalMs),
       fmtNum(t.flops / (t.totalMs * 1e6)),

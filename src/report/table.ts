@@ -4,6 +4,7 @@ import {makeTable} from './cli-table.js';
 import {allOps} from '../kernels/registry.js';
 import {HIGH_SPREAD} from '../measure/stats.js';
 import {fmtMs, fmtNum, fmtPct} from './format.js';
+import {blasKernelNote} from './blas-note.js';
 import type {CaseResult, OkCase, Report} from '../core/results.js';
 
 function verdict(r: CaseResult): string {
@@ -109,6 +110,10 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
       }
     }
     out.push(`${op}${report.interrupted ? ' (interrupted: partial results)' : ''}`, table.toString());
+    const blasNote = rows.some((r) => r.state === 'ok' && r.variant.includes('openblas'))
+      ? blasKernelNote(report.context)
+      : undefined;
+    if (blasNote) out.push(blasNote);
   }
   for (const [i, n] of notes.entries()) out.push(`[${i + 1}] ${n}`);
   if (gpuRows.length) out.push(gpuFootnote(gpuRows));

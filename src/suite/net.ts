@@ -6,7 +6,7 @@ import type {NetDef} from '../nets/defs.js';
 import type {KernelChoice} from '../nets/kernels.js';
 import type {NetLayout} from '../nets/layout.js';
 import {compressNetFc, outputChange, type OutputChange} from '../nets/lowrank.js';
-import {forwardNet, netTotals, profileNet} from '../nets/run-net.js';
+import {type EndToEnd, forwardNet, netTotals, profileNet} from '../nets/run-net.js';
 import {tinybenchTimer, type TimingOptions} from '../measure/timer.js';
 import type {BatchRow} from '../report/net-table.js';
 import type {CaseResult, Report} from '../core/results.js';
@@ -51,6 +51,7 @@ export async function runNetBatches(net: NetDef, batches: number[], opts: NetBat
     for (const [bi, batch] of batches.entries()) {
       if (signal?.aborted) break;
       let y: Float32Array | undefined;
+      let e2e: EndToEnd | undefined;
       const rows = await profileNet(net, batch, {
         seed,
         caps,
@@ -66,6 +67,9 @@ export async function runNetBatches(net: NetDef, batches: number[], opts: NetBat
         onNetOutput: (out) => {
           y = out;
         },
+        onEndToEnd: (e) => {
+          e2e = e;
+        },
       });
       if (lowrank && y) {
         // The same seeded input through the dense weights (untimed): how far the compression moved the output.
@@ -75,7 +79,13 @@ export async function runNetBatches(net: NetDef, batches: number[], opts: NetBat
       }
       report.results.push(...rows);
       run.perBatch.push(rows);
-      run.sweep.push({batch, totals: netTotals(rows)});
+      const totals = netTotals(rows);
+      run.sweep.push({batch, totals, ...(e2e ? {endToEnd: e2e} : {})});
+      if (e2e) {
+        const e: EndToEnd = e2e;
+        const list = (report.config.net.endToEnd ??= []);
+        list.push({batch, ...e, layerSumMs: totals.totalMs, ratio: e.p50Ms / totals.totalMs});
+      }
     }
   } finally {
     if (gpu) releaseWebGpu();

@@ -34,6 +34,19 @@ describe('dlbench net (CLI), whole-network profiles', () => {
       layer: {name: 'conv1', type: 'conv', outputShape: [1, 64, 55, 55], params: 23296},
     });
     expect(conv1.metrics?.im2colExpansion).toBeGreaterThan(7);
+    // One FLOP convention with --summary: the bias add counts (one add per output).
+    expect(conv1.flops).toBe(2 * 64 * 55 * 55 * 3 * 11 * 11 + 64 * 55 * 55);
+    // The whole forward pass, timed beside the per-layer sum.
+    const [e2e] = rep.config.net!.endToEnd!;
+    expect(e2e.batch).toBe(1);
+    expect(e2e.runs).toBeGreaterThanOrEqual(20);
+    expect(e2e.p50Ms!).toBeGreaterThan(0);
+    expect(e2e.p50Ms!).toBeLessThanOrEqual(e2e.p90Ms!);
+    expect(e2e.p90Ms!).toBeLessThanOrEqual(e2e.p99Ms!);
+    expect(e2e.ratio!).toBeCloseTo(e2e.p50Ms! / e2e.layerSumMs!, 9);
+    expect(r.stdout).toMatch(
+      /end-to-end forward \(\d+ runs back to back\): p50 .*p90 .*p99 .*per-layer sum .*end-to-end p50 \/ sum = [\d.]+/,
+    );
     expect(readdirSync(dir).filter((f) => f.startsWith('.dlbench-tmp'))).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ const IM2COL = [...engineNames()].reverse().map((e) => `conv2d/im2col-${e}`);
 import type {Timer} from '../../src/measure/timer.js';
 import {nets, type NetDef} from '../../src/nets/defs.js';
 import {resolveChoice} from '../../src/nets/kernels.js';
-import {forwardNet, netTotals, profileNet} from '../../src/nets/run-net.js';
+import {END_TO_END_MIN_RUNS, type EndToEnd, forwardNet, netTotals, profileNet} from '../../src/nets/run-net.js';
 import {findNet, planNet} from '../../src/nets/shapes.js';
 import {summaryRows} from '../../src/report/net-table.js';
 import {UsageError} from '../../src/core/errors.js';
@@ -265,6 +265,40 @@ describe('per-layer profile', () => {
       params: 6 * 2 * 2 * 16 + 16,
       activationBytes: 64,
     });
+  });
+
+  const profileTiny = (extra: Partial<Parameters<typeof profileNet>[2]>) =>
+    profileNet(tiny, 1, {seed: 1, caps, choice: resolveChoice(undefined, undefined, caps), timing, timer: fakeTimer, ...extra});
+
+  it('times whole forward passes end to end when asked: at least 20 runs, ordered quantiles', async () => {
+    let e2e: EndToEnd | undefined;
+    const labels: string[] = [];
+    await profileTiny({
+      onStart: (_i, label) => labels.push(label),
+      onEndToEnd: (e) => {
+        e2e = e;
+      },
+    });
+    expect(labels.at(-1)).toBe('tiny b1 end-to-end');
+    expect(e2e!.runs).toBeGreaterThanOrEqual(END_TO_END_MIN_RUNS);
+    expect(END_TO_END_MIN_RUNS).toBeGreaterThanOrEqual(20);
+    expect(e2e!.p50Ms).toBeGreaterThan(0);
+    expect(e2e!.minMs).toBeLessThanOrEqual(e2e!.p50Ms);
+    expect(e2e!.p50Ms).toBeLessThanOrEqual(e2e!.p90Ms);
+    expect(e2e!.p90Ms).toBeLessThanOrEqual(e2e!.p99Ms);
+  });
+
+  it('skips the end-to-end pass when stopped (an interrupted net has nothing whole to time)', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    let called = false;
+    await profileTiny({
+      signal: ac.signal,
+      onEndToEnd: () => {
+        called = true;
+      },
+    });
+    expect(called).toBe(false);
   });
 
   it('--best times every candidate per layer and keeps the fastest', async () => {
