@@ -9,11 +9,11 @@ import {nativeIsaOf} from '../kernels/conv2d/winograd-native.js';
 import type {GemmEngine} from '../kernels/gemm/engine.js';
 import {kernelFor} from '../native/loader.js';
 
-/** Fewer channels (or filters) per group than this: im2col. VGG's conv1_1 (C = 3) with its bias, in the net on one
- * thread: im2col-native 3.23 ms vs F(4x4) 3.59 ms (the bias add is native in both since the im2col bias moved to C). */
+/** Fewer channels (or filters) per group than this: im2col. Calibrated on VGG's conv1_1 (C = 3) with its bias,
+ * where im2col wins (docs/conv-and-nets.md has the measurement). */
 export const AUTO_MIN_CHANNELS = 16;
-/** Winograd's padded multiply count must be at most this fraction of im2col's (its transforms are not free:
- * 512×7×7 with 512 filters, counts 0.89, times F(2x2) 3.25 ms vs im2col 3.47 ms — a near tie). */
+/** Winograd's padded multiply count must be at most this fraction of im2col's: its transforms are not free, and
+ * at this ratio the two measured a near tie (512×7×7 with 512 filters; docs/conv-and-nets.md). */
 export const AUTO_MARGIN = 0.9;
 
 export interface AutoPick {

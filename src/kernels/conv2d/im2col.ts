@@ -18,7 +18,7 @@ interface State {
   exec: GemmExecutor;
   im2col: Im2colImpl;
   threads: number;
-  /** The bias pass: in C with the native im2col (a JS pass cost ~0.2 ms on AlexNet's conv1), else JS. */
+  /** The bias pass: in C with the native im2col (a JS pass was measurable on AlexNet's conv1), else JS. */
   bias: (out: Float32Array) => void;
 }
 

@@ -2,7 +2,7 @@
 // NHWC: the C biases repeat along every pixel's channel row), and the identity (dropout at
 // inference, flatten of a contiguous tensor). One read and one write per value: memory-bound.
 
-/** Branch-free: (v + |v|)/2 is exact (doubling and halving) and random signs don't mispredict (5× faster here). */
+/** Branch-free: (v + |v|)/2 is exact (doubling and halving) and random signs don't mispredict. */
 export function relu(x: Float32Array, out: Float32Array): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];

@@ -1,7 +1,7 @@
 // Local response normalization across channels (AlexNet 2012, §3.3): b_c = a_c / (k + α/n·Σ a_c'²)^β
 // over the n channels around c. A sliding window over channels keeps a running sum of squares, O(1)
 // per output: per pixel plane in NCHW, along each pixel's contiguous channel row in NHWC (one scalar).
-// Bottleneck: the power; for the paper's β = 3/4, t^β = √t·√√t (~8× faster than Math.pow here,
+// Bottleneck: the power; for the paper's β = 3/4, t^β = √t·√√t (far cheaper than Math.pow,
 // within an ulp in float64).
 
 /** The paper's values (n=5, α=1e-4, β=0.75, k=2); α is divided by n as Caffe and PyTorch do. */
