@@ -340,10 +340,13 @@ function tryLoad(): NativeLoad {
   }
 }
 
-/** The addon as on a machine with no CBLAS library (its own properties are read-only: a view). */
+/** The addon as on a machine with no CBLAS library: a copy with the same function names, the BLAS ones replaced. */
 function withoutBlas(addon: NativeAddon): NativeAddon {
   const reason = 'no CBLAS library found (hidden by DLBENCH_NO_OPENBLAS=1; unset it to use libopenblas0)';
-  const view = Object.create(addon) as NativeAddon;
+  const view = {} as NativeAddon;
+  for (const name of Object.getOwnPropertyNames(addon)) {
+    Object.defineProperty(view, name, {value: (addon as unknown as Record<string, unknown>)[name], configurable: true});
+  }
   Object.defineProperty(view, 'blasLoad', {value: () => ({ok: false, reason})});
   Object.defineProperty(view, 'blasSgemm', {
     value: () => {
