@@ -17,10 +17,29 @@ const SLACK = 0.9;
 const MIN_GFLOPS_PER_THREAD = 0.1;
 
 const ISA_ORDER = ['avx512', 'avx2', 'scalar'] as const;
+/** Within this fraction of t× the 1-thread roof, t threads on t physical cores scale: each runs
+ * register- or private-cache-resident work on its own core, so less means a core was shared. */
+const SCALING = 0.8;
+/**
+ * The most FLOPs one x86-64 core can retire per cycle, per probe: two FMA pipes of the ISA's width
+ * (AVX-512 f32: 2 × 16 lanes × 2 flops), and two scalar multiply or add pipes for the scalar and
+ * JS probes. A roof above it (with slack for the clock moving between probes) is a timing or
+ * clock error, not a fast machine.
+ */
+const MAX_FLOPS_PER_CYCLE: Record<string, Record<string, number>> = {
+  avx512: {f32: 64, f64: 32},
+  avx2: {f32: 32, f64: 16},
+  scalar: {f32: 4, f64: 4},
+  js: {f32: 4, f64: 4},
+};
+const CLOCK_SLACK = 1.15;
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
 /** Every broken rule as one line ("2 threads below 1 thread: avx2 f32 …"); empty when sane. */
-export function roofProblems(r: Pick<Roofs, 'compute' | 'memory' | 'caches'>, runs: ProbeRuns[] = []): string[] {
+export function roofProblems(
+  r: Pick<Roofs, 'compute' | 'memory' | 'caches'> & {machine?: Pick<Roofs['machine'], 'mhz' | 'mhzSource' | 'physicalCores'>},
+  runs: ProbeRuns[] = [],
+): string[] {
   const problems: string[] = [];
   const gflops = (isa: string, dtype: string, threads: number) =>
     r.compute.find((c) => c.isa === isa && c.dtype === dtype && c.threads === threads)?.gflops;
@@ -40,6 +59,41 @@ export function roofProblems(r: Pick<Roofs, 'compute' | 'memory' | 'caches'>, ru
       if (one !== undefined && many !== undefined && many < one * SLACK) {
         problems.push(`${t} threads below 1 thread: ${key} ${fmt(many)} < ${fmt(one)} GFLOP/s`);
       }
+    }
+  }
+  // t threads on t distinct physical cores: t× one thread for the FMA chains and the private
+  // L1/L2 reads (a sibling hyperthread or a busy core would share a core's pipes; skipped when
+  // the topology is unknown). A probe disturbed on one core passes "≥ 1 thread" but not this.
+  const physical = r.machine?.physicalCores;
+  if (physical && physical > 1) {
+    const scaled = (label: string, one: number | undefined, many: number | undefined, t: number, unit: string) => {
+      if (one === undefined || many === undefined || t > physical) return;
+      if (many < SCALING * t * one) {
+        problems.push(
+          `${t} threads scale ${(many / one).toFixed(2)}× over 1 on ${t} physical cores (expected ≈ ${t}×): ${label} ${fmt(many)} vs ${fmt(one)} ${unit}; a core was busy`,
+        );
+      }
+    };
+    for (const key of new Set(r.compute.map((c) => `${c.isa} ${c.dtype}`))) {
+      const [isa, dtype] = key.split(' ');
+      for (const t of threadCounts.filter((n) => n > 1)) scaled(key, gflops(isa, dtype, 1), gflops(isa, dtype, t), t, 'GFLOP/s');
+    }
+    for (const level of ['L1', 'L2'] as const) {
+      const bw = (t: number) => r.caches.find((c) => c.level === level && c.threads === t)?.gbps;
+      for (const t of [...new Set(r.caches.map((c) => c.threads))].filter((n) => n > 1)) {
+        scaled(`${level} read`, bw(1), bw(t), t, 'GB/s');
+      }
+    }
+  }
+  // Above what the ISA can retire per cycle at the measured clock: the timer or the clock is wrong.
+  const mhz = r.machine?.mhzSource === 'measured' ? r.machine.mhz : undefined;
+  for (const c of r.compute) {
+    const fpc = flopsPerCycle(c.gflops, c.threads, mhz);
+    const max = MAX_FLOPS_PER_CYCLE[c.isa]?.[c.dtype];
+    if (fpc !== undefined && max !== undefined && fpc > max * CLOCK_SLACK) {
+      problems.push(
+        `above the ISA's limit: ${c.isa} ${c.dtype} ×${c.threads} at ${fpc.toFixed(1)} flops/cycle/core (at most ${max}) at a measured ${mhz!.toFixed(0)} MHz`,
+      );
     }
   }
   // A wider ISA never runs fewer FLOPs than a narrower one at the same thread count and dtype.

@@ -47,8 +47,12 @@ export const RoofsSchema = Type.Object({
     arch: Type.String(),
     caches: Type.Record(Type.String(), Type.String()),
     node: Type.String(),
-    /** Nominal clock from /proc/cpuinfo or os.cpus(), for flops/cycle; 0 when unknown. */
+    /** The clock for flops/cycle: measured by the addon's add chain where it can, else the nominal
+     * one from /proc/cpuinfo or os.cpus() (a hypervisor may report its base clock); 0 when unknown. */
     mhz: Type.Optional(Type.Number({minimum: 0})),
+    mhzSource: Type.Optional(Type.Union([Type.Literal('measured'), Type.Literal('nominal')])),
+    /** Distinct (package, core) pairs in /proc/cpuinfo: threads beyond it share a core. */
+    physicalCores: Type.Optional(Threads),
   }),
   threads: Type.Object({one: Type.Literal(1), all: Threads}),
   native: Type.Union([

@@ -104,6 +104,17 @@ export function cpuMHz(cpuinfo?: string): number {
   return os.cpus()[0]?.speed ?? 0;
 }
 
+/** Distinct (physical id, core id) pairs in /proc/cpuinfo text; undefined where it does not say. */
+export function physicalCores(cpuinfo?: string): number | undefined {
+  const pairs = new Set<string>();
+  for (const block of (cpuinfo ?? '').split(/\n\s*\n/)) {
+    const core = /^core id\s*:\s*(\d+)/m.exec(block);
+    if (!core) continue;
+    pairs.add(`${/^physical id\s*:\s*(\d+)/m.exec(block)?.[1] ?? '0'}:${core[1]}`);
+  }
+  return pairs.size > 0 ? pairs.size : undefined;
+}
+
 export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Promise<{roofs: Roofs; runs: ProbeRuns[]}> {
   const t0 = performance.now();
   const quick = opts.quick ?? false;
@@ -135,9 +146,12 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
   const n = loadNative();
   let native: Roofs['native'];
   let cacheSizes = ctx.cpu.caches;
+  let clock = 0;
   if (n.ok) {
     const addon = n.addon;
     native = {ok: true, bestIsa: addon.bestIsa()};
+    // Before the FMA probes and after them: the higher one is the clock the core sustains.
+    clock = addon.clockMHz(quick ? 20 : 50);
     const isas = ISAS.filter((isa) => addon.kernels().find((k) => k.isa === isa)?.supported);
     for (const isa of isas) {
       for (const dtype of ['f32', 'f64'] as const) {
@@ -152,6 +166,7 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
         }
       }
     }
+    clock = Math.max(clock, addon.clockMHz(quick ? 20 : 50));
     cacheSizes = withCpuidCaches(ctx.cpu.caches, addon.cpuidCaches());
     const l1 = parseSize(cacheSizes.L1d, 32 * 1024);
     const l2 = parseSize(cacheSizes.L2, 1024 * 1024);
@@ -182,6 +197,7 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
   } else {
     native = {ok: false, reason: n.reason};
   }
+  const physical = physicalCores(readText('/proc/cpuinfo'));
   const roofs: Roofs = {
     roofsVersion: ROOFS_VERSION,
     fingerprint: machineFingerprint(ctx),
@@ -194,7 +210,10 @@ export async function measureRoofs(ctx: Context, opts: MeasureOptions = {}): Pro
       arch: ctx.cpu.arch,
       caches: cacheSizes,
       node: ctx.runtime.node,
-      mhz: cpuMHz(readText('/proc/cpuinfo')),
+      ...(clock > 0
+        ? {mhz: clock, mhzSource: 'measured' as const}
+        : {mhz: cpuMHz(readText('/proc/cpuinfo')), mhzSource: 'nominal' as const}),
+      ...(physical ? {physicalCores: physical} : {}),
     },
     threads: {one: 1, all},
     native,

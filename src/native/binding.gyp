@@ -28,7 +28,7 @@
     },
     {
       "target_name": "dlbench_native",
-      "sources": ["napi_init.c", "napi_util.c", "napi_gemm.c", "napi_conv.c", "napi_svd.c", "napi_layers.c", "napi_roofs.c", "dispatch.c", "gemm_driver.c", "skinny.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "layers.c", "winograd.c", "roofs/bandwidth.c"],
+      "sources": ["napi_init.c", "napi_util.c", "napi_gemm.c", "napi_conv.c", "napi_svd.c", "napi_layers.c", "napi_roofs.c", "dispatch.c", "gemm_driver.c", "skinny.c", "pool.c", "im2col.c", "openblas.c", "strassen_ops.c", "layers.c", "winograd.c", "roofs/bandwidth.c", "roofs/clock.c"],
       # sqrtf without errno so the LRN loop vectorizes (no caller reads errno).
       "cflags": ["-fno-math-errno"],
       "dependencies": ["dlb_avx512", "dlb_avx2", "dlb_scalar"],

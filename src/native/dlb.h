@@ -122,6 +122,8 @@ double dlb_read_sum_scalar(const float *x, size_t n);
 /* STREAM copy (kind 0) or triad (kind 1) over double arrays of n elements, best of reps, GB/s. */
 double dlb_stream(int kind, size_t n, int nt, int reps);
 double dlb_now_s(void);
+/* The effective core clock in MHz from a dependent add chain over ms; 0 off x86-64. */
+double dlb_clock_mhz(double ms);
 
 /* im2col, one image. NCHW: input C×H×W → out (C·R·S) × (P·Q); NHWC: H×W×C → (P·Q) × (R·S·C). */
 void dlb_im2col_nchw(const float *in, long C, long H, long W, long R, long S, long sh, long sw, long ph,

@@ -133,6 +133,8 @@ export interface NativeAddon {
   stream(kind: 'copy' | 'triad', elements: number, threads: number, reps: number): number;
   /** Bytes of each data/unified cache level from CPUID (for when sysfs hides them); {} off x86. */
   cpuidCaches(): {L1d?: number; L2?: number; L3?: number};
+  /** The core's effective clock in MHz over ms (a dependent add chain: one add per cycle); 0 off x86-64. */
+  clockMHz(ms: number): number;
   /** Float64 SVD kernels (kernels/dsvd_impl.h); same arguments as golub-kahan.ts's Svd64Kernels. */
   dreflectLeft(
     isa: Isa,

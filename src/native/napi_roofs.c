@@ -51,6 +51,20 @@ napi_value js_stream(napi_env env, napi_callback_info info) {
 /* Sizes from CPUID's deterministic cache parameters: AMD's leaf 0x8000001D, else Intel's leaf 4.
  * Each subleaf is one cache: type in EAX[4:0] (0 ends the list, 2 is instruction), level in
  * EAX[7:5], ways, partitions and line size minus one in EBX, sets minus one in ECX. */
+/* AMD's older leaves, for hypervisors that hide 0x8000001D (no TOPOEXT) and report nothing in
+ * leaf 4: 0x80000005 ECX[31:24] is the L1d in KiB, 0x80000006 ECX[31:16] the L2 in KiB. Their L3
+ * field (EDX[31:18]) is not used: a hypervisor may put the whole package's L3 there (hundreds of
+ * MiB over many CCDs), not the share one core sees, and a probe sized by it would measure DRAM.
+ * Intel leaves the L1 leaf zero. */
+static void amd_legacy_cache_sizes(double bytes[4]) {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000006u) return;
+  __cpuid(0x80000005u, a, b, c, d);
+  if (c >> 24) bytes[1] = (double)(c >> 24) * 1024;
+  __cpuid(0x80000006u, a, b, c, d);
+  if (c >> 16) bytes[2] = (double)(c >> 16) * 1024;
+}
+
 static void cpuid_cache_sizes(double bytes[4]) {
   unsigned a, b, c, d;
   unsigned leaf = 4;
@@ -58,7 +72,10 @@ static void cpuid_cache_sizes(double bytes[4]) {
     __cpuid_count(0x8000001Du, 0, a, b, c, d);
     if (a & 0x1f) leaf = 0x8000001Du;
   }
-  if (leaf == 4 && (!__get_cpuid(0, &a, &b, &c, &d) || a < 4)) return;
+  if (leaf == 4 && (!__get_cpuid(0, &a, &b, &c, &d) || a < 4)) {
+    amd_legacy_cache_sizes(bytes);
+    return;
+  }
   for (unsigned i = 0; i < 16; i++) {
     __cpuid_count(leaf, i, a, b, c, d);
     const unsigned type = a & 0x1f, level = (a >> 5) & 7;
@@ -67,6 +84,7 @@ static void cpuid_cache_sizes(double bytes[4]) {
     bytes[level] =
         (double)(((b >> 22) & 0x3ff) + 1) * (((b >> 12) & 0x3ff) + 1) * ((b & 0xfff) + 1) * ((double)c + 1);
   }
+  if (bytes[1] == 0) amd_legacy_cache_sizes(bytes);
 }
 #else
 static void cpuid_cache_sizes(double bytes[4]) { (void)bytes; }
@@ -84,4 +102,13 @@ napi_value js_cpuid_caches(napi_env env, napi_callback_info info) {
     if (bytes[l] > 0 && napi_set_named_property(env, obj, names[l], make_num(env, bytes[l])) != napi_ok)
       return NULL;
   return obj;
+}
+
+/* clockMHz(ms) → the calling thread's effective core clock in MHz; 0 off x86-64. */
+napi_value js_clock_mhz(napi_env env, napi_callback_info info) {
+  napi_value v[1];
+  long ms;
+  if (!get_args(env, info, 1, v) || !get_long(env, v[0], &ms)) return NULL;
+  if (ms < 1 || ms > 10000) return fail(env, "dlbench native: clockMHz wants 1..10000 ms");
+  return make_num(env, dlb_clock_mhz((double)ms));
 }

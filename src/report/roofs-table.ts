@@ -9,7 +9,9 @@ import {fmtBytes, fmtNum} from './format.js';
 export function renderRoofs(r: Roofs, cacheFile: string | undefined, cached: boolean): string {
   const lines: string[] = [];
   const mhz = r.machine.mhz;
-  lines.push(`${r.machine.cpu}, ${r.machine.cores} cores${mhz ? ` at ${fmtNum(mhz)} MHz` : ''}, Node ${r.machine.node}`);
+  lines.push(
+    `${r.machine.cpu}, ${r.machine.cores} cores${mhz ? ` at ${fmtNum(mhz)} MHz${r.machine.mhzSource === 'measured' ? ' (measured)' : ' (nominal)'}` : ''}, Node ${r.machine.node}`,
+  );
   lines.push(
     `${cached ? 'cached' : 'measured'} ${r.measuredAt}${r.quick ? ' (quick probes)' : ''} in ${(r.durationMs / 1000).toFixed(1)} s → ${cacheFile ?? 'not cached'}`,
   );

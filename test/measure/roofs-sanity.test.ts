@@ -93,3 +93,67 @@ describe('flopsPerCycle', () => {
     expect(flopsPerCycle(100, 1, 0)).toBeUndefined();
   });
 });
+
+describe('roofProblems: scaling over physical cores and the ISA limit', () => {
+  const zen5 = (one: number, two: number) => ({
+    ...sane,
+    compute: [
+      {isa: 'avx512' as const, dtype: 'f32' as const, threads: 1, gflops: one},
+      {isa: 'avx512' as const, dtype: 'f32' as const, threads: 2, gflops: two},
+    ],
+    caches: [],
+  });
+
+  it('flags the busy-machine Zen 5 probe (150 on 1 thread, 212 on 2) that "2 ≥ 1 thread" let through', () => {
+    const problems = roofProblems({...zen5(150, 212), machine: {physicalCores: 2}});
+    expect(problems).toEqual([
+      '2 threads scale 1.41× over 1 on 2 physical cores (expected ≈ 2×): avx512 f32 212 vs 150 GFLOP/s; a core was busy',
+    ]);
+  });
+
+  it('passes the quiet Zen 5 probe (216 and 420), and skips the rule where the topology is unknown or threads share cores', () => {
+    expect(roofProblems({...zen5(216, 420), machine: {physicalCores: 2}})).toEqual([]);
+    expect(roofProblems(zen5(150, 212))).toEqual([]);
+    expect(roofProblems({...zen5(150, 212), machine: {physicalCores: 1}})).toEqual([]);
+  });
+
+  it('applies to the private L1 and L2 reads, not to the shared L3', () => {
+    const r = {
+      ...sane,
+      caches: [
+        {level: 'L1' as const, threads: 1, bytesPerThread: 16384, gbps: 200},
+        {level: 'L1' as const, threads: 2, bytesPerThread: 16384, gbps: 250},
+        {level: 'L3' as const, threads: 1, bytesPerThread: 1 << 24, gbps: 50},
+        {level: 'L3' as const, threads: 2, bytesPerThread: 1 << 23, gbps: 60},
+      ],
+      memory: [],
+      machine: {physicalCores: 2},
+    };
+    expect(roofProblems(r).filter((p) => p.includes('scale'))).toEqual([
+      '2 threads scale 1.25× over 1 on 2 physical cores (expected ≈ 2×): L1 read 250 vs 200 GB/s; a core was busy',
+    ]);
+  });
+
+  it('refuses a roof above what the ISA retires per cycle at the measured clock, not at a nominal one', () => {
+    // 211 GFLOP/s at a measured 3300 MHz is 64 flops/cycle: AVX-512's limit, accepted.
+    expect(roofProblems({...zen5(211, 420), machine: {physicalCores: 2, mhz: 3300, mhzSource: 'measured'}})).toEqual([]);
+    // The same roof at a measured 1600 MHz would be 132 flops/cycle: the timer or clock is wrong.
+    expect(roofProblems({...zen5(211, 420), machine: {physicalCores: 2, mhz: 1600, mhzSource: 'measured'}})).toContain(
+      "above the ISA's limit: avx512 f32 ×1 at 131.9 flops/cycle/core (at most 64) at a measured 1600 MHz",
+    );
+    // A hypervisor's nominal 2096 MHz proves nothing: no rule.
+    expect(roofProblems({...zen5(211, 420), machine: {physicalCores: 2, mhz: 2096, mhzSource: 'nominal'}})).toEqual([]);
+  });
+});
+
+describe('physicalCores', () => {
+  it('counts distinct (physical id, core id) pairs: hyperthreads share one', async () => {
+    const {physicalCores} = await import('../../src/measure/roofs.js');
+    const cpu = (p: number, c: number) => `processor\t: x\nphysical id\t: ${p}\ncore id\t\t: ${c}\n`;
+    expect(physicalCores([cpu(0, 0), cpu(0, 1)].join('\n'))).toBe(2);
+    expect(physicalCores([cpu(0, 0), cpu(0, 1), cpu(0, 0), cpu(0, 1)].join('\n'))).toBe(2);
+    expect(physicalCores([cpu(0, 0), cpu(1, 0)].join('\n'))).toBe(2);
+    expect(physicalCores('processor : 0\nmodel name : x\n')).toBeUndefined();
+    expect(physicalCores(undefined)).toBeUndefined();
+  });
+});
