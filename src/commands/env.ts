@@ -1,5 +1,5 @@
 import {BaseCommand} from '../cli/base.js';
-import {collectContext} from '../measure/environment.js';
+import {collectContext, sysfsCacheSizes} from '../measure/environment.js';
 import {fmtBytes} from '../report/format.js';
 import type {BlasContext, Context, WebGpuContext} from '../core/results.js';
 import {acquireWebGpu, releaseWebGpu, webGpuContext} from '../webgpu/device.js';
@@ -43,8 +43,10 @@ export default class Env extends BaseCommand {
         Object.entries(ctx.cpu.caches)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ') || 'unknown';
+      const hidden = Object.keys(ctx.cpu.caches).filter((k) => !(k in sysfsCacheSizes()));
+      const cacheLine = hidden.length ? `${caches} (${hidden.join(', ')} from CPUID: sysfs hides them)` : caches;
       const lines: [string, string][] = [
-        ['cpu', `${ctx.cpu.model} (${ctx.cpu.arch}), ${ctx.cpu.cores} cores, ${ctx.cpu.speedMHz} MHz`],
+        ['cpu', `${ctx.cpu.model} (${ctx.cpu.arch}), ${ctx.cpu.cores} cores, ${ctx.cpu.speedMHz || '?'} MHz nominal`],
         [
           'cpu id',
           ctx.cpu.id
@@ -52,7 +54,7 @@ export default class Env extends BaseCommand {
             : 'unknown',
         ],
         ['isa', ctx.cpu.flags?.join(' ') || 'unknown'],
-        ['caches', caches],
+        ['caches', cacheLine],
         ['memory', fmtBytes(ctx.memory.totalBytes)],
         ['os', `${ctx.os.type} ${ctx.os.release} (${ctx.os.platform})`],
         ['node', `${ctx.runtime.node} (V8 ${ctx.runtime.v8})`],

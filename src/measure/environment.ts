@@ -7,6 +7,7 @@ import {createRequire} from 'node:module';
 import type {BlasContext, Context} from '../core/results.js';
 import {loadNative} from '../native/loader.js';
 import {parseCpuId} from './cpu-id.js';
+import {withCpuidCaches} from './roofs.js';
 
 const require = createRequire(import.meta.url);
 const TRACKED_PACKAGES = ['@oclif/core', 'tinybench', 'cli-table3', 'piscina'];
@@ -42,7 +43,25 @@ function packageVersion(name: string): string {
 }
 
 /** Cache sizes as Linux reports them (L1d, L1i, L2, L3); empty elsewhere. */
+/** Cache sizes from sysfs, completed from the addon's CPUID read where sysfs hides a level (VMs). */
 function cacheSizes(): Record<string, string> {
+  const sysfs = sysfsCacheSizes();
+  if (sysfs.L1d && sysfs.L2 && sysfs.L3) return sysfs;
+  const n = loadNative();
+  return n.ok ? withCpuidCaches(sysfs, n.addon.cpuidCaches()) : sysfs;
+}
+
+/** The clock os.cpus() reports, else /proc/cpuinfo's (both nominal: a VM may give 0 or its base). */
+function nominalMHz(cpus: os.CpuInfo[]): number {
+  if (cpus[0]?.speed) return cpus[0].speed;
+  try {
+    return Math.round(Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 0));
+  } catch {
+    return 0;
+  }
+}
+
+export function sysfsCacheSizes(): Record<string, string> {
   const out: Record<string, string> = {};
   const dir = '/sys/devices/system/cpu/cpu0/cache';
   try {
@@ -121,7 +140,7 @@ export function collectContext(): Context {
     cpu: {
       model: cpus[0]?.model.trim() ?? 'unknown',
       cores: os.availableParallelism?.() ?? cpus.length,
-      speedMHz: cpus[0]?.speed ?? 0,
+      speedMHz: nominalMHz(cpus),
       arch: os.arch(),
       flags: cpuFlags(),
       caches: cacheSizes(),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {gemmEngineBackend} from '../../src/kernels/gemm/engines.js';
 import {roofPosition} from '../../src/measure/roofline.js';
-import {collectContext} from '../../src/measure/environment.js';
+import {sysfsCacheSizes} from '../../src/measure/environment.js';
 import {withCpuidCaches, type Roofs} from '../../src/measure/roofs.js';
 import {loadNative} from '../../src/native/loader.js';
 import {renderTables} from '../../src/report/table.js';
@@ -211,7 +211,7 @@ describe('cache sizes from CPUID', () => {
     if (!n.ok) throw new Error(n.reason);
     const cpuid = n.addon.cpuidCaches();
     expect(cpuid.L1d).toBeGreaterThan(0);
-    const sysfs = collectContext().cpu.caches;
+    const sysfs = sysfsCacheSizes();
     for (const level of ['L1d', 'L2', 'L3'] as const) {
       if (sysfs[level]) expect(withCpuidCaches({}, cpuid)[level], level).toBe(sysfs[level]);
     }
