@@ -13,6 +13,7 @@ import {
   roofPosition,
 } from '../../src/measure/roofline.js';
 import type {Roofs} from '../../src/measure/roofs.js';
+import {renderRoofs} from '../../src/report/roofs-table.js';
 import {renderTables} from '../../src/report/table.js';
 import type {OkCase, Report} from '../../src/core/results.js';
 
@@ -187,6 +188,12 @@ describe('memory roofs: the level the bytes live in, with reads and writes', () 
     expect(two[2].label).toBe('L3, 2 threads');
     // Without cache probes (no native addon): DRAM only.
     expect(memoryLevels(roofs, 1).map((l) => l.level)).toEqual(['DRAM']);
+  });
+
+  it('`dlbench machine` prints the bounds the roofline divides by', () => {
+    expect(renderRoofs(cached, undefined, false)).toContain(
+      "roofline memory bounds (a kernel's reads + writes: 2 × a cache's read probe; DRAM: STREAM with its write-allocate traffic): 1 thread L1 400, L2 240, L3 120, DRAM 30.0 GB/s; 2 threads L1 800, L2 460, L3 180, DRAM 60.0 GB/s",
+    );
   });
 
   it('a set larger than a level also runs from what fits the faster levels: the bound fills them first', () => {
