@@ -39,7 +39,7 @@ const CHAR_PX = 5.6;
 /**
  * Roofline: the roofs that bound the plotted kernels (flat compute peaks, memory levels of slope 1
  * capped at the highest peak), each labelled on the plot in words with its value, and every kernel
- * a point coloured by variant, shaped by backend, with a tooltip (the SVG <title> added in svg.ts).
+ * a point coloured by variant, shaped by op, with a tooltip (the SVG <title> added in svg.ts).
  * The label positions are computed here in pixels from the log scales' fixed domains, so labels of
  * close roofs are moved apart instead of drawn over each other.
  */
