@@ -69,7 +69,7 @@ export default class Sweep extends BaseCommand {
           .filter(isParallel)
           .map((v) => v.id),
       );
-      this.log(renderSweep(report.sweep!, parallel, {color: Boolean(process.stdout.isTTY)}));
+      this.log(renderSweep(report.sweep!, parallel, {color: Boolean(process.stdout.isTTY), results: report.results}));
       const skipped = new Map<string, string[]>();
       for (const r of report.results) {
         if (r.state === 'errored') this.log(`ERROR ${r.variant} ${r.shapeText} (${r.phase}): ${r.error}`);

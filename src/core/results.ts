@@ -64,6 +64,12 @@ export const StatsSchema = Type.Object({
   rmePct: Spread,
   /** IQR / median: the spread the table flags when above HIGH_SPREAD. */
   relSpread: Spread,
+  /**
+   * The median's 95% confidence interval, distribution-free (order statistics at binomial ranks):
+   * the spread the tables print. Absent in files written before it (readers compute it from samplesMs).
+   */
+  medianCiLoMs: Type.Optional(TimeMs),
+  medianCiHiMs: Type.Optional(TimeMs),
 });
 export type Stats = Static<typeof StatsSchema>;
 

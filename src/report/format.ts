@@ -30,3 +30,14 @@ export function fmtBytes(b: number): string {
   }
   return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
+
+/** A median's interval relative to it: '-1.2/+3.4%' (each end's distance from the median). */
+export function fmtCi(medianMs: number, ci: {lo: number; hi: number} | undefined): string {
+  if (!ci || !(medianMs > 0) || !Number.isFinite(ci.lo) || !Number.isFinite(ci.hi)) return '—';
+  const rel = (x: number, zero: '-' | '+'): string => {
+    const p = (x / medianMs - 1) * 100;
+    const text = Math.abs(p).toFixed(Math.abs(p) < 10 ? 1 : 0);
+    return `${Number(text) === 0 ? zero : p < 0 ? '-' : '+'}${text}`;
+  };
+  return `${rel(ci.lo, '-')}/${rel(ci.hi, '+')}%`;
+}

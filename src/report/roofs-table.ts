@@ -1,5 +1,6 @@
 // The `dlbench machine` tables: compute roofs per ISA and dtype (with the flops per cycle they
 // imply), then cache and DRAM bandwidth, at one thread and at all of them.
+import {memoryLevels} from '../measure/roofline.js';
 import {flopsPerCycle} from '../measure/roofs-sanity.js';
 import type {Roofs} from '../measure/roofs.js';
 import {makeTable} from './cli-table.js';
@@ -91,6 +92,16 @@ export function renderRoofs(r: Roofs, cacheFile: string | undefined, cached: boo
         ]);
     }
     lines.push(mem.toString());
+    // What the roofline divides a memory-bound row by: the same probes, reads and writes counted.
+    const bounds = [...new Set([t1, tAll])].map(
+      (t) =>
+        `${t} thread${t === 1 ? '' : 's'} ${memoryLevels(r, t)
+          .map((l) => `${l.level} ${fmtNum(l.gbps)}`)
+          .join(', ')} GB/s`,
+    );
+    lines.push(
+      `roofline memory bounds (a kernel's reads + writes: 2 × a cache's read probe; DRAM: STREAM with its write-allocate traffic): ${bounds.join('; ')}`,
+    );
   }
   return lines.join('\n');
 }

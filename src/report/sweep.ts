@@ -1,7 +1,10 @@
 // Pure analysis of a sweep (`dlbench sweep`): the best variant per size, where each faster rung
 // overtakes the one it builds on, and how parallel variants scale with threads. Everything is
 // computed from medians of the same run, so ratios compare cases measured under the same load.
-import {fmtMs, fmtNum} from './format.js';
+// The tables print each median's 95% interval and the high-spread flag beside it, so a ratio of
+// two noisy medians is not read as a finding.
+import {HIGH_SPREAD, medianCiOf} from '../measure/stats.js';
+import {fmtCi, fmtMs, fmtNum} from './format.js';
 import {makeTable} from './cli-table.js';
 import type {BestRow, CaseResult, Crossover, OkCase, ScalingRow, SweepSummary} from '../core/results.js';
 
@@ -36,16 +39,17 @@ export function analyzeSweep(results: CaseResult[], variants: SweepVariantInfo[]
   const sizes = [...new Set(results.map((r) => r.shapeText))];
   const maxThreads = Math.max(...threads);
   const parallel = new Set(variants.filter((v) => v.parallel).map((v) => v.id));
-  // Crossovers and "best" compare each variant at its full thread count.
-  const atMax = ok.filter((r) => !parallel.has(r.variant) || threadsOf(r) === maxThreads);
   const median = (variant: string, size: string, t?: number): number | undefined =>
     ok.find((r) => r.variant === variant && r.shapeText === size && (t === undefined || threadsOf(r) === t))?.stats.medianMs;
 
+  // "Best" looks at every thread count (one thread can beat two: pool hand-offs on small sizes);
+  // the runner-up is the fastest other variant, at its own best thread count.
   const best: BestRow[] = [];
   for (const size of sizes) {
-    const here = atMax.filter((r) => r.shapeText === size).sort((x, y) => x.stats.medianMs - y.stats.medianMs);
+    const here = ok.filter((r) => r.shapeText === size).sort((x, y) => x.stats.medianMs - y.stats.medianMs);
     if (here.length === 0) continue;
-    const [w, second] = here;
+    const w = here[0];
+    const second = here.find((r) => r.variant !== w.variant);
     best.push({
       shapeText: size,
       variant: w.variant,
@@ -103,57 +107,106 @@ export function analyzeSweep(results: CaseResult[], variants: SweepVariantInfo[]
 const short = (id: string): string => id.replace(/^[a-z0-9]+\//, '');
 const withThreads = (id: string, t: number, parallel: boolean): string => (parallel ? `${short(id)} ×${t}` : short(id));
 
-export function renderSweep(s: SweepSummary, parallelIds: ReadonlySet<string>, opts: {color?: boolean} = {}): string {
+export interface SweepRenderOptions {
+  color?: boolean;
+  /** The sweep's rows: each median's interval and spread flag come from them (without, those cells are '—'). */
+  results?: CaseResult[];
+}
+
+/** Whether two rows' median intervals overlap: then their ratio is within the noise. */
+export function ciOverlap(a: OkCase | undefined, b: OkCase | undefined): boolean {
+  const x = a && medianCiOf(a),
+    y = b && medianCiOf(b);
+  return x !== undefined && y !== undefined && x.lo <= y.hi && y.lo <= x.hi;
+}
+
+export function renderSweep(s: SweepSummary, parallelIds: ReadonlySet<string>, opts: SweepRenderOptions = {}): string {
   const out: string[] = [];
-  const maxT = Math.max(...s.threads);
-  const best = makeTable(['size', 'best', 'median', 'GFLOP/s', 'runner-up', 'its slowdown'], {
+  const ok = (opts.results ?? []).filter((r): r is OkCase => r.state === 'ok');
+  const row = (variant: string, size: string, t?: number): OkCase | undefined =>
+    ok.find(
+      (r) =>
+        r.variant === variant && r.shapeText === size && (t === undefined || !parallelIds.has(variant) || threadsOf(r) === t),
+    );
+  let noisy = false,
+    overlap = false;
+  const ciCell = (r: OkCase | undefined): string => {
+    if (!r) return '—';
+    noisy ||= r.highSpread;
+    return fmtCi(r.stats.medianMs, medianCiOf(r)) + (r.highSpread ? ' !' : '');
+  };
+  const tilde = (a: OkCase | undefined, b: OkCase | undefined): string => {
+    const o = ciOverlap(a, b);
+    overlap ||= o;
+    return o ? ' ~' : '';
+  };
+
+  const best = makeTable(['size', 'best', 'median', '95% CI', 'GFLOP/s', 'runner-up', 'its slowdown'], {
     color: opts.color,
-    colAligns: ['left', 'left', 'right', 'right', 'left', 'right'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'left', 'right'],
   });
   for (const b of s.best) {
+    const w = row(b.variant, b.shapeText, b.threads);
+    const r = b.runnerUp && row(b.runnerUp.variant, b.shapeText, b.runnerUp.threads);
     best.push([
       b.shapeText,
       withThreads(b.variant, b.threads, parallelIds.has(b.variant)),
       fmtMs(b.medianMs),
+      ciCell(w),
       fmtNum(b.gflops),
       b.runnerUp ? withThreads(b.runnerUp.variant, b.runnerUp.threads, parallelIds.has(b.runnerUp.variant)) : '—',
-      b.runnerUp ? `${fmtNum(b.runnerUp.slowdown)}×` : '—',
+      b.runnerUp ? `${fmtNum(b.runnerUp.slowdown)}×${tilde(w, r)}` : '—',
     ]);
   }
-  out.push(`best variant per size (parallel variants on ${maxT} thread${maxT > 1 ? 's' : ''})`, best.toString());
+  out.push(
+    'best variant per size (every variant at each thread count it ran; runner-up: the fastest other variant)',
+    best.toString(),
+  );
 
   if (s.crossovers.length) {
+    const maxT = Math.max(...s.threads);
     const cross = makeTable(['challenger vs incumbent', ...s.sizes, 'crossover'], {
       color: opts.color,
       colAligns: ['left', ...s.sizes.map(() => 'right' as const), 'left'],
     });
     for (const c of s.crossovers) {
       const cells = s.sizes.map((size) => {
-        const r = c.ratios.find((x) => x.shapeText === size);
-        return r ? `${fmtNum(r.ratio)}×` : '—';
+        const x = c.ratios.find((y) => y.shapeText === size);
+        if (!x) return '—';
+        const a = row(c.challenger, size, maxT),
+          b = row(c.incumbent, size, maxT);
+        const flag = a?.highSpread || b?.highSpread ? ' !' : '';
+        noisy ||= flag !== '';
+        return `${fmtNum(x.ratio)}×${tilde(a, b)}${flag}`;
       });
       const verdict = c.verdict === 'from' ? `from ${c.from}` : c.verdict === 'always' ? `always (from ${c.from})` : c.verdict;
       cross.push([`${short(c.challenger)} vs ${short(c.incumbent)}`, ...cells, verdict]);
     }
     out.push(
-      'crossovers: incumbent median / challenger median (> 1: challenger faster); crossover = first size from which it stays faster',
+      `crossovers: incumbent median / challenger median (> 1: challenger faster; parallel variants on ${maxT} thread${maxT > 1 ? 's' : ''}); crossover = first size from which it stays faster`,
       cross.toString(),
     );
   }
 
   if (s.scaling.length) {
-    const sc = makeTable(['variant', 'size', 'threads', 'median', 'GFLOP/s', 'speedup', 'efficiency', 'GFLOP/s/core', '× base'], {
-      color: opts.color,
-      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-    });
+    const sc = makeTable(
+      ['variant', 'size', 'threads', 'median', '95% CI', 'GFLOP/s', 'speedup', 'efficiency', 'GFLOP/s/core', '× base'],
+      {
+        color: opts.color,
+        colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      },
+    );
     for (const r of s.scaling) {
+      const here = row(r.variant, r.shapeText, r.threads);
+      const one = row(r.variant, r.shapeText, 1);
       sc.push([
         short(r.variant),
         r.shapeText,
         r.threads,
         fmtMs(r.medianMs),
+        ciCell(here),
         fmtNum(r.gflops),
-        r.speedup === undefined ? '—' : `${fmtNum(r.speedup)}×`,
+        r.speedup === undefined ? '—' : `${fmtNum(r.speedup)}×${r.threads > 1 ? tilde(here, one) : ''}`,
         r.efficiency === undefined ? '—' : `${(r.efficiency * 100).toFixed(0)}%`,
         fmtNum(r.gflopsPerCore),
         r.vsBase === undefined ? '—' : `${fmtNum(r.vsBase)}× ${short(r.base!)}`,
@@ -164,5 +217,8 @@ export function renderSweep(s: SweepSummary, parallelIds: ReadonlySet<string>, o
       sc.toString(),
     );
   }
+  out.push("95% CI: the median's distribution-free confidence interval (order statistics), relative to the median.");
+  if (overlap) out.push("~ the two medians' 95% CIs overlap: this ratio is within the noise of the measurement.");
+  if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);
   return out.join('\n');
 }

@@ -2,8 +2,8 @@
 // first rung measured at the same shape in the same run.
 import {makeTable} from './cli-table.js';
 import {allOps} from '../kernels/registry.js';
-import {HIGH_SPREAD} from '../measure/stats.js';
-import {fmtMs, fmtNum, fmtPct} from './format.js';
+import {HIGH_SPREAD, medianCiOf} from '../measure/stats.js';
+import {fmtCi, fmtMs, fmtNum, fmtPct} from './format.js';
 import {blasKernelNote} from './blas-note.js';
 import type {CaseResult, OkCase, Report} from '../core/results.js';
 
@@ -19,6 +19,10 @@ function verdict(r: CaseResult): string {
       return 'skipped';
   }
 }
+
+/** What the spread column is: printed under every run table. */
+export const CI_NOTE =
+  "95% CI: where the median lies with 95% confidence (the sample's order statistics at binomial ranks, whatever the distribution), relative to the median.";
 
 function roofCell(r: OkCase): string {
   if (!r.roof) return '—';
@@ -67,7 +71,7 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
     // '% peak' (of the attainable roof, with the side of the ridge) only when roofs are measured.
     const withRoof = rows.some((r) => r.state === 'ok' && r.roof);
     const table = makeTable(
-      ['shape', 'variant', 'median', '±rme', 'GFLOP/s', 'AI', `× ${shortBase}`, ...(withRoof ? ['% peak'] : []), 'check'],
+      ['shape', 'variant', 'median', '95% CI', 'GFLOP/s', 'AI', `× ${shortBase}`, ...(withRoof ? ['% peak'] : []), 'check'],
       {
         color: opts.color,
         colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', ...(withRoof ? ['right' as const] : []), 'left'],
@@ -84,7 +88,7 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
           r.shapeText,
           r.variant + tag,
           fmtMs(r.stats.medianMs),
-          fmtPct(r.stats.rmePct) + flag,
+          fmtCi(r.stats.medianMs, medianCiOf(r)) + flag,
           fmtNum(r.gflops),
           fmtNum(r.ai),
           b === undefined ? '—' : `${fmtNum(b / r.stats.medianMs)}×`,
@@ -122,6 +126,7 @@ export function renderTables(report: Report, opts: {color?: boolean} = {}): stri
       '⚠ above roof: above measured roof: roof or timing suspect (a roof probed on a busy machine is too low); re-measure on an idle machine with `dlbench machine --refresh`.',
     );
   if (typeof report.context.roofsNote === 'string') out.push(report.context.roofsNote);
+  if (ops.length) out.push(CI_NOTE);
   if (noisy) out.push(`! spread IQR/median above ${HIGH_SPREAD * 100}%: the machine was noisy; rerun or raise --time.`);
   return out.join('\n');
 }

@@ -4,7 +4,9 @@
 import {UsageError} from '../core/errors.js';
 import type {KernelVariant} from '../core/types.js';
 import type {Report} from '../core/results.js';
-import {analyzeSweep, type SweepVariantInfo} from '../report/sweep.js';
+import {gemmEngineBackend} from '../kernels/gemm/engines.js';
+import {analyzeSweep, threadsOf, type SweepVariantInfo} from '../report/sweep.js';
+import {attachRoof} from '../measure/roofline.js';
 import {stopRequested} from '../measure/runner.js';
 import {measureInterleaved} from './interleave.js';
 import type {Plan} from './plan.js';
@@ -69,6 +71,8 @@ export async function runSweep(
       {seed: opts.seed, timing: opts.timing, forced: plan.forced, clock: opts.clock},
     );
     for (const r of results) {
+      // Each row against the roofs of its own thread count (a 1-thread row is not judged by the 2-core peak).
+      attachRoof(r, report.context, threadsOf(r), gemmEngineBackend);
       report.results.push(r);
       opts.onResult?.(r, index, total);
     }

@@ -83,13 +83,46 @@ describe('sweep analysis', () => {
   ];
   const s = analyzeSweep(results, variants, [1, 2]);
 
-  it('picks the fastest variant per size, parallel ones at the largest thread count', () => {
+  it('picks the fastest variant per size at any thread count; the runner-up is the fastest other variant', () => {
     expect(s.best.map((b) => [b.shapeText, b.variant, b.threads])).toEqual([
       ['64x64x64', 'gemm/reordered-ikj', 1],
       ['128x128x128', 'gemm/workers', 2],
       ['256x256x256', 'gemm/workers', 2],
     ]);
     expect(s.best[0].runnerUp).toMatchObject({variant: 'gemm/blocked', slowdown: 2});
+    // workers ×1 ties blocked at 128: the runner-up is another variant, not the winner on fewer threads.
+    expect(s.best[1].runnerUp).toMatchObject({variant: 'gemm/blocked', threads: 1});
+    // One thread faster than two (pool hand-offs on a small size): best is the 1-thread run, not the largest count.
+    const small = analyzeSweep(
+      [ok('gemm/blocked', 32, 2), ok('gemm/workers', 32, 1, 1), ok('gemm/workers', 32, 3, 2)],
+      variants,
+      [1, 2],
+    );
+    expect(small.best[0]).toMatchObject({variant: 'gemm/workers', threads: 1, runnerUp: {variant: 'gemm/blocked', slowdown: 2}});
+  });
+
+  it("prints each median's 95% CI and the spread flag, and marks ratios within the noise", () => {
+    const noisy = (variant: string, n: number, center: number, spread: number, threads = 1): OkCase => {
+      const xs = Array.from({length: 21}, (_, i) => center * (1 + spread * (i / 10 - 1)));
+      const stats = summarize(xs);
+      return {...ok(variant, n, center, threads), stats, samplesMs: xs, highSpread: stats.relSpread > 0.1};
+    };
+    const rows = [
+      noisy('gemm/blocked', 256, 10, 0.01),
+      noisy('gemm/workers', 256, 9.9, 0.5, 1),
+      // The issue's case: a wild 2-thread run, ±200%, read as a slowdown without a word.
+      noisy('gemm/workers', 256, 30, 2, 2),
+    ];
+    const sw = analyzeSweep(rows, variants.slice(1, 2).concat(variants[3]), [1, 2]);
+    const text = renderSweep(sw, new Set(['gemm/workers']), {results: rows});
+    expect(text).toContain('95% CI');
+    // workers ×1 (the best) is ±25% wide: flagged; its lead over blocked is inside both intervals.
+    expect(text).toMatch(/256x256x256 │ workers ×1 │ +9\.900 ms │ +-[\d.]+\/\+[\d.]+% ! │/);
+    expect(text).toMatch(/│ blocked +│ +1\.01× ~ │/);
+    expect(text).toContain("~ the two medians' 95% CIs overlap");
+    expect(text).toMatch(/! spread IQR\/median above 10%/);
+    // Scaling: the 2-thread run's CI cell carries the flag.
+    expect(text).toMatch(/workers +│ 256x256x256 │ +2 │ +30\.00 ms │ +-\d+\/\+\d+% ! │/);
   });
 
   it('finds the size from which each challenger stays ahead of its incumbent', () => {

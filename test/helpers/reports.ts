@@ -147,6 +147,8 @@ export function fullReport(): Report {
   });
   rows.push({
     ...okCase('gemm', 'gemm/native-avx512', '64x64x64', samples(20, 0.01, 500)),
+    backend: 'native',
+    params: {isa: 'avx512'},
     roof: {peakGflops: 150, attainableGflops: 150, pctOfPeak: 35, bound: 'compute', aboveRoof: false},
   });
   rows.push({
@@ -183,7 +185,43 @@ export function fullReport(): Report {
     firstCallMs: 1,
   });
   return makeReport(rows, {
-    roofs: {fp32GflopsPerCore: 80, fp32Gflops: 160, bandwidthGBs: 40, l2: {bandwidthGBs: 200}},
+    roofs: testRoofs(),
     webgpu: {available: false, reason: 'no WebGPU adapter'},
   });
+}
+
+/** Measured roofs as `dlbench machine` caches them (src/measure/roofs-schema.ts): a 2-core AVX-512 machine. */
+export function testRoofs() {
+  return {
+    roofsVersion: 1,
+    fingerprint: '0123456789abcdef',
+    measuredAt: '2025-01-01T00:00:00.000Z',
+    durationMs: 1000,
+    quick: false,
+    machine: {cpu: 'Test CPU', cores: 2, arch: 'x64', caches: {L1d: '32K', L2: '1024K', L3: '32768K'}, node: '20.0.0', mhz: 3000},
+    threads: {one: 1 as const, all: 2},
+    native: {ok: true as const, bestIsa: 'avx512' as const},
+    compute: [
+      {isa: 'js' as const, dtype: 'f64' as const, threads: 1, gflops: 4},
+      {isa: 'js' as const, dtype: 'f64' as const, threads: 2, gflops: 7.5},
+      {isa: 'avx512' as const, dtype: 'f32' as const, threads: 1, gflops: 100},
+      {isa: 'avx512' as const, dtype: 'f32' as const, threads: 2, gflops: 190},
+      {isa: 'avx2' as const, dtype: 'f32' as const, threads: 1, gflops: 90},
+      {isa: 'avx2' as const, dtype: 'f32' as const, threads: 2, gflops: 175},
+    ],
+    memory: [
+      {kind: 'stream-copy' as const, threads: 1, arrayBytes: 1 << 27, gbps: 22},
+      {kind: 'stream-triad' as const, threads: 1, arrayBytes: 1 << 27, gbps: 20},
+      {kind: 'stream-copy' as const, threads: 2, arrayBytes: 1 << 27, gbps: 32},
+      {kind: 'stream-triad' as const, threads: 2, arrayBytes: 1 << 27, gbps: 30},
+    ],
+    caches: [
+      {level: 'L1' as const, threads: 1, bytesPerThread: 16384, gbps: 200},
+      {level: 'L2' as const, threads: 1, bytesPerThread: 524288, gbps: 120},
+      {level: 'L3' as const, threads: 1, bytesPerThread: 1 << 24, gbps: 60},
+      {level: 'L1' as const, threads: 2, bytesPerThread: 16384, gbps: 400},
+      {level: 'L2' as const, threads: 2, bytesPerThread: 524288, gbps: 235},
+      {level: 'L3' as const, threads: 2, bytesPerThread: 1 << 23, gbps: 90},
+    ],
+  };
 }

@@ -1,7 +1,8 @@
 // GitHub-flavoured markdown: for $GITHUB_STEP_SUMMARY and PR comments. One table per op, the
 // failures spelled out, the machine in one line.
 import {contextLine, finite, opsInOrder} from '../cases.js';
-import {fmtMs, fmtNum, fmtPct} from '../format.js';
+import {fmtCi, fmtMs, fmtNum, fmtPct} from '../format.js';
+import {medianCiOf} from '../../measure/stats.js';
 import type {CaseResult, Report} from '../../core/results.js';
 
 /** Escapes HTML, which GitHub markdown would otherwise pass through (text from a results file is untrusted). */
@@ -28,9 +29,9 @@ function row(r: CaseResult): string[] {
       label,
       `\`${r.variant}\``,
       fmtMs(r.stats.medianMs),
-      fmtPct(r.stats.rmePct ?? NaN) + spread,
+      fmtCi(r.stats.medianMs, medianCiOf(r)) + spread,
       fmtNum(finite(r.gflops) ?? NaN),
-      r.roof ? fmtPct(r.roof.pctOfPeak) : '—',
+      r.roof ? fmtPct(r.roof.pctOfPeak) + (r.roof.aboveRoof ? ' ⚠ above measured roof: roof or timing suspect' : '') : '—',
       `✅ ${(finite(r.check.error) ?? 0).toExponential(1)}`,
     ];
   }
@@ -58,7 +59,7 @@ export function toMarkdown(report: Report): string {
       '',
       `### ${mdText(op).replace(/\r?\n/g, ' ')}`,
       '',
-      mdTable(['shape', 'variant', 'median', '±rme', 'GFLOP/s', '% of peak', 'check'], rows.map(row), [
+      mdTable(['shape', 'variant', 'median', '95% CI', 'GFLOP/s', '% of peak', 'check'], rows.map(row), [
         'l',
         'l',
         'r',

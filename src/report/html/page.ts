@@ -6,10 +6,11 @@ import {createHash} from 'node:crypto';
 import {contextLine, finite, opsInOrder} from '../cases.js';
 import type {Comparison} from '../compare/compare.js';
 import {summaryLine} from '../compare/render.js';
-import {fmtMs, fmtNum, fmtPct} from '../format.js';
+import {fmtCi, fmtMs, fmtNum, fmtPct} from '../format.js';
+import {medianCiOf} from '../../measure/stats.js';
 import type {CaseResult} from '../../core/results.js';
 import {comparisonChart, errorChart, gflopsChart, layerShareChart, rooflineChart, sideBySideChart} from './charts.js';
-import {errorPoints, layerShares, okPoints, roofsOf, type Source} from './data.js';
+import {errorPoints, layerShares, measuredRoofs, okPoints, pointRoof, roofLines, type Source} from './data.js';
 import {renderSvg} from './svg.js';
 
 export function esc(s: unknown): string {
@@ -101,24 +102,31 @@ function contextSection(s: Source): string {
   ])}${extras.map(([k, v]) => `<details><summary>${esc(k)}</summary><pre>${esc(JSON.stringify(v, null, 2))}</pre></details>`).join('')}</div>`;
 }
 
-function resultRow(r: CaseResult, source: string | undefined): Cell[] {
-  const lead: Cell[] = source === undefined ? [] : [{text: source}];
+function resultRow(r: CaseResult, s: Source, multi: boolean): Cell[] {
+  const lead: Cell[] = multi ? [{text: s.label}] : [];
   const where = r.layer ? `${r.layer.net} #${r.layer.index} ${r.layer.name}` : r.shapeText;
   if (r.state === 'ok') {
-    const above = r.roof?.aboveRoof ? ' ⚠ above measured roof: roof or timing suspect' : '';
+    const roof = pointRoof(r, measuredRoofs(s), s.report.config.threads);
+    const above = roof?.above ? ' ⚠ above measured roof: roof or timing suspect' : '';
+    const median = finite(r.stats.medianMs) ?? NaN;
+    const ci = medianCiOf(r);
     return [
       ...lead,
       {text: where, sort: r.layer ? r.layer.index : (finite(r.flops) ?? 0)},
       {text: r.variant},
       {text: r.backend},
-      {text: fmtMs(r.stats.medianMs), sort: r.stats.medianMs},
-      {text: fmtPct(finite(r.stats.rmePct) ?? NaN) + (r.highSpread ? ' !' : ''), sort: finite(r.stats.rmePct)},
+      {text: fmtMs(median), sort: median},
+      {
+        text: fmtCi(median, ci) + (r.highSpread ? ' !' : ''),
+        // Sorted by the interval's width relative to the median.
+        sort: ci && median > 0 ? (ci.hi - ci.lo) / median : undefined,
+      },
       {text: String(r.stats.samples), sort: r.stats.samples},
       {text: fmtNum(finite(r.gflops) ?? NaN), sort: finite(r.gflops)},
       {text: fmtNum(finite(r.ai) ?? NaN), sort: finite(r.ai)},
       {
-        text: r.roof ? fmtPct(finite(r.roof.pctOfPeak) ?? NaN) + above : '—',
-        sort: r.roof?.pctOfPeak ?? -1,
+        text: roof ? `${fmtPct(roof.pct)} ${roof.bound === 'memory' ? (roof.memoryLevel ?? 'mem') : 'cpu'}${above}` : '—',
+        sort: roof?.pct ?? -1,
         cls: above ? 'bad' : '',
       },
       {text: `pass ${(finite(r.check.error) ?? 0).toExponential(1)}`, cls: 'ok'},
@@ -242,30 +250,28 @@ export async function renderHtml(opts: HtmlOptions): Promise<string> {
     const chart = opPoints.length
       ? await figure(`gflops-${op}`, gflopsChart(op, opPoints, multi))
       : `<p class="note">${onlyLayers ? 'Only network layers measured: see the network section.' : 'No measured cases.'}</p>`;
-    const rows = sources.flatMap((s) =>
-      s.report.results.filter((r) => r.op === op).map((r) => resultRow(r, multi ? s.label : undefined)),
-    );
+    const rows = sources.flatMap((s) => s.report.results.filter((r) => r.op === op).map((r) => resultRow(r, s, multi)));
     const head = [
       ...(multi ? ['file'] : []),
       'shape / layer',
       'variant',
       'backend',
       'median',
-      '±rme',
+      '95% CI',
       'samples',
       'GFLOP/s',
       'AI',
-      '% of peak',
+      '% of roof',
       'check',
     ];
     section(`op-${op}`, `${op}`, chart + table(head, rows));
   }
 
-  const roofs = sources.flatMap(roofsOf);
+  const roofs = sources.flatMap(roofLines);
   if (points.length) {
     const note = roofs.length
-      ? ''
-      : '<p class="note">No machine roofs in these files (the run context has no <code>roofs</code>); kernels are drawn without roofs.</p>';
+      ? `<p class="note">Each kernel is judged against the roof that bounds it: the peak of the backend it ran on at its thread count, or the memory level its bytes live in between timed calls (a cache level moves reads and writes together, up to twice its read probe; DRAM is STREAM with its write-allocate traffic). A point above its roof means the roof or the timing is suspect, never that the kernel beat the hardware. See docs/reports-and-gate.md, "The roofline chart".</p>`
+      : '<p class="note">No machine roofs in these files (the run context has no <code>roofs</code>; run <code>dlbench machine</code>); kernels are drawn without roofs.</p>';
     section('roofline', 'Roofline', note + (await figure('roofline', rooflineChart(points, roofs))));
   }
 

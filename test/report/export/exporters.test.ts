@@ -110,7 +110,11 @@ describe('exporters', () => {
   it('markdown: a table per op, failures spelled out', () => {
     const md = toMarkdown(fullReport());
     for (const op of ['gemm', 'conv2d', 'svd', 'layer']) expect(md).toContain(`### ${op}`);
-    expect(md).toMatch(/\| 64x64x64 \| `gemm\/naive-ijk` \| [\d.]+ (µs|ms) \| [\d.]+% \| [\d.]+ \| — \| ✅ 1\.0e-7 \|/);
+    expect(md).toMatch(
+      /\| 64x64x64 \| `gemm\/naive-ijk` \| [\d.]+ (µs|ms) \| -[\d.]+\/\+[\d.]+% \| [\d.]+ \| — \| ✅ 1\.0e-7 \|/,
+    );
+    // The spread is the median's 95% interval, not the mean's margin of error.
+    expect(md).toContain('| median | 95% CI |');
     expect(md).toMatch(/❌ check failed: max error at C\[3,4\]/);
     expect(md).toMatch(/skipped: no WebGPU adapter/);
     expect(md).toMatch(/\*\*1 case\(s\) failed/);

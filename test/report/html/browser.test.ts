@@ -104,10 +104,6 @@ describe.skipIf(!hasChromium)(
         expect(c.w, `${c.id} has a size`).toBeGreaterThan(100);
         expect(c.marks, `${c.id} has marks`).toBeGreaterThan(5);
       }
-      // The roofline has its roofs: the measured compute and bandwidth roofs are in the legend.
-      const roofText = await page.$eval('figure[data-chart="roofline"]', (f) => f.textContent ?? '');
-      expect(roofText).toContain('fp32Gflops');
-      expect(roofText).toContain('bandwidthGBs');
       expect(await page.$$eval('table.sortable', (t) => t.length)).toBeGreaterThanOrEqual(6);
       expect(await page.textContent('#comparison .verdict')).toMatch(/^FAIL: .*regression/);
       expect(await page.textContent('#context')).toContain('Test CPU');
@@ -116,6 +112,49 @@ describe.skipIf(!hasChromium)(
       await page.screenshot({path: path.join(ARTIFACTS, 'report.png'), fullPage: true});
       expect(problems).toEqual([]);
       expect(requests).toEqual([]);
+      await page.close();
+    });
+
+    it('draws a readable roofline: roofs named in words with values, points coloured by variant, each with a tooltip', async () => {
+      const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+      await page.goto(`file://${html}`);
+      const fig = page.locator('figure[data-chart="roofline"]');
+      const labels = await fig.locator('svg text').allTextContents();
+      // The roofs that bound the plotted kernels, in words, with their values: the JS rows' 1-thread
+      // V8 peak and the native row's AVX-512 FP32 peak at the run's 2 threads, and the memory levels.
+      expect(labels).toContain('JS (V8 scalar) peak, 1 thread: 4.00 GFLOP/s');
+      expect(labels).toContain('AVX-512 FP32 FMA peak, 2 threads: 190 GFLOP/s');
+      expect(labels.filter((t) => /^(L1|L2|L3|DRAM), 2 threads: [\d.]+ GB\/s$/.test(t)).length).toBeGreaterThanOrEqual(2);
+      // Only roofs that bound a plotted kernel: no AVX2 row was run, so no AVX2 roof; no internal keys.
+      expect(labels.join(' ')).not.toMatch(/AVX2|gflops|GBs|compute\.\d/);
+      // Every point: a colour and shape per variant, and a tooltip naming variant, shape, GFLOP/s, AI and its roof.
+      const points = await fig.locator('path[aria-roledescription="point"]').evaluateAll((ps) =>
+        ps.map((p) => ({
+          fill: p.getAttribute('fill'),
+          d: p.getAttribute('d'),
+          title: p.querySelector('title')?.textContent ?? '',
+        })),
+      );
+      expect(points.length).toBeGreaterThan(10);
+      const variantOf = (t: string): string => t.split('\n')[0].replace(/ \(.*\)$/, '');
+      const looks = new Map<string, Set<string>>();
+      for (const p of points) {
+        expect(p.title).toMatch(
+          /^\S+.*\nshape .+\n[\d.]+ GFLOP\/s at AI [\d.]+ FLOPs\/byte\n(\d.*% of its roof: .+|no measured roof.*)$/,
+        );
+        const key = variantOf(p.title);
+        looks.set(key, (looks.get(key) ?? new Set()).add(`${p.fill} ${p.d?.slice(0, 12)}`));
+      }
+      // One look per variant, and no two variants alike.
+      for (const [v, l] of looks) expect(l.size, v).toBe(1);
+      const all = [...looks.values()].map((l) => [...l][0]);
+      expect(new Set(all).size).toBe(looks.size);
+      expect(points.some((p) => /% of its roof: AVX-512 FP32 FMA peak, 2 threads \(190 GFLOP\/s\)/.test(p.title))).toBe(true);
+      // The legend fits the page: nothing to scroll sideways at 1280 px.
+      const overflow = await fig.evaluate((f) => f.scrollWidth - f.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      mkdirSync(ARTIFACTS, {recursive: true});
+      await fig.screenshot({path: path.join(ARTIFACTS, 'roofline.png')});
       await page.close();
     });
 
