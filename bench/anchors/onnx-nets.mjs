@@ -9,7 +9,10 @@
 //   ORT_DIR=/work/ort node bench/anchors/onnx-nets.mjs alexnet,vgg16 --threads 1,2 --runs 30
 //
 // Prints one line per (net, threads): p50 / p90 / min over back-to-back runs after a warm-up,
-// the same statistics `dlbench net` prints for its end-to-end pass. Models are written to
+// the same statistics `dlbench net` prints for its end-to-end pass. With --dlbench, dlbench's own
+// forward pass (the kernels `dlbench net` picks: conv auto, the fastest GEMM engine) runs in the
+// same process, alternating pass by pass with onnxruntime's, so both see the same machine load;
+// then a line per runtime and the ratio of the p50s and of the minima. Models are written to
 // $TMPDIR (or /tmp) as <net>.onnx and rebuilt when missing.
 import {existsSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -171,14 +174,15 @@ function buildModel(net) {
 }
 
 function parseArgs(argv) {
-  const o = {nets: ['alexnet', 'vgg16'], threads: [1, 2], runs: 30, warmup: 3};
+  const o = {nets: ['alexnet', 'vgg16'], threads: [1, 2], runs: 30, warmup: 3, dlbench: false};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--threads') o.threads = argv[++i].split(',').map(Number);
     else if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--warmup') o.warmup = Number(argv[++i]);
+    else if (a === '--dlbench') o.dlbench = true;
     else if (!a.startsWith('-')) o.nets = a.split(',');
-    else throw new Error(`unknown flag ${a}. Valid: <nets> --threads 1,2 --runs N --warmup N`);
+    else throw new Error(`unknown flag ${a}. Valid: <nets> --threads 1,2 --runs N --warmup N --dlbench`);
   }
   return o;
 }
@@ -217,17 +221,36 @@ for (const name of opts.nets) {
       graphOptimizationLevel: 'all',
     });
     const feeds = {[session.inputNames[0]]: input};
-    for (let i = 0; i < opts.warmup; i++) await session.run(feeds);
-    const times = [];
-    for (let i = 0; i < opts.runs; i++) {
-      const t0 = performance.now();
-      await session.run(feeds);
-      times.push(performance.now() - t0);
+    const runners = {onnxruntime: () => session.run(feeds)};
+    let dl;
+    if (opts.dlbench) {
+      const {prepareForward} = await import(path.join(here, '../../dist/nets/run-net.js'));
+      const {resolveChoice} = await import(path.join(here, '../../dist/nets/kernels.js'));
+      const caps = {threads};
+      dl = await prepareForward(net, 1, resolveChoice('auto', undefined, caps), 42, caps);
+      runners.dlbench = () => dl.run();
     }
-    times.sort((a, b) => a - b);
-    console.log(
-      `${name} threads ${threads}: p50 ${q(times, 0.5).toFixed(2)} ms, p90 ${q(times, 0.9).toFixed(2)} ms, min ${times[0].toFixed(2)} ms (${opts.runs} runs)`,
-    );
+    for (let i = 0; i < opts.warmup; i++) for (const f of Object.values(runners)) await f();
+    const times = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
+    for (let i = 0; i < opts.runs; i++)
+      for (const [k, f] of Object.entries(runners)) {
+        const t0 = performance.now();
+        await f();
+        times[k].push(performance.now() - t0);
+      }
+    for (const [k, t] of Object.entries(times)) {
+      t.sort((a, b) => a - b);
+      console.log(
+        `${name} threads ${threads} ${k}: p50 ${q(t, 0.5).toFixed(2)} ms, p90 ${q(t, 0.9).toFixed(2)} ms, min ${t[0].toFixed(2)} ms (${opts.runs} runs)`,
+      );
+    }
+    if (dl) {
+      const [o, d] = [times.onnxruntime, times.dlbench];
+      console.log(
+        `${name} threads ${threads} dlbench / onnxruntime: p50 ${(q(d, 0.5) / q(o, 0.5)).toFixed(3)}, min ${(d[0] / o[0]).toFixed(3)}`,
+      );
+      await dl.dispose();
+    }
     await session.release();
   }
 }

@@ -253,44 +253,66 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
   return rows;
 }
 
+/** A network ready to run whole forward passes: every layer prepared, buffers chained. */
+export interface PreparedForward {
+  /** One forward pass over the input the first layer was prepared with; returns the last layer's output buffer (reused). */
+  run(): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
 /**
- * Whole forward passes over the prepared layers (preparation, as weight packing, is set-up and
- * untimed). Layers are prepared in order, each on the buffer its predecessor writes (run once to
- * learn it: that is the warm-up pass), so activations flow from layer to layer with no copy, as in
- * a framework that plans its buffers; a kernel that returns a fresh array is fed by a copy instead.
- * Caches are whatever the previous layer left.
+ * Prepares the layers in order, each on the buffer its predecessor writes (run once to learn it:
+ * that is the warm-up pass), so activations flow from layer to layer with no copy, as in a
+ * framework that plans its buffers; a kernel that returns a fresh array is fed by a copy instead.
+ * Preparation (weight packing, filter transforms) is set-up, outside any pass.
  */
-async function timeForward(stages: Stage[], opts: NetRunOptions): Promise<{e: EndToEnd; output: Float32Array} | undefined> {
+async function chainStages(stages: Stage[], threads: number): Promise<PreparedForward> {
   const states: unknown[] = [];
   const xs: (Float32Array | undefined)[] = [];
+  const dispose = async () => {
+    for (const [i, st] of states.entries()) await stages[i].variant.dispose?.(st);
+  };
+  let out: Float32Array | undefined;
   try {
-    let y: Float32Array | undefined;
     for (const s of stages) {
       const x0 = s.inputs.x;
-      const chain = y !== undefined && x0 !== undefined && y.length === x0.length;
-      const inputs = chain ? {...s.inputs, x: y} : s.inputs;
-      states.push(await s.variant.prepare(s.shape, inputs, {threads: opts.caps.threads}));
+      const chain = out !== undefined && x0 !== undefined && out.length === x0.length;
+      const inputs = chain ? {...s.inputs, x: out} : s.inputs;
+      states.push(await s.variant.prepare(s.shape, inputs, {threads}));
       xs.push(inputs.x);
-      if (!chain && y && x0 && y.length === x0.length) x0.set(y);
-      // First-call costs (page faults, lazy set-up) are not an inference: this pass is the warm-up.
-      y = (await s.variant.run(states[states.length - 1])) as Float32Array;
+      if (!chain && out && x0 && out.length === x0.length) x0.set(out);
+      out = (await s.variant.run(states[states.length - 1])) as Float32Array;
     }
-    let out = y!;
-    const pass = async () => {
-      for (const [i, s] of stages.entries()) {
-        const x = xs[i];
-        if (i > 0 && x && out !== x && out.length === x.length) x.set(out);
-        const r = s.variant.run(states[i]);
-        out = (r instanceof Promise ? await r : r) as Float32Array;
-      }
-    };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+  const run = async () => {
+    let y = out!;
+    for (const [i, s] of stages.entries()) {
+      const x = xs[i];
+      if (i > 0 && x && y !== x && y.length === x.length) x.set(y);
+      const r = s.variant.run(states[i]);
+      y = (r instanceof Promise ? await r : r) as Float32Array;
+    }
+    out = y;
+    return y;
+  };
+  return {run, dispose};
+}
+
+/** Whole forward passes timed back to back (at least END_TO_END_MIN_RUNS, more while the budget lasts); caches are whatever the previous layer left. */
+async function timeForward(stages: Stage[], opts: NetRunOptions): Promise<{e: EndToEnd; output: Float32Array} | undefined> {
+  const fwd = await chainStages(stages, opts.caps.threads);
+  try {
     const budget = opts.timing.timeBudgetMs;
     const samples: number[] = [];
+    let out: Float32Array | undefined;
     const t0 = performance.now();
     while (samples.length < END_TO_END_MIN_RUNS || performance.now() - t0 < budget) {
       if (await stopRequested(opts.signal)) return undefined;
       const s = performance.now();
-      await pass();
+      out = await fwd.run();
       samples.push(performance.now() - s);
     }
     const sorted = Float64Array.from(samples).sort();
@@ -302,10 +324,34 @@ async function timeForward(stages: Stage[], opts: NetRunOptions): Promise<{e: En
       minMs: sorted[0],
       meanMs: samples.reduce((a, b) => a + b, 0) / samples.length,
     };
-    return {e, output: out.slice()};
+    return {e, output: out!.slice()};
   } finally {
-    for (const [i, st] of states.entries()) await stages[i].variant.dispose?.(st);
+    await fwd.dispose();
   }
+}
+
+/**
+ * The network prepared for whole forward passes with the kernels `choice` picks (as `dlbench net`
+ * times them, without the per-layer checks): for timing it beside another runtime in one process
+ * (bench/anchors/onnx-nets.mjs). The input is the seeded image `dlbench net` uses.
+ */
+export async function prepareForward(
+  net: NetDef,
+  batch: number,
+  choice: KernelChoice,
+  seed: number,
+  caps: Caps,
+  layout: NetLayout = 'nchw',
+): Promise<PreparedForward> {
+  const stages: Stage[] = [];
+  let x = netInput(batch, net.input, seed, layout);
+  for (const l of planNet(net, batch, layout)) {
+    const work = layerWork(l, x, layerWeights(l, seed), choice, caps, false);
+    if (!work) continue;
+    stages.push({variant: work.variants[0], shape: work.shape, inputs: work.inputs});
+    x = new Float32Array(l.activations);
+  }
+  return chainStages(stages, caps.threads);
 }
 
 /** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities, the same in either layout). */

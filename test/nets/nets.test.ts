@@ -12,7 +12,7 @@ const IM2COL = [...engineNames()].reverse().map((e) => `conv2d/im2col-${e}`);
 import type {Timer} from '../../src/measure/timer.js';
 import {nets, type NetDef} from '../../src/nets/defs.js';
 import {resolveChoice} from '../../src/nets/kernels.js';
-import {END_TO_END_MIN_RUNS, type EndToEnd, forwardNet, netTotals, profileNet} from '../../src/nets/run-net.js';
+import {END_TO_END_MIN_RUNS, type EndToEnd, forwardNet, netTotals, prepareForward, profileNet} from '../../src/nets/run-net.js';
 import {findNet, planNet} from '../../src/nets/shapes.js';
 import {summaryRows} from '../../src/report/net-table.js';
 import {UsageError} from '../../src/core/errors.js';
@@ -306,6 +306,16 @@ describe('per-layer profile', () => {
       const ref = await forwardNet(tiny, 2, resolveChoice(undefined, undefined, c), 1, c);
       expect(out!.length).toBe(ref.length);
       for (let i = 0; i < ref.length; i++) expect(out![i]).toBeCloseTo(ref[i], 5);
+      // The same chain, prepared for another runtime's side-by-side timing: repeated passes agree.
+      const fwd = await prepareForward(tiny, 2, resolveChoice(undefined, undefined, c), 1, c);
+      try {
+        for (let pass = 0; pass < 2; pass++) {
+          const y = await fwd.run();
+          for (let i = 0; i < ref.length; i++) expect(y[i]).toBeCloseTo(ref[i], 5);
+        }
+      } finally {
+        await fwd.dispose();
+      }
     }
   });
 
