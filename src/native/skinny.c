@@ -281,11 +281,16 @@ int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int thre
 
 typedef void (*fcp_fn)(int m, long kb, const float *x, long ldx, const float *wp, float *y, long ldy,
                        int load_y);
+typedef void (*fcp_pair_fn)(long kb, const float *x, const float *w0, const float *w1, float *y0, float *y1,
+                            int load_y);
 void dlb_fcp_scalar(int, long, const float *, long, const float *, float *, long, int);
+void dlb_fcp_pair_scalar(long, const float *, const float *, const float *, float *, float *, int);
 extern const int dlb_fcp_mr_scalar;
 #if defined(__x86_64__) || defined(__i386__)
 void dlb_fcp_avx2(int, long, const float *, long, const float *, float *, long, int);
 void dlb_fcp_avx512(int, long, const float *, long, const float *, float *, long, int);
+void dlb_fcp_pair_avx2(long, const float *, const float *, const float *, float *, float *, int);
+void dlb_fcp_pair_avx512(long, const float *, const float *, const float *, float *, float *, int);
 extern const int dlb_fcp_mr_avx2, dlb_fcp_mr_avx512;
 #endif
 
@@ -308,6 +313,7 @@ void dlb_fcp_pack(long k, long n, const float *w, long ldw, int trans, float *wp
 
 typedef struct {
   fcp_fn fn;
+  fcp_pair_fn pair;
   int mr, relu;
   long m, k, n, panels, ldx, ldy;
   const float *x, *wp, *bias;
@@ -343,14 +349,44 @@ static void fcp_panel(const fcp_job *j, long q) {
   }
 }
 
+static void fcp_epilogue(const fcp_job *j, long q, const float *part) {
+  const long j0 = q * FCP_NB, nb = j->n - j0 < FCP_NB ? j->n - j0 : FCP_NB;
+  for (long c = 0; c < nb; c++) {
+    const float v = part[c] + (j->bias ? j->bias[j0 + c] : 0.0f);
+    j->y[j0 + c] = j->relu && v < 0.0f ? 0.0f : v;
+  }
+}
+
+/* One row, two panels at a time (two streams in flight for one thread). */
+static void fcp_pair(const fcp_job *j, long q) {
+  float part[2 * FCP_NB] __attribute__((aligned(64)));
+  const float *w0 = j->wp + q * j->k * FCP_NB, *w1 = w0 + j->k * FCP_NB;
+  if (j->k <= 0) memset(part, 0, sizeof part);
+  for (long p0 = 0; p0 < j->k; p0 += FCP_KS) {
+    const long kb = j->k - p0 < FCP_KS ? j->k - p0 : FCP_KS;
+    j->pair(kb, j->x + p0, w0 + p0 * FCP_NB, w1 + p0 * FCP_NB, part, part + FCP_NB, p0 > 0);
+  }
+  fcp_epilogue(j, q, part);
+  fcp_epilogue(j, q + 1, part + FCP_NB);
+}
+
 static void fcp_task(void *ctx, int t, int nt) {
   fcp_job *j = ctx;
-  for (long q; (q = atomic_fetch_add(&j->next, 1)) < j->panels;) fcp_panel(j, q);
+  /* At batch 1 a thread takes two panels at a time and streams them together: one stream with its
+   * prefetch left bandwidth unused on one core (docs/conv-and-nets.md). */
+  const long step = j->m == 1 ? 2 : 1;
+  for (long q; (q = atomic_fetch_add(&j->next, step)) < j->panels;) {
+    if (step == 2 && q + 1 < j->panels)
+      fcp_pair(j, q);
+    else
+      for (long e = q; e < q + step && e < j->panels; e++) fcp_panel(j, e);
+  }
 }
 
 int dlb_fcp_forward(int isa, int threads, long m, long k, long n, const float *x, long ldx, const float *wp,
                     const float *bias, int relu, float *y, long ldy) {
   fcp_job j = {.fn = dlb_fcp_scalar,
+               .pair = dlb_fcp_pair_scalar,
                .mr = dlb_fcp_mr_scalar,
                .relu = relu,
                .m = m,
@@ -364,8 +400,8 @@ int dlb_fcp_forward(int isa, int threads, long m, long k, long n, const float *x
                .bias = bias,
                .y = y};
 #if defined(__x86_64__) || defined(__i386__)
-  if (isa == DLB_ISA_AVX512) j.fn = dlb_fcp_avx512, j.mr = dlb_fcp_mr_avx512;
-  if (isa == DLB_ISA_AVX2) j.fn = dlb_fcp_avx2, j.mr = dlb_fcp_mr_avx2;
+  if (isa == DLB_ISA_AVX512) j.fn = dlb_fcp_avx512, j.pair = dlb_fcp_pair_avx512, j.mr = dlb_fcp_mr_avx512;
+  if (isa == DLB_ISA_AVX2) j.fn = dlb_fcp_avx2, j.pair = dlb_fcp_pair_avx2, j.mr = dlb_fcp_mr_avx2;
 #endif
   if (m <= 0 || n <= 0) return 0;
   atomic_init(&j.next, 0);

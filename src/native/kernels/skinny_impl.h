@@ -272,6 +272,30 @@ void SK(dlb_fcp)(int m, long kb, const float *x, long ldx, const float *wp, floa
 }
 const int SK(dlb_fcp_mr) = FCP_MR;
 
+/* One row against two panels at once: two streams, a panel apart, in flight together. */
+void SK(dlb_fcp_pair)(long kb, const float *x, const float *w0, const float *w1, float *y0, float *y1, int load_y) {
+  vf a0[FCP_U], a1[FCP_U];
+  UNROLL for (int u = 0; u < FCP_U; u++) a0[u] = a1[u] = VZERO();
+  for (long p = 0; p < kb; p++) {
+    const float *p0 = w0 + p * FCP_NB, *p1 = w1 + p * FCP_NB;
+#ifdef FCP_PREFETCH
+    UNROLL for (int l = 0; l < FCP_NB; l += 16) {
+      __builtin_prefetch(p0 + FCP_PREFETCH + l, 0, 3);
+      __builtin_prefetch(p1 + FCP_PREFETCH + l, 0, 3);
+    }
+#endif
+    const vf xv = VSET1(x[p]);
+    UNROLL for (int u = 0; u < FCP_U; u++) {
+      a0[u] = VFMA(xv, VLOAD(p0 + u * VL), a0[u]);
+      a1[u] = VFMA(xv, VLOAD(p1 + u * VL), a1[u]);
+    }
+  }
+  UNROLL for (int u = 0; u < FCP_U; u++) {
+    VSTORE(y0 + u * VL, load_y ? VADD(a0[u], VLOAD(y0 + u * VL)) : a0[u]);
+    VSTORE(y1 + u * VL, load_y ? VADD(a1[u], VLOAD(y1 + u * VL)) : a1[u]);
+  }
+}
+
 const dlb_skinny_kernels SK(dlb_skinny) = {SK_NAME, VL, DOT_MI, DOT_JB, COL_U * VL, COL_JB, COL_A_MAX,
                                            SK(axpy), SK(dot), SK(col)};
 /* clang-format on */

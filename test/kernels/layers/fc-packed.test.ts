@@ -98,6 +98,10 @@ describe.skipIf(!addon)('layer/fc-packed native path', () => {
     addon!.fcPacked(addon!.bestIsa(), 2, m, k, n, x, a, null, 1, y);
     expectClose(y, ref, mag, true);
     expect(y.some((v) => v === 0)).toBe(true);
+    // One row takes the two-panels-at-a-time path: the same ReLU'd first row.
+    const y1 = new Float32Array(n);
+    addon!.fcPacked(addon!.bestIsa(), 1, 1, k, n, x, a, null, 1, y1);
+    expectClose(y1, ref.subarray(0, n), mag.subarray(0, n), true);
   });
 
   it('refuses arrays shorter than the shape', () => {
