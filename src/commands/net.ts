@@ -97,7 +97,7 @@ export default class Net extends BaseCommand {
             `${net.title}, batch ${batches[i]}, ${layoutTitle(layout)}, ${kernels}, ${threads} thread(s)`,
             rows,
             sweep[i].totals,
-            {color, endToEnd: sweep[i].endToEnd},
+            {color, endToEnd: sweep[i].endToEnd, floor: sweep[i].floor},
           ),
         );
       });

@@ -272,6 +272,10 @@ const EndToEndSchema = Type.Object({
   layerSumMs: Num,
   /** p50Ms / layerSumMs: above 1, the layers cost more in sequence than alone. */
   ratio: Num,
+  /** The roofline floor, Σ over layers of max(bytes ÷ bandwidth, FLOPs ÷ peak), from the cached roofs; absent without them. */
+  floorMs: Type.Optional(Num),
+  /** p50Ms / floorMs. */
+  floorRatio: Type.Optional(Num),
 });
 
 export const RunConfigSchema = Type.Object({

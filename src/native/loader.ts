@@ -242,6 +242,21 @@ export interface NativeAddon {
     out: Float32Array,
   ): void;
   softmax(n: number, d: number, x: Float32Array, out: Float32Array): void;
+  /** The floats fc weights (k×n, or n×k when trans) take packed in panels; with wp, packs them into it (layer/fc-packed). */
+  fcPack(k: number, n: number, w: Float32Array, trans: number, wp: Float32Array | null): number;
+  /** y (m×n) = x (m×k) · W + bias (ReLU'd when relu is 1), W packed by fcPack; threads take panels from a shared counter. */
+  fcPacked(
+    isa: Isa,
+    threads: number,
+    m: number,
+    k: number,
+    n: number,
+    x: Float32Array,
+    wp: Float32Array,
+    bias: Float32Array | null,
+    relu: number,
+    y: Float32Array,
+  ): void;
   /**
    * Winograd F(m×m,3×3), stride 1, m 2 or 4 (src/native/winograd.c): the whole convolution. up holds the
    * filters transformed and packed as the isa's MR-row slivers ([group][ξ][kpad/MR][C/g][MR]); bias may be null;

@@ -98,3 +98,56 @@ napi_value js_softmax(napi_env env, napi_callback_info info) {
   dlb_softmax(d[0], d[1], x, o);
   return NULL;
 }
+/* Packed fully-connected layer (skinny.c). Declared here: the glue is their only caller. */
+long dlb_fcp_packed_floats(long k, long n);
+void dlb_fcp_pack(long k, long n, const float *w, long ldw, int trans, float *wp);
+int dlb_fcp_forward(int isa, int threads, long m, long k, long n, const float *x, long ldx, const float *wp,
+                    const float *bias, int relu, float *y, long ldy);
+
+/* fcPack(k, n, w, trans, wp | null): the floats the packed weights take; with wp, packs W into it
+ * (W(p, j) = w[p·n + j] for trans 0, IN×OUT; w[j·k + p] for trans 1, OUT×IN). */
+napi_value js_fc_pack(napi_env env, napi_callback_info info) {
+  napi_value v[5], out;
+  long d[2], trans;
+  float *w, *wp = NULL;
+  size_t wl, pl = 0;
+  napi_valuetype pt;
+  if (!get_args(env, info, 5, v) || !get_dims(env, v, d, 2) || !get_f32(env, v[2], &w, &wl) ||
+      !get_long(env, v[3], &trans) || napi_typeof(env, v[4], &pt) != napi_ok)
+    return NULL;
+  if (pt != napi_null && pt != napi_undefined && !get_f32(env, v[4], &wp, &pl)) return NULL;
+  const long need = dlb_fcp_packed_floats(d[0], d[1]);
+  if ((double)d[0] * d[1] > (double)wl) return fail(env, "dlbench native: fcPack: w is shorter than k·n");
+  if (wp) {
+    if ((double)need > (double)pl)
+      return fail(env, "dlbench native: fcPack: wp is shorter than the packed size");
+    dlb_fcp_pack(d[0], d[1], w, trans ? d[0] : d[1], trans != 0, wp);
+  }
+  CHECK(env, napi_create_double(env, (double)need, &out));
+  return out;
+}
+
+/* fcPacked(isa, threads, m, k, n, x, wp, bias | null, relu, y): y (m×n) = x (m×k) · W + bias, ReLU when relu. */
+napi_value js_fc_packed(napi_env env, napi_callback_info info) {
+  napi_value v[10];
+  int isa;
+  long nt, d[3], relu;
+  float *x, *wp, *bias = NULL, *y;
+  size_t xl, pl, bl = 0, yl;
+  napi_valuetype bt;
+  if (!get_args(env, info, 10, v) || !parse_isa(env, v[0], &isa) || !get_long(env, v[1], &nt) ||
+      !get_dims(env, v + 2, d, 3) || !get_f32(env, v[5], &x, &xl) || !get_f32(env, v[6], &wp, &pl) ||
+      napi_typeof(env, v[7], &bt) != napi_ok)
+    return NULL;
+  if (bt != napi_null && bt != napi_undefined && !get_f32(env, v[7], &bias, &bl)) return NULL;
+  if (!get_long(env, v[8], &relu) || !get_f32(env, v[9], &y, &yl)) return NULL;
+  const long m = d[0], k = d[1], n = d[2];
+  if (!dlb_isa_supported(isa)) return fail(env, "dlbench native: this CPU lacks the requested ISA");
+  if ((double)m * k > (double)xl || (double)m * n > (double)yl)
+    return fail(env, "dlbench native: fcPacked: x or y is shorter than m·k or m·n");
+  if ((double)dlb_fcp_packed_floats(k, n) > (double)pl)
+    return fail(env, "dlbench native: fcPacked: wp is shorter than the packed size (fcPack)");
+  if (bias && (double)n > (double)bl) return fail(env, "dlbench native: fcPacked: bias is shorter than n");
+  dlb_fcp_forward(isa, (int)nt, m, k, n, x, k, wp, bias, relu != 0, y, n);
+  return NULL;
+}

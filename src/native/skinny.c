@@ -269,3 +269,147 @@ int dlb_sgemm_skinny(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int thre
   dlb_pool_unlock();
   return 1;
 }
+
+/* ---- Packed fully-connected layer (layer/fc-packed): y = x·W + b with W packed once (set-up) into
+ * panels of FCP_NB columns, each panel contiguous along k, so the timed call is one sequential stream
+ * per panel and nothing else. Threads take whole panels from a shared counter instead of a fixed
+ * half each: at batch 1 the layer is bound by DRAM bandwidth, and on a shared machine a fixed split
+ * waits for whichever thread was descheduled, while the counter lets the running one take its work. ---- */
+#define FCP_NB 64   /* floats per panel: kernels/skinny_impl.h computes the same width */
+#define FCP_KS 256  /* k rows summed in registers before they are added to the row's total */
+#define FCP_ROWS 64 /* rows of x per pass over a panel's k block (their partial sums sit on the stack) */
+
+typedef void (*fcp_fn)(int m, long kb, const float *x, long ldx, const float *wp, float *y, long ldy,
+                       int load_y);
+typedef void (*fcp_pair_fn)(long kb, const float *x, const float *w0, const float *w1, float *y0, float *y1,
+                            int load_y);
+void dlb_fcp_scalar(int, long, const float *, long, const float *, float *, long, int);
+void dlb_fcp_pair_scalar(long, const float *, const float *, const float *, float *, float *, int);
+extern const int dlb_fcp_mr_scalar;
+#if defined(__x86_64__) || defined(__i386__)
+void dlb_fcp_avx2(int, long, const float *, long, const float *, float *, long, int);
+void dlb_fcp_avx512(int, long, const float *, long, const float *, float *, long, int);
+void dlb_fcp_pair_avx2(long, const float *, const float *, const float *, float *, float *, int);
+void dlb_fcp_pair_avx512(long, const float *, const float *, const float *, float *, float *, int);
+extern const int dlb_fcp_mr_avx2, dlb_fcp_mr_avx512;
+#endif
+
+long dlb_fcp_packed_floats(long k, long n) { return (n + FCP_NB - 1) / FCP_NB * k * FCP_NB; }
+
+void dlb_fcp_pack(long k, long n, const float *w, long ldw, int trans, float *wp) {
+  const long panels = (n + FCP_NB - 1) / FCP_NB;
+  for (long q = 0; q < panels; q++) {
+    const long j0 = q * FCP_NB, nb = n - j0 < FCP_NB ? n - j0 : FCP_NB;
+    float *dst = wp + q * k * FCP_NB;
+    for (long p = 0; p < k; p++, dst += FCP_NB) {
+      if (trans)
+        for (long c = 0; c < nb; c++) dst[c] = w[(j0 + c) * ldw + p];
+      else
+        memcpy(dst, w + p * ldw + j0, (size_t)nb * sizeof(float));
+      for (long c = nb; c < FCP_NB; c++) dst[c] = 0.0f;
+    }
+  }
+}
+
+typedef struct {
+  fcp_fn fn;
+  fcp_pair_fn pair;
+  int mr, relu;
+  long m, k, n, panels, ldx, ldy;
+  const float *x, *wp, *bias;
+  float *y;
+  atomic_long next;
+} fcp_job;
+
+static void fcp_panel(const fcp_job *j, long q) {
+  float part[FCP_ROWS * FCP_NB] __attribute__((aligned(64)));
+  const long j0 = q * FCP_NB, nb = j->n - j0 < FCP_NB ? j->n - j0 : FCP_NB;
+  const float *wq = j->wp + q * j->k * FCP_NB;
+  for (long r0 = 0; r0 < j->m; r0 += FCP_ROWS) {
+    const long rows = j->m - r0 < FCP_ROWS ? j->m - r0 : FCP_ROWS;
+    if (j->k <= 0) memset(part, 0, sizeof part);
+    /* k blocks outside, rows inside: a block of the panel (FCP_KS·FCP_NB floats) is read from memory
+     * once and re-read from L1/L2 by the other row groups. */
+    for (long p0 = 0; p0 < j->k; p0 += FCP_KS) {
+      const long kb = j->k - p0 < FCP_KS ? j->k - p0 : FCP_KS;
+      for (long i0 = 0; i0 < rows; i0 += j->mr) {
+        const int mi = rows - i0 < j->mr ? (int)(rows - i0) : j->mr;
+        j->fn(mi, kb, j->x + (r0 + i0) * j->ldx + p0, j->ldx, wq + p0 * FCP_NB, part + i0 * FCP_NB, FCP_NB,
+              p0 > 0);
+      }
+    }
+    for (long i = 0; i < rows; i++) {
+      float *restrict yr = j->y + (r0 + i) * j->ldy + j0;
+      const float *restrict pr = part + i * FCP_NB;
+      for (long c = 0; c < nb; c++) {
+        const float v = pr[c] + (j->bias ? j->bias[j0 + c] : 0.0f);
+        yr[c] = j->relu && v < 0.0f ? 0.0f : v;
+      }
+    }
+  }
+}
+
+static void fcp_epilogue(const fcp_job *j, long q, const float *part) {
+  const long j0 = q * FCP_NB, nb = j->n - j0 < FCP_NB ? j->n - j0 : FCP_NB;
+  for (long c = 0; c < nb; c++) {
+    const float v = part[c] + (j->bias ? j->bias[j0 + c] : 0.0f);
+    j->y[j0 + c] = j->relu && v < 0.0f ? 0.0f : v;
+  }
+}
+
+/* One row, two panels at a time (two streams in flight for one thread). */
+static void fcp_pair(const fcp_job *j, long q) {
+  float part[2 * FCP_NB] __attribute__((aligned(64)));
+  const float *w0 = j->wp + q * j->k * FCP_NB, *w1 = w0 + j->k * FCP_NB;
+  if (j->k <= 0) memset(part, 0, sizeof part);
+  for (long p0 = 0; p0 < j->k; p0 += FCP_KS) {
+    const long kb = j->k - p0 < FCP_KS ? j->k - p0 : FCP_KS;
+    j->pair(kb, j->x + p0, w0 + p0 * FCP_NB, w1 + p0 * FCP_NB, part, part + FCP_NB, p0 > 0);
+  }
+  fcp_epilogue(j, q, part);
+  fcp_epilogue(j, q + 1, part + FCP_NB);
+}
+
+static void fcp_task(void *ctx, int t, int nt) {
+  fcp_job *j = ctx;
+  /* At batch 1 a thread takes two panels at a time and streams them together: one stream with its
+   * prefetch left bandwidth unused on one core (docs/conv-and-nets.md). */
+  const long step = j->m == 1 ? 2 : 1;
+  for (long q; (q = atomic_fetch_add(&j->next, step)) < j->panels;) {
+    if (step == 2 && q + 1 < j->panels)
+      fcp_pair(j, q);
+    else
+      for (long e = q; e < q + step && e < j->panels; e++) fcp_panel(j, e);
+  }
+}
+
+int dlb_fcp_forward(int isa, int threads, long m, long k, long n, const float *x, long ldx, const float *wp,
+                    const float *bias, int relu, float *y, long ldy) {
+  fcp_job j = {.fn = dlb_fcp_scalar,
+               .pair = dlb_fcp_pair_scalar,
+               .mr = dlb_fcp_mr_scalar,
+               .relu = relu,
+               .m = m,
+               .k = k,
+               .n = n,
+               .panels = (n + FCP_NB - 1) / FCP_NB,
+               .ldx = ldx,
+               .ldy = ldy,
+               .x = x,
+               .wp = wp,
+               .bias = bias,
+               .y = y};
+#if defined(__x86_64__) || defined(__i386__)
+  if (isa == DLB_ISA_AVX512) j.fn = dlb_fcp_avx512, j.pair = dlb_fcp_pair_avx512, j.mr = dlb_fcp_mr_avx512;
+  if (isa == DLB_ISA_AVX2) j.fn = dlb_fcp_avx2, j.pair = dlb_fcp_pair_avx2, j.mr = dlb_fcp_mr_avx2;
+#endif
+  if (m <= 0 || n <= 0) return 0;
+  atomic_init(&j.next, 0);
+  /* A second thread pays for its wake-up only when there is a MiB or so of weights to stream. */
+  const int nt = dlb_threads_for((double)k * n, j.panels, threads, 256.0 * 1024);
+  if (nt == 1)
+    fcp_task(&j, 0, 1);
+  else
+    dlb_parallel(nt, fcp_task, &j);
+  return 0;
+}

@@ -13,6 +13,7 @@ import type {GemmEngine} from '../kernels/gemm/engine.js';
 import {autoConv} from './auto-conv.js';
 import {engineNames, fastestEngine, findEngine, gemmEngines} from '../kernels/gemm/engines.js';
 import {makeFc} from '../kernels/layers/fc.js';
+import {fcPacked} from '../kernels/layers/fc-packed.js';
 import {makeFcLowRank} from '../kernels/layers/fc-lowrank.js';
 import {layerJs} from '../kernels/layers/js.js';
 import {layerNative} from '../kernels/layers/native.js';
@@ -98,7 +99,18 @@ export function convVariant(
   return {variant: v};
 }
 
-export const fcVariant = (engine: GemmEngine): KernelVariant => cached(`fc:${engine.id}`, () => makeFc(engine));
+/** Batches up to this use layer/fc-packed under the native engine: a GEMV-like product bound by streaming W. */
+export const FC_PACKED_MAX_BATCH = 16;
+
+/**
+ * The fc kernel under an engine: with the native engine and a small batch, layer/fc-packed (W packed
+ * once, streamed by panels); otherwise one engine GEMM. `batch` absent: the engine's.
+ */
+export function fcVariant(engine: GemmEngine, batch?: number, caps: Caps = {threads: 1}): KernelVariant {
+  if (batch !== undefined && batch <= FC_PACKED_MAX_BATCH && engine.id === 'gemm/native' && fcPacked.available(caps).ok)
+    return fcPacked;
+  return cached(`fc:${engine.id}`, () => makeFc(engine));
+}
 export const fcLowRankVariant = (engine: GemmEngine): KernelVariant =>
   cached(`fc-lowrank:${engine.id}`, () => makeFcLowRank(engine));
 /** The memory-bound layers: native when the addon is built and has the kind, else plain JS. */
@@ -122,5 +134,6 @@ export function convCandidates(p: ConvShape, caps: Caps): KernelVariant[] {
 }
 
 export function fcCandidates(caps: Caps): KernelVariant[] {
-  return gemmEngines.filter((e) => e.available(caps).ok).map(fcVariant);
+  const out = gemmEngines.filter((e) => e.available(caps).ok).map((e) => fcVariant(e));
+  return fcPacked.available(caps).ok ? [...out, fcPacked] : out;
 }

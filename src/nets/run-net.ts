@@ -42,8 +42,8 @@ export interface NetRunOptions {
   onNetOutput?: (y: Float32Array) => void;
   /** Activation layout (default NCHW); the weight cache must hold weights planned for the same layout. */
   layout?: NetLayout;
-  /** Also time whole forward passes with the picked kernels; receives their summary (absent when a layer failed or on abort). */
-  onEndToEnd?: (e: EndToEnd) => void;
+  /** Also time whole forward passes with the picked kernels; receives their summary and the last pass's output (absent when a layer failed or on abort). */
+  onEndToEnd?: (e: EndToEnd, output: Float32Array) => void;
 }
 
 /** Whole forward passes timed back to back: what a user's inference call costs. */
@@ -58,6 +58,19 @@ export interface EndToEnd {
 
 /** At least this many passes, and more while the time budget lasts. */
 export const END_TO_END_MIN_RUNS = 20;
+/** The end-to-end pass against the checked layers' output: only summation order may differ (threads). */
+export const END_TO_END_MAX_REL_DIFF = 1e-4;
+
+function relL2(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let d = 0,
+    n = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += (a[i] - b[i]) ** 2;
+    n += b[i] ** 2;
+  }
+  return n > 0 ? Math.sqrt(d / n) : Math.sqrt(d);
+}
 
 interface Stage {
   variant: KernelVariant;
@@ -86,7 +99,7 @@ function layerWork(
   if (!k) return undefined;
   if (lowrank?.keptDense && k.op === 'layer' && k.shape.kind === 'fc') {
     return {
-      variants: [fcVariant(choice.gemm)],
+      variants: [fcVariant(choice.gemm, k.shape.n, caps)],
       shape: k.shape,
       inputs: {x, w: wts!.w, bias: wts!.bias},
       metrics: lowRankMetrics(lowrank),
@@ -114,7 +127,7 @@ function layerWork(
   }
   if (k.shape.kind === 'fc')
     return {
-      variants: best ? fcCandidates(caps) : [fcVariant(choice.gemm)],
+      variants: best ? fcCandidates(caps) : [fcVariant(choice.gemm, k.shape.n, caps)],
       shape: k.shape,
       inputs: {x, w: wts!.w, bias: wts!.bias},
     };
@@ -226,42 +239,84 @@ export async function profileNet(net: NetDef, batch: number, opts: NetRunOptions
   if (!opts.signal?.aborted) opts.onNetOutput?.(x);
   if (opts.onEndToEnd && !opts.signal?.aborted && stages.length && stages.every((s) => s !== undefined)) {
     opts.onStart?.(plans.length - 1, `${net.name} b${batch} end-to-end`);
-    const e = await timeForward(stages as Stage[], opts);
-    if (e) opts.onEndToEnd(e);
+    const r = await timeForward(stages as Stage[], opts);
+    if (r) {
+      // The chained buffers must compute what the checked layers computed, one by one.
+      const d = relL2(r.output, x);
+      if (!(d <= END_TO_END_MAX_REL_DIFF))
+        throw new Error(
+          `${net.name} b${batch}: the end-to-end pass's output differs from the checked layers' (relative L2 ${d})`,
+        );
+      opts.onEndToEnd(r.e, r.output);
+    }
   }
   return rows;
 }
 
+/** A network ready to run whole forward passes: every layer prepared, buffers chained. */
+export interface PreparedForward {
+  /** One forward pass over the input the first layer was prepared with; returns the last layer's output buffer (reused). */
+  run(): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
 /**
- * Whole forward passes over the prepared layers (preparation, as weight packing, is set-up and
- * untimed). Each layer's input buffer is the one its state was prepared with: the previous layer's
- * output is copied into it before the layer runs, so one activation copy per layer is timed, as
- * in a framework that hands activations between ops. Caches are whatever the previous layer left.
+ * Prepares the layers in order, each on the buffer its predecessor writes (run once to learn it:
+ * that is the warm-up pass), so activations flow from layer to layer with no copy, as in a
+ * framework that plans its buffers; a kernel that returns a fresh array is fed by a copy instead.
+ * Preparation (weight packing, filter transforms) is set-up, outside any pass.
  */
-async function timeForward(stages: Stage[], opts: NetRunOptions): Promise<EndToEnd | undefined> {
+async function chainStages(stages: Stage[], threads: number): Promise<PreparedForward> {
   const states: unknown[] = [];
+  const xs: (Float32Array | undefined)[] = [];
+  const dispose = async () => {
+    for (const [i, st] of states.entries()) await stages[i].variant.dispose?.(st);
+  };
+  let out: Float32Array | undefined;
   try {
-    for (const s of stages) states.push(await s.variant.prepare(s.shape, s.inputs, {threads: opts.caps.threads}));
-    const pass = async () => {
-      let y: Float32Array | undefined;
-      for (const [i, s] of stages.entries()) {
-        const x = s.inputs.x;
-        if (y && x && y !== x && y.length === x.length) x.set(y);
-        y = (await s.variant.run(states[i])) as Float32Array;
-      }
-    };
-    await pass(); // warm-up: first-call costs (page faults, lazy set-up) are not an inference
+    for (const s of stages) {
+      const x0 = s.inputs.x;
+      const chain = out !== undefined && x0 !== undefined && out.length === x0.length;
+      const inputs = chain ? {...s.inputs, x: out} : s.inputs;
+      states.push(await s.variant.prepare(s.shape, inputs, {threads}));
+      xs.push(inputs.x);
+      if (!chain && out && x0 && out.length === x0.length) x0.set(out);
+      out = (await s.variant.run(states[states.length - 1])) as Float32Array;
+    }
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+  const run = async () => {
+    let y = out!;
+    for (const [i, s] of stages.entries()) {
+      const x = xs[i];
+      if (i > 0 && x && y !== x && y.length === x.length) x.set(y);
+      const r = s.variant.run(states[i]);
+      y = (r instanceof Promise ? await r : r) as Float32Array;
+    }
+    out = y;
+    return y;
+  };
+  return {run, dispose};
+}
+
+/** Whole forward passes timed back to back (at least END_TO_END_MIN_RUNS, more while the budget lasts); caches are whatever the previous layer left. */
+async function timeForward(stages: Stage[], opts: NetRunOptions): Promise<{e: EndToEnd; output: Float32Array} | undefined> {
+  const fwd = await chainStages(stages, opts.caps.threads);
+  try {
     const budget = opts.timing.timeBudgetMs;
     const samples: number[] = [];
+    let out: Float32Array | undefined;
     const t0 = performance.now();
     while (samples.length < END_TO_END_MIN_RUNS || performance.now() - t0 < budget) {
       if (await stopRequested(opts.signal)) return undefined;
       const s = performance.now();
-      await pass();
+      out = await fwd.run();
       samples.push(performance.now() - s);
     }
     const sorted = Float64Array.from(samples).sort();
-    return {
+    const e = {
       runs: samples.length,
       p50Ms: quantileSorted(sorted, 0.5),
       p90Ms: quantileSorted(sorted, 0.9),
@@ -269,9 +324,34 @@ async function timeForward(stages: Stage[], opts: NetRunOptions): Promise<EndToE
       minMs: sorted[0],
       meanMs: samples.reduce((a, b) => a + b, 0) / samples.length,
     };
+    return {e, output: out!.slice()};
   } finally {
-    for (const [i, st] of states.entries()) await stages[i].variant.dispose?.(st);
+    await fwd.dispose();
   }
+}
+
+/**
+ * The network prepared for whole forward passes with the kernels `choice` picks (as `dlbench net`
+ * times them, without the per-layer checks): for timing it beside another runtime in one process
+ * (bench/anchors/onnx-nets.mjs). The input is the seeded image `dlbench net` uses.
+ */
+export async function prepareForward(
+  net: NetDef,
+  batch: number,
+  choice: KernelChoice,
+  seed: number,
+  caps: Caps,
+  layout: NetLayout = 'nchw',
+): Promise<PreparedForward> {
+  const stages: Stage[] = [];
+  let x = netInput(batch, net.input, seed, layout);
+  for (const l of planNet(net, batch, layout)) {
+    const work = layerWork(l, x, layerWeights(l, seed), choice, caps, false);
+    if (!work) continue;
+    stages.push({variant: work.variants[0], shape: work.shape, inputs: work.inputs});
+    x = new Float32Array(l.activations);
+  }
+  return chainStages(stages, caps.threads);
 }
 
 /** One untimed forward pass with the given kernels: the network's output (N×1000 probabilities, the same in either layout). */

@@ -1,6 +1,7 @@
 // Text tables for `dlbench net`: the per-layer profile (with totals and the conv/fc/other time
 // shares the seeds quote), the batch sweep, and the untimed summary in the seeds' VGG layout.
 import type {LayerPlan} from '../nets/shapes.js';
+import type {NetFloor} from '../nets/floor.js';
 import type {EndToEnd, NetTotals} from '../nets/run-net.js';
 import {makeTable} from './cli-table.js';
 import {fmtBytes, fmtMs, fmtNum, fmtPct} from './format.js';
@@ -27,11 +28,21 @@ export function endToEndLine(e: EndToEnd, sumMs: number): string {
   );
 }
 
+/** The roofline floor and the end-to-end pass against it; or why there is no floor. */
+export function floorLine(floor: NetFloor | {reason: string}, e?: EndToEnd): string {
+  if (!('ms' in floor)) return `roofline floor: none (${floor.reason})`;
+  const ratio = e ? `; end-to-end p50 / floor = ${fmtNum(e.p50Ms / floor.ms, 3)}` : '';
+  return (
+    `roofline floor ${fmtMs(floor.ms)} (Σ over layers of max(bytes ÷ bandwidth, FLOPs ÷ peak): peak ${fmtNum(floor.peakGflops)} GFLOP/s, ` +
+    `weights from ${floor.weightLevel} at ${fmtNum(floor.weightGbps)} GB/s; conventional FLOPs, which Winograd undercuts)${ratio}`
+  );
+}
+
 export function renderNetProfile(
   title: string,
   rows: CaseResult[],
   t: NetTotals,
-  opts: {color?: boolean; endToEnd?: EndToEnd} = {},
+  opts: {color?: boolean; endToEnd?: EndToEnd; floor?: NetFloor | {reason: string}} = {},
 ): string {
   const table = makeTable(
     ['#', 'layer', 'type', 'output', 'params', 'act. mem', 'FLOPs', 'median', '%', 'GFLOP/s', 'AI', 'kernel', 'check'],
@@ -99,6 +110,7 @@ export function renderNetProfile(
       `(conv + fc = ${pct(t.byFamily.conv + t.byFamily.fc)}; the seeds quote 89% on CPU, 95% on GPU)`,
     'total = sum of per-layer medians (each layer timed alone); each layer was checked against its float64 reference before timing',
     ...(opts.endToEnd ? [endToEndLine(opts.endToEnd, t.totalMs)] : []),
+    ...(opts.floor ? [floorLine(opts.floor, opts.endToEnd)] : []),
   ].join('\n');
 }
 
@@ -180,6 +192,7 @@ export interface BatchRow {
   batch: number;
   totals: NetTotals;
   endToEnd?: EndToEnd;
+  floor?: NetFloor | {reason: string};
 }
 
 export function renderBatchSweep(rows: BatchRow[], opts: {color?: boolean} = {}): string {

@@ -6,7 +6,10 @@ import type {NetDef} from '../nets/defs.js';
 import type {KernelChoice} from '../nets/kernels.js';
 import type {NetLayout} from '../nets/layout.js';
 import {compressNetFc, outputChange, type OutputChange} from '../nets/lowrank.js';
+import {netFloor} from '../nets/floor.js';
 import {type EndToEnd, forwardNet, netTotals, profileNet} from '../nets/run-net.js';
+import {planNet} from '../nets/shapes.js';
+import type {Roofs} from '../measure/roofs.js';
 import {tinybenchTimer, type TimingOptions} from '../measure/timer.js';
 import type {BatchRow} from '../report/net-table.js';
 import type {CaseResult, Report} from '../core/results.js';
@@ -80,11 +83,18 @@ export async function runNetBatches(net: NetDef, batches: number[], opts: NetBat
       report.results.push(...rows);
       run.perBatch.push(rows);
       const totals = netTotals(rows);
-      run.sweep.push({batch, totals, ...(e2e ? {endToEnd: e2e} : {})});
+      const floor = netFloor(
+        planNet(net, batch, layout),
+        report.context.roofs as Roofs | undefined,
+        opts.threads,
+        choice.gemm.backend,
+      );
+      run.sweep.push({batch, totals, floor, ...(e2e ? {endToEnd: e2e} : {})});
       if (e2e) {
         const e: EndToEnd = e2e;
         const list = (report.config.net.endToEnd ??= []);
-        list.push({batch, ...e, layerSumMs: totals.totalMs, ratio: e.p50Ms / totals.totalMs});
+        const f = 'ms' in floor ? {floorMs: floor.ms, floorRatio: e.p50Ms / floor.ms} : {};
+        list.push({batch, ...e, layerSumMs: totals.totalMs, ratio: e.p50Ms / totals.totalMs, ...f});
       }
     }
   } finally {

@@ -139,6 +139,7 @@ describe('dlbench run with conv2d and layer ops (CLI)', () => {
       'maxpool3s2:1x4x9x9 layer/js',
       'maxpool3s2:1x4x9x9 layer/native',
       ...[...engineNames()].reverse().map((e) => `fc:2x64x32 layer/fc-${e}`),
+      'fc:2x64x32 layer/fc-packed',
     ]);
     expect(rep.results[0].ai).toBeCloseTo(1 / 8, 10);
   });

@@ -1,8 +1,10 @@
 // The 'layer' op: network building blocks benchmarked alone (`run --op layer`). layer/js covers
-// the memory-bound kinds (layer/native: the same in C); one layer/fc-<gemm> per GEMM engine covers fully-connected layers.
+// the memory-bound kinds (layer/native: the same in C); one layer/fc-<gemm> per GEMM engine covers fully-connected layers,
+// and layer/fc-packed (weights packed once, streamed by a threaded GEMV) the small-batch ones.
 import type {OpDefinition} from '../../core/types.js';
 import {gemmEngines} from '../gemm/engines.js';
 import {makeFc} from './fc.js';
+import {fcPacked} from './fc-packed.js';
 import {layerJs} from './js.js';
 import {layerNative} from './native.js';
 import {layerSpec, parseLayerShape, type LayerInputs, type LayerShape} from './spec.js';
@@ -12,7 +14,7 @@ const t = (token: string): LayerShape => parseLayerShape(token);
 export const layer: OpDefinition<LayerShape, LayerInputs, Float32Array> = {
   name: 'layer',
   spec: layerSpec,
-  variants: [layerJs, layerNative, ...[...gemmEngines].reverse().map(makeFc)],
+  variants: [layerJs, layerNative, ...[...gemmEngines].reverse().map(makeFc), fcPacked],
   parseShape: (token) => parseLayerShape(token),
   edgeShapes: [
     'relu:1x1x1x1',

@@ -32,4 +32,8 @@ static inline float skinny_hsum_avx2(__m256 v) {
 #define COL_JB 6
 /* Column form up to 8 MiB of A: 1.8× the general driver at 4 MiB, 1.1× at 11–14, 0.98× at 15, 0.81× at 34. */
 #define COL_A_MAX (8.0 * 1024 * 1024)
+#define VADD(a, b) _mm256_add_ps((a), (b))
+#define FCP_MR 1
+#define FCP_SETS 1
+#define FCP_PREFETCH 4096
 #include "skinny_impl.h"

@@ -201,6 +201,101 @@ static void SK(col)(int jb, long k, const float *a, long csa, const float *b, lo
   table[jb - 1](k, a, csa, b, ldb, c, ldc, beta, h);
 }
 
+/* ---- fcp: a packed fully-connected panel. y[i][0..FCP_NB) (+)= Σ_{p<kb} x[i·ldx+p]·wp[p·FCP_NB + j] for
+ * i < m ≤ FCP_MR: the panel's FCP_NB columns lie contiguous per p, so one panel is one sequential
+ * stream (what the prefetchers follow best). Up to two rows get two accumulator sets (even and odd p)
+ * so the FMA chains are not latency-bound when the stream comes from cache. ---- */
+/* Panel width in floats: skinny.c packs the weights for the same FCP_NB. */
+#define FCP_NB 64
+#define FCP_U (FCP_NB / VL)
+INLINE void fcp_rows(const int M, long kb, const float *restrict x, long ldx, const float *restrict wp,
+                     float *restrict y, long ldy, int load_y) {
+  const int SETS = M <= 2 && FCP_SETS > 1 ? 2 : 1;
+  vf acc[FCP_SETS][FCP_MR][FCP_U];
+  UNROLL for (int s = 0; s < SETS; s++) {
+    UNROLL for (int i = 0; i < M; i++) { UNROLL for (int u = 0; u < FCP_U; u++) acc[s][i][u] = VZERO(); }
+  }
+  long p = 0;
+  for (; p + SETS <= kb; p += SETS) {
+    UNROLL for (int s = 0; s < SETS; s++) {
+      const float *w = wp + (p + s) * FCP_NB;
+#ifdef FCP_PREFETCH
+      /* Every line of the row FCP_PREFETCH floats ahead: one stream alone keeps too few misses in
+       * flight to fill DRAM's bandwidth, and prefetching far ahead raises that (docs/conv-and-nets.md). */
+      UNROLL for (int l = 0; l < FCP_NB; l += 16) __builtin_prefetch(w + FCP_PREFETCH + l, 0, 3);
+#endif
+      vf wv[FCP_U];
+      UNROLL for (int u = 0; u < FCP_U; u++) wv[u] = VLOAD(w + u * VL);
+      UNROLL for (int i = 0; i < M; i++) {
+        const vf xv = VSET1(x[i * ldx + p + s]);
+        UNROLL for (int u = 0; u < FCP_U; u++) acc[s][i][u] = VFMA(xv, wv[u], acc[s][i][u]);
+      }
+    }
+  }
+  for (; p < kb; p++) {
+    const float *w = wp + p * FCP_NB;
+    UNROLL for (int i = 0; i < M; i++) {
+      const vf xv = VSET1(x[i * ldx + p]);
+      UNROLL for (int u = 0; u < FCP_U; u++) acc[0][i][u] = VFMA(xv, VLOAD(w + u * VL), acc[0][i][u]);
+    }
+  }
+  UNROLL for (int i = 0; i < M; i++) {
+    UNROLL for (int u = 0; u < FCP_U; u++) {
+      vf v = acc[0][i][u];
+      if (SETS > 1) v = VADD(v, acc[SETS - 1][i][u]);
+      if (load_y) v = VADD(v, VLOAD(y + i * ldy + u * VL));
+      VSTORE(y + i * ldy + u * VL, v);
+    }
+  }
+}
+
+#define FCP_FN(M)                                                                                         \
+  static void SK(fcp_##M)(long kb, const float *x, long ldx, const float *wp, float *y, long ldy, int ld) { \
+    fcp_rows(M, kb, x, ldx, wp, y, ldy, ld);                                                             \
+  }
+FCP_FN(1)
+#if FCP_MR >= 4
+FCP_FN(2)
+FCP_FN(3)
+FCP_FN(4)
+#endif
+
+/* m ≤ FCP_MR rows of one panel: the entry skinny.c's packed fc calls. */
+void SK(dlb_fcp)(int m, long kb, const float *x, long ldx, const float *wp, float *y, long ldy, int load_y) {
+  typedef void (*fn)(long, const float *, long, const float *, float *, long, int);
+#if FCP_MR >= 4
+  static const fn table[4] = {SK(fcp_1), SK(fcp_2), SK(fcp_3), SK(fcp_4)};
+#else
+  static const fn table[1] = {SK(fcp_1)};
+#endif
+  table[m - 1](kb, x, ldx, wp, y, ldy, load_y);
+}
+const int SK(dlb_fcp_mr) = FCP_MR;
+
+/* One row against two panels at once: two streams, a panel apart, in flight together. */
+void SK(dlb_fcp_pair)(long kb, const float *x, const float *w0, const float *w1, float *y0, float *y1, int load_y) {
+  vf a0[FCP_U], a1[FCP_U];
+  UNROLL for (int u = 0; u < FCP_U; u++) a0[u] = a1[u] = VZERO();
+  for (long p = 0; p < kb; p++) {
+    const float *p0 = w0 + p * FCP_NB, *p1 = w1 + p * FCP_NB;
+#ifdef FCP_PREFETCH
+    UNROLL for (int l = 0; l < FCP_NB; l += 16) {
+      __builtin_prefetch(p0 + FCP_PREFETCH + l, 0, 3);
+      __builtin_prefetch(p1 + FCP_PREFETCH + l, 0, 3);
+    }
+#endif
+    const vf xv = VSET1(x[p]);
+    UNROLL for (int u = 0; u < FCP_U; u++) {
+      a0[u] = VFMA(xv, VLOAD(p0 + u * VL), a0[u]);
+      a1[u] = VFMA(xv, VLOAD(p1 + u * VL), a1[u]);
+    }
+  }
+  UNROLL for (int u = 0; u < FCP_U; u++) {
+    VSTORE(y0 + u * VL, load_y ? VADD(a0[u], VLOAD(y0 + u * VL)) : a0[u]);
+    VSTORE(y1 + u * VL, load_y ? VADD(a1[u], VLOAD(y1 + u * VL)) : a1[u]);
+  }
+}
+
 const dlb_skinny_kernels SK(dlb_skinny) = {SK_NAME, VL, DOT_MI, DOT_JB, COL_U * VL, COL_JB, COL_A_MAX,
                                            SK(axpy), SK(dot), SK(col)};
 /* clang-format on */

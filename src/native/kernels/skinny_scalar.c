@@ -22,4 +22,7 @@ typedef float vf;
 #define COL_JB 4
 /* Column form only for small A (Gram matrices: 1.2× the general driver); at 4 MiB it is 0.93×. */
 #define COL_A_MAX (1.0 * 1024 * 1024)
+#define VADD(a, b) ((a) + (b))
+#define FCP_MR 1
+#define FCP_SETS 1
 #include "skinny_impl.h"
