@@ -1,8 +1,8 @@
 // The roofline floor of a whole forward pass: Σ over layers of max(memory time, FLOPs ÷ peak),
 // from the machine's measured roofs (`dlbench machine`). A layer's memory time is its weight bytes
-// over the bandwidth of the level the weights live in during back-to-back passes (DRAM once the
-// network's weights outgrow the L3: each pass evicts the previous pass's weights) plus its
-// activation bytes (input and output) over the bandwidth of the level that holds them. FLOPs are
+// over the read bandwidth of the level the weights live in during back-to-back passes (DRAM once
+// the network's weights outgrow the L3: each pass evicts the previous pass's weights) plus its
+// activation bytes (input read, output written) over the read+write bound of the level that holds them. FLOPs are
 // the conventional count (`net --summary`'s, bias adds included) at the FMA peak of the net's GEMM
 // backend: Winograd performs fewer multiplies, so a net using it may run below this floor.
 import type {Roofs} from '../measure/roofs.js';
@@ -40,13 +40,18 @@ export function netFloor(
   const weightBytes = plans.reduce((s, l) => s + 4 * l.params, 0);
   const w = memoryRoof(roofs, weightBytes, threads);
   if (!w) return {reason: 'the roofs have no memory bandwidth'};
+  // Weights are only read: a cache level streams them at its read probe's rate, DRAM at the bus
+  // rate (STREAM corrected for write-allocate); memoryRoof's bound for a cache level allows the
+  // reads plus writes that activations (input read, output written) do. No share is served by the
+  // faster levels: a pass streams weights larger than a level through it with no reuse (LRU).
+  const weightGbps = w.level === 'DRAM' ? w.levelRoof.gbps : w.levelRoof.probeGbps;
   const layers: LayerFloor[] = [];
   for (const l of plans) {
     if (!l.kernel) continue;
     const wb = 4 * l.params;
     const ab = Math.max(0, l.bytes - wb);
     const a = memoryRoof(roofs, ab, threads) ?? w;
-    const memMs = (wb / w.gbps + ab / a.gbps) / 1e6;
+    const memMs = (wb / weightGbps + ab / a.gbps) / 1e6;
     const computeMs = l.flops / (peak * 1e6);
     layers.push({
       index: l.index,
@@ -58,7 +63,7 @@ export function netFloor(
   return {
     ms: layers.reduce((s, l) => s + l.ms, 0),
     peakGflops: peak,
-    weightGbps: w.gbps,
+    weightGbps,
     weightLevel: w.level,
     layers,
   };

@@ -51,10 +51,11 @@ describe('netFloor', () => {
   it('fc weights that fit the L3 stream from it; activations from L1; the identity flatten costs nothing', () => {
     const f = netFloor(planNet(fcNet(1024), 1), roofs, 1, 'native');
     if (!('ms' in f)) throw new Error(f.reason);
-    // fc: 4·(1024·1024 + 1024) weight bytes at 80 GB/s, 4·(1024 + 1024) activation bytes at 300 GB/s;
+    // fc: 4·(1024·1024 + 1024) weight bytes read at the L3 probe's 80 GB/s, 4·(1024 + 1024)
+    // activation bytes (read and written) at L1's read+write bound, 2 × its 300 GB/s read probe;
     // its 2·1024·1024 + 1024 FLOPs at 100 GFLOP/s take less.
-    const fc = (4 * (1024 * 1024 + 1024)) / 80e6 + (4 * 2048) / 300e6;
-    const relu = (4 * 2048) / 300e6;
+    const fc = (4 * (1024 * 1024 + 1024)) / 80e6 + (4 * 2048) / 600e6;
+    const relu = (4 * 2048) / 600e6;
     expect(f.layers.map((l) => l.name)).toEqual(['fc', 'relu']);
     expect(f.layers[0].ms).toBeCloseTo(fc, 9);
     expect(f.layers[0].bound).toBe('memory');
@@ -71,9 +72,11 @@ describe('netFloor', () => {
     const wb = 4 * (1024 * 16384 + 16384),
       ab = 4 * (1024 + 16384);
     expect(one.weightLevel).toBe('DRAM');
-    // 68 KiB of activations: over one thread's L1 (48 KiB), inside its L2; two threads have 96 KiB of L1.
-    expect(one.layers[0].ms).toBeCloseTo(wb / 20e6 + ab / 150e6, 9);
-    expect(two.layers[0].ms).toBeCloseTo(wb / 30e6 + ab / 600e6, 9);
+    // Weights from DRAM at the bus rate: STREAM triad × 4/3 (its write-allocate traffic), 20 → 26.7
+    // GB/s on 1 thread, 30 → 40 on 2. 68 KiB of activations: one thread's L1 (48 KiB) serves the
+    // first 48 KiB at 2 × 300 GB/s, its L2 the rest at 2 × 150; two threads have 96 KiB of L1 at 2 × 600.
+    expect(one.layers[0].ms).toBeCloseTo(wb / ((20 * 4) / 3) / 1e6 + (49152 / 600e9 + (ab - 49152) / 300e9) * 1e3, 9);
+    expect(two.layers[0].ms).toBeCloseTo(wb / 40e6 + ab / 1200e6, 9);
     expect(two.peakGflops).toBe(200);
   });
 
