@@ -46,6 +46,17 @@ export function svd64(a: ArrayLike<number>, m: number, n: number, kernels: Svd64
 function svdTall(w: Float64Array, m: number, n: number, k: Svd64Kernels): Svd64 {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(n - 1, 0));
+  if (k.bidiagQP && k.rotSweeps) {
+    // Blocked (GEMM) bidiagonalization that hands back Qᵀ and Pᵀ: the sweeps rotate their rows.
+    const {qt, pt} = k.bidiagQP(w, m, n, d, e);
+    if (!k.bdsqr) bidiagonalQr(d, e, rowRotations(qt, m, n, k.rotSweeps), rowRotations(pt, n, n, k.rotSweeps));
+    else if (!k.bdsqr(d, e, qt, m, pt, n))
+      throw new Error(`bidiagonal QR did not converge after ${MAX_SWEEPS_PER_VALUE * n} sweeps`);
+    const u = transpose(qt, n, m),
+      v = transpose(pt, n, n);
+    sortDescending(d, u, m, v, n);
+    return {u, s: d, v, r: n};
+  }
   const leftBeta = new Float64Array(n);
   const rightBeta = new Float64Array(n);
   bidiagonalize(w, m, n, d, e, leftBeta, rightBeta, k);

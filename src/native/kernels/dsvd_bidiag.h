@@ -1,0 +1,282 @@
+/* Blocked bidiagonalization and the explicit Qᵀ/Pᵀ for the float64 full SVD (included by
+ * dsvd_impl.h under each ISA's flags; the scheme of LAPACK's dgebrd/dlabrd and dorgbr, row-major
+ * and written anew). Unblocked, each reflector reads and writes the whole trailing matrix twice;
+ * here a panel of nb reflectors only reads it (two matrix–vector passes per column, against the
+ * not-yet-updated matrix plus the panel's corrections X, Y) and the trailing update is two GEMMs
+ * of depth nb. Qᵀ and Pᵀ are built from the last block back, nb reflectors at a time as one
+ * compact-WY block I − V·T·Vᵀ: two GEMMs per block. */
+
+/* Householder reflector of x (len entries, stride s): returns tau and sets *beta so that
+ * (I − tau·v·vᵀ)x = beta·e₁, v = (1, x[1..]/(x₀ − beta)) written over x[1..]. Works on x scaled
+ * by its largest entry so that squares neither overflow nor underflow. */
+static double DLB_DSVD(dg_house)(double *x, long len, long s, double *beta) {
+  const double x0 = x[0];
+  *beta = x0;
+  if (len <= 1) return 0;
+  double scale = 0;
+  for (long i = 1; i < len; i++) {
+    const double t = fabs(x[i * s]);
+    scale = t > scale ? t : scale;
+  }
+  if (scale == 0) return 0;
+  scale = fabs(x0) > scale ? fabs(x0) : scale;
+  double sum = 0;
+  if (scale > 1e-290 && scale < 1e290) {
+    const double inv = 1 / scale;
+    for (long i = 1; i < len; i++) {
+      const double t = x[i * s] * inv;
+      sum += t * t;
+    }
+  } else {
+    for (long i = 1; i < len; i++) {
+      const double t = x[i * s] / scale;
+      sum += t * t;
+    }
+  }
+  const double a0 = x0 / scale, norm = sqrt(a0 * a0 + sum);
+  const double b = a0 >= 0 ? -norm : norm;
+  const double tau = (b - a0) / b;
+  const double denom = (a0 - b) * scale;
+  if (fabs(denom) > 1e-290) {
+    const double f = 1 / denom;
+    for (long i = 1; i < len; i++) x[i * s] *= f;
+  } else {
+    for (long i = 1; i < len; i++) x[i * s] /= denom;
+  }
+  *beta = b * scale;
+  return tau;
+}
+
+/* One panel: the first nb columns and rows of the m×n block a (lda, m ≥ n ≥ nb). On return the
+ * trailing block equals A − V·Yᵀ − X·U (V: the panel's left vectors, U: its right vectors, the
+ * unit entries stored as 1 in a), with X (m×nb) and Y (n×nb) row-major, stride ldw. w: 2m + n + 5·nb. */
+static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, double *d, double *e,
+                               double *tauq, double *taup, double *x, double *y, long ldw, double *w) {
+  double *z = w, *vcol = z + n, *ycol = vcol + m, *t2 = ycol + n, *t3 = t2 + nb, *t4 = t3 + nb + 1,
+         *ucol = t4 + nb;
+  for (long i = 0; i < nb; i++) {
+    /* Column i, rows i..m−1: the corrections of the panel's earlier reflectors. */
+    if (i > 0) {
+      for (long j = 0; j < i; j++) ucol[j] = a[j * lda + i];
+      const double *yi = y + i * ldw;
+      for (long r = i; r < m; r++) {
+        double *ar = a + r * lda;
+        const double *xr = x + r * ldw;
+        double s = 0;
+        for (long j = 0; j < i; j++) s += ar[j] * yi[j] + xr[j] * ucol[j];
+        ar[i] -= s;
+      }
+    }
+    double beta;
+    tauq[i] = DLB_DSVD(dg_house)(a + i * lda + i, m - i, lda, &beta);
+    d[i] = beta;
+    if (i >= n - 1) break;
+    a[i * lda + i] = 1;
+    const long len = m - i;
+    for (long r = 0; r < len; r++) vcol[r] = a[(i + r) * lda + i];
+    /* z = A(i:m, 0:n)ᵀ·v: one pass over the rows below, four at a time (the Level-2 part). */
+    for (long c = 0; c < n; c++) z[c] = 0;
+    {
+      long r = 0;
+      for (; r + 3 < len; r += 4) {
+        const double v0 = vcol[r], v1 = vcol[r + 1], v2 = vcol[r + 2], v3 = vcol[r + 3];
+        const double *a0 = a + (i + r) * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        for (long c = 0; c < n; c++) z[c] += v0 * a0[c] + v1 * a1[c] + v2 * a2[c] + v3 * a3[c];
+      }
+      for (; r < len; r++) {
+        const double v0 = vcol[r], *a0 = a + (i + r) * lda;
+        for (long c = 0; c < n; c++) z[c] += v0 * a0[c];
+      }
+    }
+    for (long j = 0; j < i; j++) t2[j] = 0;
+    for (long r = 0; r < len; r++) {
+      const double *xr = x + (i + r) * ldw, vr = vcol[r];
+      for (long j = 0; j < i; j++) t2[j] += xr[j] * vr;
+    }
+    for (long c = i + 1; c < n; c++) {
+      const double *yc = y + c * ldw;
+      double s = z[c];
+      for (long j = 0; j < i; j++) s -= yc[j] * z[j];
+      ycol[c] = s;
+    }
+    for (long j = 0; j < i; j++) {
+      const double f = t2[j], *aj = a + j * lda;
+      for (long c = i + 1; c < n; c++) ycol[c] -= f * aj[c];
+    }
+    for (long c = 0; c <= i; c++) y[c * ldw + i] = 0;
+    for (long c = i + 1; c < n; c++) y[c * ldw + i] = tauq[i] * ycol[c];
+    /* Row i, columns i+1..n−1: the corrections, then its right reflector. */
+    double *ai = a + i * lda;
+    for (long c = i + 1; c < n; c++) {
+      const double *yc = y + c * ldw;
+      double s = 0;
+      for (long j = 0; j <= i; j++) s += yc[j] * ai[j];
+      ai[c] -= s;
+    }
+    for (long j = 0; j < i; j++) {
+      const double f = x[i * ldw + j], *aj = a + j * lda;
+      for (long c = i + 1; c < n; c++) ai[c] -= f * aj[c];
+    }
+    taup[i] = DLB_DSVD(dg_house)(ai + i + 1, n - i - 1, 1, &beta);
+    e[i] = beta;
+    ai[i + 1] = 1;
+    const double *u = ai + i + 1;
+    const long ulen = n - i - 1;
+    for (long j = 0; j <= i; j++) {
+      double s = 0;
+      for (long c = 0; c < ulen; c++) s += y[(i + 1 + c) * ldw + j] * u[c];
+      t3[j] = s;
+    }
+    for (long j = 0; j < i; j++) {
+      const double *aj = a + j * lda + i + 1;
+      double s = 0;
+      for (long c = 0; c < ulen; c++) s += aj[c] * u[c];
+      t4[j] = s;
+    }
+    /* X(i+1:m, i) = taup·(A·u − A(:, 0:i]·t3 − X(:, 0:i)·t4): the second Level-2 pass, row-local. */
+    for (long r = 0; r <= i; r++) x[r * ldw + i] = 0;
+    long r = i + 1;
+    for (; r + 3 < m; r += 4) {
+      const double *a0 = a + r * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (long c = 0; c < ulen; c++) {
+        const double uc = u[c];
+        s0 += a0[i + 1 + c] * uc;
+        s1 += a1[i + 1 + c] * uc;
+        s2 += a2[i + 1 + c] * uc;
+        s3 += a3[i + 1 + c] * uc;
+      }
+      double *x0 = x + r * ldw, *x1 = x0 + ldw, *x2 = x1 + ldw, *x3 = x2 + ldw;
+      for (long j = 0; j <= i; j++) {
+        s0 -= a0[j] * t3[j];
+        s1 -= a1[j] * t3[j];
+        s2 -= a2[j] * t3[j];
+        s3 -= a3[j] * t3[j];
+      }
+      for (long j = 0; j < i; j++) {
+        s0 -= x0[j] * t4[j];
+        s1 -= x1[j] * t4[j];
+        s2 -= x2[j] * t4[j];
+        s3 -= x3[j] * t4[j];
+      }
+      x0[i] = taup[i] * s0;
+      x1[i] = taup[i] * s1;
+      x2[i] = taup[i] * s2;
+      x3[i] = taup[i] * s3;
+    }
+    for (; r < m; r++) {
+      const double *ar = a + r * lda;
+      double *xr = x + r * ldw;
+      double s = 0;
+      for (long c = 0; c < ulen; c++) s += ar[i + 1 + c] * u[c];
+      for (long j = 0; j <= i; j++) s -= ar[j] * t3[j];
+      for (long j = 0; j < i; j++) s -= xr[j] * t4[j];
+      xr[i] = taup[i] * s;
+    }
+  }
+}
+
+static int DLB_DSVD(dlb_dbidiag)(double *a, long m, long n, long lda, long nb, double *d, double *e,
+                                 double *tauq, double *taup) {
+  if (nb < 1) nb = 1;
+  if (nb > n) nb = n;
+  double *x = calloc((size_t)(m * nb), 8), *y = calloc((size_t)(n * nb), 8),
+         *w = malloc((size_t)(2 * m + 2 * n + 6 * nb + 8) * 8);
+  if (!x || !y || !w) {
+    free(x);
+    free(y);
+    free(w);
+    return -1;
+  }
+  for (long k = 0; k < n; k += nb) {
+    const long b = n - k < nb ? n - k : nb;
+    double *ak = a + k * lda + k;
+    DLB_DSVD(dg_labrd)(ak, m - k, n - k, lda, b, d + k, e + k, tauq + k, taup + k, x, y, nb, w);
+    if (k + b < n) {
+      const long mm = m - k - b, nn = n - k - b;
+      double *c = ak + b * lda + b;
+      /* A22 −= V·Yᵀ + X·U, the Level-3 part. */
+      DLB_DSVD(dlb_dgemm)(mm, nn, b, -1, ak + b * lda, lda, 1, y + b * nb, 1, nb, c, lda);
+      DLB_DSVD(dlb_dgemm)(mm, nn, b, -1, x + b * nb, nb, 1, ak + b, lda, 1, c, lda);
+    }
+    for (long j = k; j < k + b; j++) {
+      a[j * lda + j] = d[j];
+      if (j + 1 < n) a[j * lda + j + 1] = e[j];
+    }
+  }
+  free(x);
+  free(y);
+  free(w);
+  return 0;
+}
+
+/* out (nv×dim, ldo) = [I 0]·H_{nv−1}·…·H₀, H_j = I − tau_j·v_j·v_jᵀ with v_j = (0…0, 1 at j,
+ * src[p·sp + j·sj] for p > j): the transpose of H₀·…·H_{nv−1}·[I; 0]. */
+static int DLB_DSVD(dg_form)(const double *src, long sp, long sj, const double *tau, long nv, long dim,
+                             long nb, double *out, long ldo) {
+  if (nb < 1) nb = 1;
+  if (nb > nv) nb = nv > 0 ? nv : 1;
+  for (long r = 0; r < nv; r++)
+    for (long c = 0; c < dim; c++) out[r * ldo + c] = r == c;
+  if (nv == 0) return 0;
+  double *vb = malloc((size_t)(dim * nb) * 8), *t = malloc((size_t)(nb * nb) * 8),
+         *wk = malloc((size_t)(nv * nb) * 8);
+  if (!vb || !t || !wk) {
+    free(vb);
+    free(t);
+    free(wk);
+    return -1;
+  }
+  const long last = (nv - 1) / nb * nb;
+  for (long k = last; k >= 0; k -= nb) {
+    const long b = nv - k < nb ? nv - k : nb, len = dim - k, rows = nv - k;
+    /* V (len×b, row-major): unit diagonal, zeros above. */
+    for (long p = 0; p < len; p++)
+      for (long j = 0; j < b; j++) vb[p * b + j] = p < j ? 0 : p == j ? 1 : src[(k + p) * sp + (k + j) * sj];
+    /* T upper triangular with H_k·…·H_{k+b−1} = I − V·T·Vᵀ (forward accumulation). */
+    for (long j = 0; j < b; j++) {
+      const double tj = tau[k + j];
+      t[j * b + j] = tj;
+      if (j == 0) continue;
+      double *col = wk; /* Vᵀv_j, then T(0:j, j) */
+      for (long l = 0; l < j; l++) col[l] = 0;
+      for (long p = j; p < len; p++) {
+        const double vj = vb[p * b + j];
+        for (long l = 0; l < j; l++) col[l] += vb[p * b + l] * vj;
+      }
+      for (long l = 0; l < j; l++) {
+        double s = 0;
+        for (long q = l; q < j; q++) s += t[l * b + q] * col[q];
+        t[l * b + j] = -tj * s;
+      }
+      for (long l = j + 1; l < b; l++) t[l * b + j] = 0;
+    }
+    for (long l = 1; l < b; l++)
+      for (long q = 0; q < l; q++) t[l * b + q] = 0;
+    double *r0 = out + k * ldo + k;
+    /* W = R·V, W ← W·Tᵀ, R −= W·Vᵀ. */
+    for (long i = 0; i < rows * b; i++) wk[i] = 0;
+    DLB_DSVD(dlb_dgemm)(rows, b, len, 1, r0, ldo, 1, vb, b, 1, wk, b);
+    for (long i = 0; i < rows; i++) {
+      double *wi = wk + i * b;
+      for (long j = 0; j < b; j++) {
+        double s = 0;
+        for (long l = j; l < b; l++) s += wi[l] * t[j * b + l];
+        wi[j] = s;
+      }
+    }
+    DLB_DSVD(dlb_dgemm)(rows, len, b, -1, wk, b, 1, vb, 1, b, r0, ldo);
+  }
+  free(vb);
+  free(t);
+  free(wk);
+  return 0;
+}
+
+static int DLB_DSVD(dlb_dform)(const double *a, long m, long n, long lda, long nb, const double *tauq,
+                               const double *taup, double *qt, long ldq, double *pt, long ldp) {
+  if (DLB_DSVD(dg_form)(a, lda, 1, tauq, n, m, nb, qt, ldq)) return -1;
+  for (long c = 0; c < n; c++) pt[c] = c == 0;
+  for (long r = 1; r < n; r++) pt[r * ldp] = 0;
+  return n > 1 ? DLB_DSVD(dg_form)(a + 1, 1, lda, taup, n - 1, n - 1, nb, pt + ldp + 1, ldp) : 0;
+}
