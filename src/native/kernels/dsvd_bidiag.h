@@ -47,16 +47,64 @@ static double DLB_DSVD(dg_house)(double *x, long len, long s, double *beta) {
   return tau;
 }
 
+/* Rows r0..r1−1 of the fused Level-2 pass of step i (see dg_labrd): X(r, i), then column i+1 of
+ * row r brought up to date (when next), and z += a(r, i+1)·A(r, :). Four rows at a time so each
+ * load and store of z serves four rows, which are still in L1 from their dot products. */
+static void DLB_DSVD(dg_pass)(double *a, long lda, long n, long i, long r0, long r1, const double *u,
+                              const double *t3, const double *t4, const double *yn, const double *un,
+                              double tp, double *x, long ldw, int next, double *z) {
+  const long ulen = n - i - 1;
+  long r = r0;
+  for (; r < r1; r += 4) {
+    const long rows = r1 - r < 4 ? r1 - r : 4;
+    double *ar[4], *xr[4], s[4] = {0, 0, 0, 0}, an[4] = {0, 0, 0, 0};
+    for (long q = 0; q < 4; q++) {
+      const long rr = q < rows ? r + q : r;
+      ar[q] = a + rr * lda;
+      xr[q] = x + rr * ldw;
+    }
+    for (long c = 0; c < ulen; c++) {
+      const double uc = u[c];
+      s[0] += ar[0][i + 1 + c] * uc;
+      s[1] += ar[1][i + 1 + c] * uc;
+      s[2] += ar[2][i + 1 + c] * uc;
+      s[3] += ar[3][i + 1 + c] * uc;
+    }
+    for (long q = 0; q < rows; q++) {
+      double sq = s[q];
+      for (long j = 0; j <= i; j++) sq -= ar[q][j] * t3[j];
+      for (long j = 0; j < i; j++) sq -= xr[q][j] * t4[j];
+      xr[q][i] = tp * sq;
+      if (next) {
+        double t = ar[q][i + 1];
+        for (long j = 0; j <= i; j++) t -= ar[q][j] * yn[j] + xr[q][j] * un[j];
+        ar[q][i + 1] = t;
+        an[q] = t;
+      }
+    }
+    if (!next) continue;
+    const double *a0 = ar[0], *a1 = ar[1], *a2 = ar[2], *a3 = ar[3];
+    const double v0 = an[0], v1 = an[1], v2 = an[2], v3 = an[3];
+    for (long c = 0; c < n; c++) z[c] += v0 * a0[c] + v1 * a1[c] + v2 * a2[c] + v3 * a3[c];
+  }
+}
+
 /* One panel: the first nb columns and rows of the m×n block a (lda, m ≥ n ≥ nb). On return the
  * trailing block equals A − V·Yᵀ − X·U (V: the panel's left vectors, U: its right vectors, the
- * unit entries stored as 1 in a), with X (m×nb) and Y (n×nb) row-major, stride ldw. w: 2m + n + 5·nb. */
+ * unit entries stored as 1 in a), with X (m×nb) and Y (n×nb) row-major, stride ldw. w: 2m + 2n + 6·nb.
+ * Level-2 work: step i needs Aᵀ·v_i (v_i: column i once updated) and A·u_i (u_i: row i). Both go
+ * over the rows below i, and row r's entry of column i+1 can be brought up to date as soon as X(r, i)
+ * is known, so one pass computes A·u_i and, on the same rows while they are in L1, Aᵀ·a_{i+1} for
+ * the not yet normalized column a_{i+1}; the reflector's normalization is applied afterwards
+ * (v = (a − a₀e₁)/(a₀ − β) + e₁). One read of the trailing matrix per column instead of two. */
 static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, double *d, double *e,
                                double *tauq, double *taup, double *x, double *y, long ldw, double *w) {
   double *z = w, *vcol = z + n, *ycol = vcol + m, *t2 = ycol + n, *t3 = t2 + nb, *t4 = t3 + nb + 1,
          *ucol = t4 + nb;
+  int fused = 0; /* column i is up to date and z = Σ_r a(r, i)·A(r, :) over rows i.. */
   for (long i = 0; i < nb; i++) {
     /* Column i, rows i..m−1: the corrections of the panel's earlier reflectors. */
-    if (i > 0) {
+    if (i > 0 && !fused) {
       for (long j = 0; j < i; j++) ucol[j] = a[j * lda + i];
       const double *yi = y + i * ldw;
       for (long r = i; r < m; r++) {
@@ -67,6 +115,7 @@ static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, dou
         ar[i] -= s;
       }
     }
+    const double a0 = a[i * lda + i];
     double beta;
     tauq[i] = DLB_DSVD(dg_house)(a + i * lda + i, m - i, lda, &beta);
     d[i] = beta;
@@ -74,18 +123,22 @@ static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, dou
     a[i * lda + i] = 1;
     const long len = m - i;
     for (long r = 0; r < len; r++) vcol[r] = a[(i + r) * lda + i];
-    /* z = A(i:m, 0:n)ᵀ·v: one pass over the rows below, four at a time (the Level-2 part). */
-    for (long c = 0; c < n; c++) z[c] = 0;
-    {
+    if (fused && tauq[i] != 0) {
+      /* z held Aᵀ·a; v = (a − a₀e₁)/(a₀ − β) + e₁. */
+      const double f = 1 / (a0 - beta), *ai = a + i * lda;
+      for (long c = 0; c < n; c++) z[c] = (z[c] - a0 * ai[c]) * f + ai[c];
+    } else {
+      /* z = A(i:m, 0:n)ᵀ·v: one pass over the rows below, four at a time. */
+      for (long c = 0; c < n; c++) z[c] = 0;
       long r = 0;
       for (; r + 3 < len; r += 4) {
         const double v0 = vcol[r], v1 = vcol[r + 1], v2 = vcol[r + 2], v3 = vcol[r + 3];
-        const double *a0 = a + (i + r) * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-        for (long c = 0; c < n; c++) z[c] += v0 * a0[c] + v1 * a1[c] + v2 * a2[c] + v3 * a3[c];
+        const double *a0r = a + (i + r) * lda, *a1 = a0r + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        for (long c = 0; c < n; c++) z[c] += v0 * a0r[c] + v1 * a1[c] + v2 * a2[c] + v3 * a3[c];
       }
       for (; r < len; r++) {
-        const double v0 = vcol[r], *a0 = a + (i + r) * lda;
-        for (long c = 0; c < n; c++) z[c] += v0 * a0[c];
+        const double v0 = vcol[r], *a0r = a + (i + r) * lda;
+        for (long c = 0; c < n; c++) z[c] += v0 * a0r[c];
       }
     }
     for (long j = 0; j < i; j++) t2[j] = 0;
@@ -133,46 +186,14 @@ static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, dou
       for (long c = 0; c < ulen; c++) s += aj[c] * u[c];
       t4[j] = s;
     }
-    /* X(i+1:m, i) = taup·(A·u − A(:, 0:i]·t3 − X(:, 0:i)·t4): the second Level-2 pass, row-local. */
+    /* X(i+1:m, i) = taup·(A·u − A(:, 0:i]·t3 − X(:, 0:i)·t4), fused with the next column's pass. */
     for (long r = 0; r <= i; r++) x[r * ldw + i] = 0;
-    long r = i + 1;
-    for (; r + 3 < m; r += 4) {
-      const double *a0 = a + r * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (long c = 0; c < ulen; c++) {
-        const double uc = u[c];
-        s0 += a0[i + 1 + c] * uc;
-        s1 += a1[i + 1 + c] * uc;
-        s2 += a2[i + 1 + c] * uc;
-        s3 += a3[i + 1 + c] * uc;
-      }
-      double *x0 = x + r * ldw, *x1 = x0 + ldw, *x2 = x1 + ldw, *x3 = x2 + ldw;
-      for (long j = 0; j <= i; j++) {
-        s0 -= a0[j] * t3[j];
-        s1 -= a1[j] * t3[j];
-        s2 -= a2[j] * t3[j];
-        s3 -= a3[j] * t3[j];
-      }
-      for (long j = 0; j < i; j++) {
-        s0 -= x0[j] * t4[j];
-        s1 -= x1[j] * t4[j];
-        s2 -= x2[j] * t4[j];
-        s3 -= x3[j] * t4[j];
-      }
-      x0[i] = taup[i] * s0;
-      x1[i] = taup[i] * s1;
-      x2[i] = taup[i] * s2;
-      x3[i] = taup[i] * s3;
+    fused = i + 1 < nb;
+    if (fused) {
+      for (long j = 0; j <= i; j++) ucol[j] = a[j * lda + i + 1];
+      for (long c = 0; c < n; c++) z[c] = 0;
     }
-    for (; r < m; r++) {
-      const double *ar = a + r * lda;
-      double *xr = x + r * ldw;
-      double s = 0;
-      for (long c = 0; c < ulen; c++) s += ar[i + 1 + c] * u[c];
-      for (long j = 0; j <= i; j++) s -= ar[j] * t3[j];
-      for (long j = 0; j < i; j++) s -= xr[j] * t4[j];
-      xr[i] = taup[i] * s;
-    }
+    DLB_DSVD(dg_pass)(a, lda, n, i, i + 1, m, u, t3, t4, y + (i + 1) * ldw, ucol, taup[i], x, ldw, fused, z);
   }
 }
 
