@@ -61,12 +61,6 @@ static double DLB_DSVD(dg_bnorm)(const double *d, const double *e, long n) {
   return an;
 }
 
-/* Multiplies by 2^p in two halves (2^p alone is not a double past ±1023): exact. */
-static void DLB_DSVD(dg_scale)(double *x, long len, int p) {
-  const int h = p / 2;
-  for (long i = 0; i < len; i++) x[i] = ldexp(ldexp(x[i], h), p - h);
-}
-
 /* One implicit-shift sweep over lo..hi; records the right (cv, sv) and left (cu, su) rotations. */
 static void DLB_DSVD(dg_qr_sweep)(double *d, double *e, long lo, long hi, double *cu, double *su, double *cv,
                                   double *sv) {

@@ -6,6 +6,12 @@
  * of depth nb. Qᵀ and Pᵀ are built from the last block back, nb reflectors at a time as one
  * compact-WY block I − V·T·Vᵀ: two GEMMs per block. */
 
+/* Multiplies by 2^p in two halves (2^p alone is not a double past ±1023): exact. */
+static void DLB_DSVD(dg_scale)(double *x, long len, int p) {
+  const int h = p / 2;
+  for (long i = 0; i < len; i++) x[i] = ldexp(ldexp(x[i], h), p - h);
+}
+
 /* Householder reflector of x (len entries, stride s): returns tau and sets *beta so that
  * (I − tau·v·vᵀ)x = beta·e₁, v = (1, x[1..]/(x₀ − beta)) written over x[1..]. Works on x scaled
  * by its largest entry so that squares neither overflow nor underflow. */
@@ -209,6 +215,17 @@ static int DLB_DSVD(dlb_dbidiag)(double *a, long m, long n, long lda, long nb, d
     free(w);
     return -1;
   }
+  /* The fused pass forms products of unnormalized entries: far from 1 (1e±150) they would
+   * overflow or lose digits to underflow, so such a matrix is scaled by a power of two (exact) and
+   * d, e scaled back; the reflectors do not depend on the scale. */
+  double amax = 0;
+  for (long r = 0; r < m; r++)
+    for (long c = 0; c < n; c++) amax = fabs(a[r * lda + c]) > amax ? fabs(a[r * lda + c]) : amax;
+  int p = 0;
+  if (amax > 0 && isfinite(amax) && (amax < 0x1p-100 || amax > 0x1p100)) {
+    (void)frexp(amax, &p);
+    for (long r = 0; r < m; r++) DLB_DSVD(dg_scale)(a + r * lda, n, -p);
+  }
   for (long k = 0; k < n; k += nb) {
     const long b = n - k < nb ? n - k : nb;
     double *ak = a + k * lda + k;
@@ -221,6 +238,14 @@ static int DLB_DSVD(dlb_dbidiag)(double *a, long m, long n, long lda, long nb, d
       DLB_DSVD(dlb_dgemm)(mm, nn, b, -1, x + b * nb, nb, 1, ak + b, lda, 1, c, lda);
     }
     for (long j = k; j < k + b; j++) {
+      a[j * lda + j] = d[j];
+      if (j + 1 < n) a[j * lda + j + 1] = e[j];
+    }
+  }
+  if (p != 0) {
+    DLB_DSVD(dg_scale)(d, n, p);
+    DLB_DSVD(dg_scale)(e, n - 1, p);
+    for (long j = 0; j < n; j++) {
       a[j * lda + j] = d[j];
       if (j + 1 < n) a[j * lda + j + 1] = e[j];
     }
