@@ -3,8 +3,9 @@
 // Row-major throughout: reflectors are applied row by row (contiguous dot/axpy), and each QR sweep's
 // rotations are recorded and then applied to one row of U (and V) at a time, the chain of
 // rotations carried in a register. Expected bottleneck: applying the rotations, ≈ 6(m+n)n² flops.
-// The three hot loops are swappable (Svd64Kernels): JS here, or the addon's float64 kernels
-// (native64.ts), which apply each sweep to the rows of Uᵀ and Vᵀ so the rotations vectorize.
+// The hot loops are swappable (Svd64Kernels): JS here, or the addon's (native64.ts), which apply
+// the sweeps to the rows of Uᵀ and Vᵀ so the rotations vectorize, and, when it has them, replace
+// the bidiagonalization and the QR iteration whole (bidiagQP, bdsqr: the blocked path).
 import {transpose} from './dense64.js';
 import type {Svd64Kernels} from './kernels64.js';
 import {nativeSvdKernels} from './native64.js';

@@ -1,7 +1,8 @@
-// The full SVD's hot loops on the native addon (src/native/kernels/dsvd_impl.h, float64, built
-// per ISA and dispatched at run time): Householder reflectors from the left and the right, and
-// each QR sweep applied to Uᵀ/Vᵀ rows. Without the addon (or with DLBENCH_NO_NATIVE=1) the
-// JS loops of golub-kahan.ts run instead (its defaultSvdKernels); the results agree to rounding.
+// The full SVD's native float64 routines (src/native/kernels/dsvd_*.h, built per ISA and
+// dispatched at run time): the Householder reflectors and batched QR sweeps (the loops of
+// golub-kahan.ts), and the blocked path that replaces them when present — bidiagonalization with
+// explicit Qᵀ/Pᵀ (bidiagQP) and the whole QR iteration (bdsqr). Without the addon (or with
+// DLBENCH_NO_NATIVE=1) the JS loops of golub-kahan.ts run instead; the results agree to rounding.
 import {bestIsa, loadNative, type Isa} from '../../native/loader.js';
 import type {Svd64Kernels} from './kernels64.js';
 

@@ -53,6 +53,26 @@ static double DLB_DSVD(dg_house)(double *x, long len, long s, double *beta) {
   return tau;
 }
 
+/* Σ a[c]·b[c] in eight lanes (GCC does not reassociate a plain sum without -ffast-math, so a
+ * scalar loop here runs as an in-order chain). */
+static inline double DLB_DSVD(dg_dot)(const double *a, const double *b, long len) {
+  dsvd_v8 acc0 = {0}, acc1 = {0};
+  long c = 0;
+  for (; c + 16 <= len; c += 16) {
+    acc0 += DSVD_LOAD(a + c) * DSVD_LOAD(b + c);
+    acc1 += DSVD_LOAD(a + c + 8) * DSVD_LOAD(b + c + 8);
+  }
+  if (c + 8 <= len) {
+    acc0 += DSVD_LOAD(a + c) * DSVD_LOAD(b + c);
+    c += 8;
+  }
+  acc0 += acc1;
+  double s = 0;
+  for (int l = 0; l < 8; l++) s += acc0[l];
+  for (; c < len; c++) s += a[c] * b[c];
+  return s;
+}
+
 /* Rows r0..r1−1 of the fused Level-2 pass of step i (see dg_labrd): X(r, i), then column i+1 of
  * row r brought up to date (when next), and z += a(r, i+1)·A(r, :). Four rows at a time so each
  * load and store of z serves four rows, which are still in L1 from their dot products. */
@@ -69,21 +89,33 @@ static void DLB_DSVD(dg_pass)(double *a, long lda, long n, long i, long r0, long
       ar[q] = a + rr * lda;
       xr[q] = x + rr * ldw;
     }
-    for (long c = 0; c < ulen; c++) {
-      const double uc = u[c];
-      s[0] += ar[0][i + 1 + c] * uc;
-      s[1] += ar[1][i + 1 + c] * uc;
-      s[2] += ar[2][i + 1 + c] * uc;
-      s[3] += ar[3][i + 1 + c] * uc;
+    {
+      dsvd_v8 acc[4] = {{0}, {0}, {0}, {0}};
+      const double *b0 = ar[0] + i + 1, *b1 = ar[1] + i + 1, *b2 = ar[2] + i + 1, *b3 = ar[3] + i + 1;
+      long c = 0;
+      for (; c + 8 <= ulen; c += 8) {
+        const dsvd_v8 uc = DSVD_LOAD(u + c);
+        acc[0] += DSVD_LOAD(b0 + c) * uc;
+        acc[1] += DSVD_LOAD(b1 + c) * uc;
+        acc[2] += DSVD_LOAD(b2 + c) * uc;
+        acc[3] += DSVD_LOAD(b3 + c) * uc;
+      }
+      for (int q = 0; q < 4; q++)
+        for (int l = 0; l < 8; l++) s[q] += acc[q][l];
+      for (; c < ulen; c++) {
+        const double uc = u[c];
+        s[0] += b0[c] * uc;
+        s[1] += b1[c] * uc;
+        s[2] += b2[c] * uc;
+        s[3] += b3[c] * uc;
+      }
     }
     for (long q = 0; q < rows; q++) {
-      double sq = s[q];
-      for (long j = 0; j <= i; j++) sq -= ar[q][j] * t3[j];
-      for (long j = 0; j < i; j++) sq -= xr[q][j] * t4[j];
+      const double sq = s[q] - DLB_DSVD(dg_dot)(ar[q], t3, i + 1) - DLB_DSVD(dg_dot)(xr[q], t4, i);
       xr[q][i] = tp * sq;
       if (next) {
-        double t = ar[q][i + 1];
-        for (long j = 0; j <= i; j++) t -= ar[q][j] * yn[j] + xr[q][j] * un[j];
+        const double t =
+            ar[q][i + 1] - DLB_DSVD(dg_dot)(ar[q], yn, i + 1) - DLB_DSVD(dg_dot)(xr[q], un, i + 1);
         ar[q][i + 1] = t;
         an[q] = t;
       }
@@ -153,10 +185,7 @@ static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, dou
       for (long j = 0; j < i; j++) t2[j] += xr[j] * vr;
     }
     for (long c = i + 1; c < n; c++) {
-      const double *yc = y + c * ldw;
-      double s = z[c];
-      for (long j = 0; j < i; j++) s -= yc[j] * z[j];
-      ycol[c] = s;
+      ycol[c] = z[c] - DLB_DSVD(dg_dot)(y + c * ldw, z, i);
     }
     for (long j = 0; j < i; j++) {
       const double f = t2[j], *aj = a + j * lda;
@@ -167,10 +196,7 @@ static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, dou
     /* Row i, columns i+1..n−1: the corrections, then its right reflector. */
     double *ai = a + i * lda;
     for (long c = i + 1; c < n; c++) {
-      const double *yc = y + c * ldw;
-      double s = 0;
-      for (long j = 0; j <= i; j++) s += yc[j] * ai[j];
-      ai[c] -= s;
+      ai[c] -= DLB_DSVD(dg_dot)(y + c * ldw, ai, i + 1);
     }
     for (long j = 0; j < i; j++) {
       const double f = x[i * ldw + j], *aj = a + j * lda;
@@ -181,17 +207,12 @@ static void DLB_DSVD(dg_labrd)(double *a, long m, long n, long lda, long nb, dou
     ai[i + 1] = 1;
     const double *u = ai + i + 1;
     const long ulen = n - i - 1;
-    for (long j = 0; j <= i; j++) {
-      double s = 0;
-      for (long c = 0; c < ulen; c++) s += y[(i + 1 + c) * ldw + j] * u[c];
-      t3[j] = s;
+    for (long j = 0; j <= i; j++) t3[j] = 0;
+    for (long c = 0; c < ulen; c++) {
+      const double *yc = y + (i + 1 + c) * ldw, uc = u[c];
+      for (long j = 0; j <= i; j++) t3[j] += yc[j] * uc;
     }
-    for (long j = 0; j < i; j++) {
-      const double *aj = a + j * lda + i + 1;
-      double s = 0;
-      for (long c = 0; c < ulen; c++) s += aj[c] * u[c];
-      t4[j] = s;
-    }
+    for (long j = 0; j < i; j++) t4[j] = DLB_DSVD(dg_dot)(a + j * lda + i + 1, u, ulen);
     /* X(i+1:m, i) = taup·(A·u − A(:, 0:i]·t3 − X(:, 0:i)·t4), fused with the next column's pass. */
     for (long r = 0; r <= i; r++) x[r * ldw + i] = 0;
     fused = i + 1 < nb;
@@ -265,7 +286,7 @@ static int DLB_DSVD(dg_form)(const double *src, long sp, long sj, const double *
   for (long r = 0; r < nv; r++)
     for (long c = 0; c < dim; c++) out[r * ldo + c] = r == c;
   if (nv == 0) return 0;
-  double *vb = malloc((size_t)(dim * nb) * 8), *t = malloc((size_t)(nb * nb) * 8),
+  double *vb = malloc((size_t)(dim * nb) * 8), *t = malloc((size_t)(2 * nb * nb + nb) * 8),
          *wk = malloc((size_t)(nv * nb) * 8);
   if (!vb || !t || !wk) {
     free(vb);
@@ -303,13 +324,18 @@ static int DLB_DSVD(dg_form)(const double *src, long sp, long sj, const double *
     /* W = R·V, W ← W·Tᵀ, R −= W·Vᵀ. */
     for (long i = 0; i < rows * b; i++) wk[i] = 0;
     DLB_DSVD(dlb_dgemm)(rows, b, len, 1, r0, ldo, 1, vb, b, 1, wk, b);
+    /* W·Tᵀ row by row as axpys over Tᵀ's rows (contiguous, so they vectorize). */
+    double *tt = t + nb * nb, *tmp = tt + nb * nb;
+    for (long l = 0; l < b; l++)
+      for (long j = 0; j < b; j++) tt[l * b + j] = t[j * b + l];
     for (long i = 0; i < rows; i++) {
       double *wi = wk + i * b;
-      for (long j = 0; j < b; j++) {
-        double s = 0;
-        for (long l = j; l < b; l++) s += wi[l] * t[j * b + l];
-        wi[j] = s;
+      for (long j = 0; j < b; j++) tmp[j] = 0;
+      for (long l = 0; l < b; l++) {
+        const double f = wi[l], *tl = tt + l * b;
+        for (long j = 0; j <= l; j++) tmp[j] += f * tl[j];
       }
+      for (long j = 0; j < b; j++) wi[j] = tmp[j];
     }
     DLB_DSVD(dlb_dgemm)(rows, len, b, -1, wk, b, 1, vb, 1, b, r0, ldo);
   }

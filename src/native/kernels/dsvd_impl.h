@@ -1,8 +1,9 @@
-/* Full-SVD rung, native float64 kernels: the three loops that take ~95% of Golub–Kahan–Reinsch in
- * JS (src/kernels/svd/golub-kahan.ts): Householder reflectors applied from the left and the right
- * to a row-major block, and one QR sweep's rotations applied to the rows of Uᵀ/Vᵀ. Plain C written
- * for the auto-vectorizer; each dsvd_<isa>.c includes it under its own -m flags (DLB_DSVD names the
- * symbols). Bottleneck: L2/L3 bandwidth for the reflectors, the FMA latency chain for the sweep. */
+/* Full-SVD rung, native float64 kernels, compiled once per ISA (each dsvd_<isa>.c includes this
+ * under its own -m flags; DLB_DSVD names the symbols). The loops golub-kahan.ts can hand over —
+ * Householder reflectors from the left and the right, and batches of QR sweeps on the rows of
+ * Uᵀ/Vᵀ — and, through the headers included below, the blocked path (dsvd_blocked.h): packed f64
+ * GEMM, blocked bidiagonalization with Qᵀ/Pᵀ, and the bidiagonal QR iteration. Bottleneck: L2/L3
+ * bandwidth for the reflectors, the FMA pipes for the fused sweeps. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
