@@ -29,7 +29,14 @@ export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
   summary:
     'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; blocked (GEMM) bidiagonalization and fused QR sweeps on the addon when built',
   get params() {
-    return {algorithm: 'golub-kahan-reinsch', precision: 'f64', kernels: defaultSvdKernels().name};
+    const k = defaultSvdKernels();
+    // blocked: GEMM bidiagonalization, compact-WY Qᵀ/Pᵀ and the QR loop in C; unblocked: the JS driver.
+    return {
+      algorithm: 'golub-kahan-reinsch',
+      precision: 'f64',
+      kernels: k.name,
+      bidiagonalization: k.bidiagQP ? 'blocked' : 'unblocked',
+    };
   },
   spec: specWithFlops(fullFlops),
   available: () => ({ok: true}),
