@@ -171,6 +171,57 @@ export interface NativeAddon {
     sn: Float64Array,
     stride: number,
   ): void;
+  /** Blocked f64 SVD routines (kernels/dsvd_blocked.h): C += alpha·A·B with A(i,p) = a[i·rsa + p·csa], B(p,j) = b[p·rsb + j·csb]. */
+  dgemm(
+    isa: Isa,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float64Array,
+    rsa: number,
+    csa: number,
+    b: Float64Array,
+    rsb: number,
+    csb: number,
+    c: Float64Array,
+    ldc: number,
+  ): void;
+  /** a (m×n row-major, m ≥ n ≥ 1) = Q·B·Pᵀ in place (LAPACK dgebrd layout), panels of nb columns. */
+  dbidiag(
+    isa: Isa,
+    a: Float64Array,
+    m: number,
+    n: number,
+    nb: number,
+    d: Float64Array,
+    e: Float64Array,
+    tauq: Float64Array,
+    taup: Float64Array,
+  ): void;
+  /** Qᵀ (n×m) and Pᵀ (n×n) from dbidiag's output, nb reflectors per compact-WY block. */
+  dformQP(
+    isa: Isa,
+    a: Float64Array,
+    m: number,
+    n: number,
+    nb: number,
+    tauq: Float64Array,
+    taup: Float64Array,
+    qt: Float64Array,
+    pt: Float64Array,
+  ): void;
+  /** The bidiagonal QR iteration, rows of ut (n×cu) and vt (n×cv) rotated: 0, or −1 when it did not converge. */
+  dbdsqr(
+    isa: Isa,
+    d: Float64Array,
+    e: Float64Array,
+    n: number,
+    ut: Float64Array,
+    cu: number,
+    vt: Float64Array,
+    cv: number,
+  ): number;
   /** Strassen's additions: z = x + sign·y on rows×cols views (array, offset, row stride); may alias. */
   strassenAdd(
     threads: number,

@@ -1,8 +1,11 @@
 // Rung 1: the full thin SVD (Golub–Kahan–Reinsch, golub-kahan.ts) in float64 whatever the input
 // dtype; an f32 input is widened once and U, V narrowed back. Cost ≈ 14·M·N² + 8·N³ (M ≥ N).
-// Its hot loops run on the addon's float64 kernels when it is built (native64.ts: reflectors, and
-// QR sweeps batched 32 at a time on Uᵀ/Vᵀ), else in JS. Expected bottleneck: the sweeps' rotations
-// (≈ 6(M+N)N² flops, FMA-latency bound natively), then the memory-bound Householder updates.
+// With the addon built the whole of it but the sort runs natively (native64.ts → dsvd_*.h):
+// blocked bidiagonalization (panels of 32 reflectors, trailing update as two f64 GEMMs, one
+// matrix–vector pass per column), Qᵀ and Pᵀ by compact-WY blocks through the same GEMM, and the
+// QR iteration in C with its sweeps fused four at a time on Uᵀ/Vᵀ. Else the JS loops. Expected
+// bottleneck: the rotations (≈ 6(M+N)N² flops, FMA bound) and the bidiagonalization's memory-bound
+// matrix–vector half.
 import type {Backend, KernelVariant} from '../../core/types.js';
 import {defaultSvdKernels, svd64} from './golub-kahan.js';
 import {fullFlops, specWithFlops, type SvdInputs, type SvdOutput, type SvdShape} from './spec.js';
@@ -24,9 +27,16 @@ export const full: KernelVariant<SvdShape, SvdInputs, SvdOutput, State> = {
     return defaultSvdKernels().name.startsWith('native') ? 'native' : 'js';
   },
   summary:
-    "thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; hot loops on the addon's f64 kernels when built",
+    'thin SVD: Householder bidiagonalization + implicit-shift QR (Golub–Kahan–Reinsch), float64; blocked (GEMM) bidiagonalization and fused QR sweeps on the addon when built',
   get params() {
-    return {algorithm: 'golub-kahan-reinsch', precision: 'f64', kernels: defaultSvdKernels().name};
+    const k = defaultSvdKernels();
+    // blocked: GEMM bidiagonalization, compact-WY Qᵀ/Pᵀ and the QR loop in C; unblocked: the JS driver.
+    return {
+      algorithm: 'golub-kahan-reinsch',
+      precision: 'f64',
+      kernels: k.name,
+      bidiagonalization: k.bidiagQP ? 'blocked' : 'unblocked',
+    };
   },
   spec: specWithFlops(fullFlops),
   available: () => ({ok: true}),

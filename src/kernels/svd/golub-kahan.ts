@@ -3,8 +3,9 @@
 // Row-major throughout: reflectors are applied row by row (contiguous dot/axpy), and each QR sweep's
 // rotations are recorded and then applied to one row of U (and V) at a time, the chain of
 // rotations carried in a register. Expected bottleneck: applying the rotations, ≈ 6(m+n)n² flops.
-// The three hot loops are swappable (Svd64Kernels): JS here, or the addon's float64 kernels
-// (native64.ts), which apply each sweep to the rows of Uᵀ and Vᵀ so the rotations vectorize.
+// The hot loops are swappable (Svd64Kernels): JS here, or the addon's (native64.ts), which apply
+// the sweeps to the rows of Uᵀ and Vᵀ so the rotations vectorize, and, when it has them, replace
+// the bidiagonalization and the QR iteration whole (bidiagQP, bdsqr: the blocked path).
 import {transpose} from './dense64.js';
 import type {Svd64Kernels} from './kernels64.js';
 import {nativeSvdKernels} from './native64.js';
@@ -46,6 +47,17 @@ export function svd64(a: ArrayLike<number>, m: number, n: number, kernels: Svd64
 function svdTall(w: Float64Array, m: number, n: number, k: Svd64Kernels): Svd64 {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(n - 1, 0));
+  if (k.bidiagQP && k.rotSweeps) {
+    // Blocked (GEMM) bidiagonalization that hands back Qᵀ and Pᵀ: the sweeps rotate their rows.
+    const {qt, pt} = k.bidiagQP(w, m, n, d, e);
+    if (!k.bdsqr) bidiagonalQr(d, e, rowRotations(qt, m, n, k.rotSweeps), rowRotations(pt, n, n, k.rotSweeps));
+    else if (!k.bdsqr(d, e, qt, m, pt, n))
+      throw new Error(`bidiagonal QR did not converge after ${MAX_SWEEPS_PER_VALUE * n} sweeps`);
+    const u = transpose(qt, n, m),
+      v = transpose(pt, n, n);
+    sortDescending(d, u, m, v, n);
+    return {u, s: d, v, r: n};
+  }
   const leftBeta = new Float64Array(n);
   const rightBeta = new Float64Array(n);
   bidiagonalize(w, m, n, d, e, leftBeta, rightBeta, k);

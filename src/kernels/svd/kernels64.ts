@@ -33,4 +33,14 @@ export interface Svd64Kernels {
     sn: Float64Array,
     stride: number,
   ): void;
+  /**
+   * Blocked bidiagonalization of the m×n row-major w (m ≥ n, overwritten): writes B's diagonal d
+   * and superdiagonal e and returns Qᵀ (n×m) and Pᵀ (n×n), w = Q·B·Pᵀ. When given, rotSweeps is too.
+   */
+  bidiagQP?(w: Float64Array, m: number, n: number, d: Float64Array, e: Float64Array): {qt: Float64Array; pt: Float64Array};
+  /**
+   * The whole QR iteration on bidiag(d, e), rotating the rows of ut (n×cu) and vt (n×cv); singular
+   * values left signed and unsorted. Returns false when it did not converge.
+   */
+  bdsqr?(d: Float64Array, e: Float64Array, ut: Float64Array, cu: number, vt: Float64Array, cv: number): boolean;
 }
