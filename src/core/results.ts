@@ -110,6 +110,8 @@ export const CaseMachineSchema = Type.Object({
   underLoad: Type.Boolean(),
   /** Measured again because the canary moved the first time (at most once). */
   remeasured: Type.Optional(Type.Boolean()),
+  /** `run --processes`: processes whose canary moved during this case, left out of its samples and medians. */
+  movedProcesses: Type.Optional(Size),
 });
 export type CaseMachine = Static<typeof CaseMachineSchema>;
 

@@ -13,7 +13,7 @@ import {HIGH_SPREAD, summarize} from '../measure/stats.js';
 import {caseKey} from '../report/cases.js';
 import type {CaseMachine, CaseResult, OkCase} from '../core/results.js';
 
-/** Two readings of one case's machine as one: flags add up, the canary spans both. */
+/** Two readings of one case's machine as one: flags add up; a moved canary's readings are the ones kept. */
 function mergeMachine(a: CaseMachine | undefined, b: CaseMachine | undefined): CaseMachine | undefined {
   if (!a || !b) return a ?? b;
   const loads = (...xs: (number | undefined)[]): number | undefined => {
@@ -22,14 +22,17 @@ function mergeMachine(a: CaseMachine | undefined, b: CaseMachine | undefined): C
   };
   const loadBefore = loads(a.loadBefore, b.loadBefore);
   const loadAfter = loads(a.loadAfter, b.loadAfter);
+  const canary = a.clockMoved || !b.clockMoved ? a : b;
+  const moved = (m: CaseMachine): number => m.movedProcesses ?? 0;
   return {
-    canaryBeforeNs: a.canaryBeforeNs,
-    canaryAfterNs: b.canaryAfterNs,
+    canaryBeforeNs: canary.canaryBeforeNs,
+    canaryAfterNs: a.clockMoved || b.clockMoved ? canary.canaryAfterNs : b.canaryAfterNs,
     ...(loadBefore !== undefined ? {loadBefore} : {}),
     ...(loadAfter !== undefined ? {loadAfter} : {}),
     clockMoved: a.clockMoved || b.clockMoved,
     underLoad: a.underLoad || b.underLoad,
     ...(a.remeasured || b.remeasured ? {remeasured: true} : {}),
+    ...(moved(a) + moved(b) > 0 ? {movedProcesses: moved(a) + moved(b)} : {}),
   };
 }
 
@@ -70,26 +73,39 @@ export function poolRepetition(into: CaseResult[], more: readonly CaseResult[]):
  * One row per case from the results of several processes (in process order): samples pooled,
  * `processMediansMs` the median of each process that measured the case. A case that only some
  * processes reached (an interrupted run) has fewer medians; a failure in any process is the row.
+ * A process whose clock canary moved during the case is left out of it (counted in
+ * `machine.movedProcesses`) while another process measured it steadily: the other processes are
+ * its re-measurement. Only when every process moved does the row keep the flag.
  */
 export function poolProcesses(processes: readonly (readonly CaseResult[])[]): CaseResult[] {
   const rows = new Map<string, CaseResult>();
+  const moved = new Map<string, OkCase[]>();
   for (const results of processes) {
     for (const r of results) {
       const key = caseKey(r);
-      const seen = rows.get(key);
-      const withMedian = (x: OkCase, prev: readonly number[]): OkCase => ({
-        ...x,
-        processMediansMs: [...prev, x.stats.medianMs],
-      });
-      if (!seen) {
-        rows.set(key, r.state === 'ok' ? withMedian(r, []) : r);
-      } else if (seen.state === 'ok') {
-        if (r.state === 'ok') {
-          rows.set(key, {...pooled(seen, r), processMediansMs: [...(seen.processMediansMs ?? []), r.stats.medianMs]});
-        } else if (r.state !== 'skipped') {
-          rows.set(key, r);
-        }
+      if (r.state === 'ok' && r.machine?.clockMoved) {
+        moved.set(key, [...(moved.get(key) ?? []), r]);
+        if (!rows.has(key)) rows.set(key, r);
+        continue;
       }
+      const seen = rows.get(key);
+      const first = (x: CaseResult): CaseResult => (x.state === 'ok' ? {...x, processMediansMs: [x.stats.medianMs]} : x);
+      if (!seen) rows.set(key, first(r));
+      else if (seen.state !== 'ok' || r.state === 'skipped') continue;
+      else if (r.state !== 'ok') rows.set(key, r);
+      else if (seen.machine?.clockMoved) rows.set(key, first(r));
+      else rows.set(key, {...pooled(seen, r), processMediansMs: [...(seen.processMediansMs ?? []), r.stats.medianMs]});
+    }
+  }
+  for (const [key, left] of moved) {
+    const row = rows.get(key)!;
+    if (row.state !== 'ok') continue;
+    if (row.machine?.clockMoved) {
+      // Every process moved: pool them all and keep the flag.
+      const all = left.reduce((acc, r) => pooled(acc, r));
+      rows.set(key, {...all, processMediansMs: left.map((r) => r.stats.medianMs)});
+    } else if (row.machine) {
+      rows.set(key, {...row, machine: {...row.machine, movedProcesses: (row.machine.movedProcesses ?? 0) + left.length}});
     }
   }
   return [...rows.values()];

@@ -60,6 +60,33 @@ describe('pooling processes', () => {
   });
 });
 
+describe('pooling processes whose canary moved', () => {
+  const steady = caseMachine({canaryNs: 1}, {canaryNs: 1}, 2);
+  const moved = caseMachine({canaryNs: 1}, {canaryNs: 1.5}, 2);
+  const proc = (seed: number, m: typeof steady): CaseResult[] =>
+    gemmReport(seed, {n: 10, machine: seed}).results.map((r, i) => ({...r, machine: i === 0 ? m : steady}));
+
+  it('leaves a moved process out of that case while other processes measured it steadily', () => {
+    const pooled = poolProcesses([proc(1, steady), proc(2, moved), proc(3, steady)]);
+    const r = ok(pooled[0]);
+    expect(r.machine).toMatchObject({clockMoved: false, movedProcesses: 1});
+    expect(r.samplesMs).toHaveLength(20);
+    expect(r.processMediansMs).toEqual(
+      [1, 3].map((seed) => ok(gemmReport(seed, {n: 10, machine: seed}).results[0]).stats.medianMs),
+    );
+    // The other cases keep all three processes.
+    expect(ok(pooled[1]).processMediansMs).toHaveLength(3);
+    expect(ok(pooled[1]).machine?.movedProcesses).toBeUndefined();
+  });
+
+  it('keeps the flag, and every process, when every process moved', () => {
+    const r = ok(poolProcesses([proc(1, moved), proc(2, moved)])[0]);
+    expect(r.machine?.clockMoved).toBe(true);
+    expect(r.processMediansMs).toHaveLength(2);
+    expect(r.samplesMs).toHaveLength(20);
+  });
+});
+
 describe('the clock canary around a case', () => {
   const row = (): CaseResult => gemmReport(1, {n: 5}).results[0];
   it('flags a move beyond the tolerance either way, not within it', () => {
