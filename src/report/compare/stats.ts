@@ -169,10 +169,25 @@ function zFor(level: number): number {
   return (a + b) / 2;
 }
 
-function resampleMedian(src: readonly number[], buf: Float64Array, rng: Rng): number {
-  const n = src.length;
-  for (let i = 0; i < n; i++) buf[i] = src[Math.floor(rng.next() * n)];
-  return medianInPlace(buf);
+/**
+ * The median of one bootstrap resample of `sorted`: draw n indices, count them, and walk the
+ * counts to the middle rank(s). The same draws as resampling the values, without moving them or
+ * selecting among them.
+ */
+function resampleMedian(sorted: Float64Array, counts: Uint32Array, rng: Rng): number {
+  const n = sorted.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[Math.floor(rng.next() * n)]++;
+  const lo = (n - 1) >> 1;
+  const hi = n >> 1;
+  let seen = 0;
+  let loValue = NaN;
+  for (let j = 0; j < n; j++) {
+    seen += counts[j];
+    if (Number.isNaN(loValue) && seen > lo) loValue = sorted[j];
+    if (seen > hi) return (loValue + sorted[j]) / 2;
+  }
+  return loValue;
 }
 
 export interface RatioCi {
@@ -203,10 +218,14 @@ export function bootstrapRatio(
     num.reduce((p, s) => p * f(s), 1) / den.reduce((p, s) => p * f(s), 1);
   const ratio = point(median);
   const rng = createRng(opts.seed);
-  const bufs = new Map<readonly number[], Float64Array>();
-  for (const s of [...num, ...den]) bufs.set(s, new Float64Array(s.length));
+  const bufs = new Map<readonly number[], {sorted: Float64Array; counts: Uint32Array}>();
+  for (const s of [...num, ...den]) bufs.set(s, {sorted: sortedOf(s), counts: new Uint32Array(s.length)});
   const draws = new Float64Array(opts.resamples);
-  for (let r = 0; r < opts.resamples; r++) draws[r] = point((s) => resampleMedian(s, bufs.get(s)!, rng));
+  for (let r = 0; r < opts.resamples; r++)
+    draws[r] = point((s) => {
+      const b = bufs.get(s)!;
+      return resampleMedian(b.sorted, b.counts, rng);
+    });
   draws.sort();
   const alpha = (1 - opts.level) / 2;
   const at = (q: number): number => draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))];
