@@ -376,12 +376,21 @@ function processValues(
   };
 }
 
-/** Why a case cannot be judged because its clock canary moved while it ran, or undefined. */
+/**
+ * Why a case cannot be judged because the machine changed under it, or undefined: its clock
+ * canary moved, or the load average was above the machine's cores (other programs shared them).
+ */
 function slowedDown(r: OkCase, source: string): string | undefined {
   const m = r.machine;
-  if (!m?.clockMoved) return undefined;
-  const move = signed(m.canaryAfterNs / m.canaryBeforeNs);
-  return `machine slowed down: clock canary ${move} during this case in ${source}; re-measure it`;
+  if (m?.clockMoved) {
+    const move = signed(m.canaryAfterNs / m.canaryBeforeNs);
+    return `machine slowed down: clock canary ${move} during this case in ${source}; re-measure it`;
+  }
+  if (m?.underLoad) {
+    const load = Math.max(m.loadBefore ?? 0, m.loadAfter ?? 0);
+    return `machine under load: load average ${load.toFixed(1)} above its cores during this case in ${source}; re-measure it on a quieter machine`;
+  }
+  return undefined;
 }
 
 /** Notes under the table: judged cases whose evidence comes from a single process. */

@@ -132,15 +132,27 @@ describe('the clock canary in the gate', () => {
     const movedBase = structuredClone(base);
     (movedBase.results[0] as OkCase).machine = {canaryBeforeNs: 1, canaryAfterNs: 0.8, clockMoved: true, underLoad: false};
     expect(row(compareReports(movedBase, cur)).reason).toMatch(/machine slowed down: .* in baseline/);
-    // A steady canary (re-measured or not) changes nothing.
+    // A steady canary (re-measured or not) on a machine with cores to spare changes nothing.
     (moved.results[0] as OkCase).machine = {
       canaryBeforeNs: 1,
       canaryAfterNs: 1.01,
       clockMoved: false,
-      underLoad: true,
+      underLoad: false,
       remeasured: true,
     };
     expect(row(compareReports(base, moved)).verdict).toBe('regression');
+  });
+
+  it('refuses to judge a case that ran with the load average above the cores', () => {
+    const base = makeReport([okCase('gemm', 'gemm/blocked', '64', samples(60, 0.3, 1))]);
+    const cur = makeReport([
+      okCase('gemm', 'gemm/blocked', '64', samples(60, 0.6, 2), {
+        machine: {canaryBeforeNs: 1, canaryAfterNs: 1, loadBefore: 1.5, loadAfter: 3.2, clockMoved: false, underLoad: true},
+      }),
+    ]);
+    const r = row(compareReports(base, cur));
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.reason).toMatch(/machine under load: load average 3\.2 above its cores during this case in current/);
   });
 
   it('refuses cases normalized by a calibration case whose canary moved', () => {
