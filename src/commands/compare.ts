@@ -25,7 +25,8 @@ When both files come from \`run --processes N\` (N ≥ 2), a case is judged on i
 the ratio of their geometric means, CI and p from Welch's t test on their logs (normalized process by process),
 so the spread between processes, which one process cannot show, sets the width. Otherwise a note says the
 evidence comes from one process only. A case whose clock canary moved while it ran (results' machine.clockMoved)
-is not judged: inconclusive, "machine slowed down".
+is not judged: inconclusive, "machine slowed down"; with "refuseUnderLoad": true in the --thresholds file
+(bench/gate.json has it), neither is a case run with the load average above the machine's cores.
 --seed seeds the bootstrap: the same files and seed give the same intervals.
 Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or mismatched input.`;
 

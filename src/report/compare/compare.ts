@@ -27,6 +27,8 @@ export interface CompareOptions {
   minSamples: number;
   /** 'variant' (same shape) or 'variant@shape' (one fixed case): every time is divided by it. */
   normalize?: string;
+  /** Leave unjudged a case that ran with the load average above the machine's cores (the canary always counts). */
+  refuseUnderLoad?: boolean;
 }
 
 export const DEFAULT_COMPARE: CompareOptions = {
@@ -179,7 +181,7 @@ export function compareReports(
       row.reason = `not measured in ${!isOk(c) ? 'current' : 'baseline'} (${!isOk(c) ? c.state : b.state})`;
       continue;
     }
-    const moved = slowedDown(b, sources.baseline) ?? slowedDown(c, sources.current);
+    const moved = slowedDown(b, sources.baseline, opts) ?? slowedDown(c, sources.current, opts);
     if (moved) {
       row.verdict = 'inconclusive';
       row.reason = moved;
@@ -219,7 +221,7 @@ export function compareReports(
         row.reason = `calibration case ${caseKey(cc)} too noisy in ${sources.current}: ${noiseText(cNoise, threshold, opts.level, key)}`;
         continue;
       }
-      const calMoved = slowedDown(bc, sources.baseline) ?? slowedDown(cc, sources.current);
+      const calMoved = slowedDown(bc, sources.baseline, opts) ?? slowedDown(cc, sources.current, opts);
       if (calMoved) {
         row.verdict = 'inconclusive';
         row.reason = `calibration case: ${calMoved}`;
@@ -378,15 +380,17 @@ function processValues(
 
 /**
  * Why a case cannot be judged because the machine changed under it, or undefined: its clock
- * canary moved, or the load average was above the machine's cores (other programs shared them).
+ * canary moved, or (with refuseUnderLoad) the load average was above the machine's cores. The
+ * load rule is opt-in: the 1-minute average trails the machine, and a test or CI step that runs
+ * right after other work would see every case refused.
  */
-function slowedDown(r: OkCase, source: string): string | undefined {
+function slowedDown(r: OkCase, source: string, opts: Pick<CompareOptions, 'refuseUnderLoad'>): string | undefined {
   const m = r.machine;
   if (m?.clockMoved) {
     const move = signed(m.canaryAfterNs / m.canaryBeforeNs);
     return `machine slowed down: clock canary ${move} during this case in ${source}; re-measure it`;
   }
-  if (m?.underLoad) {
+  if (m?.underLoad && opts.refuseUnderLoad) {
     const load = Math.max(m.loadBefore ?? 0, m.loadAfter ?? 0);
     return `machine under load: load average ${load.toFixed(1)} above its cores during this case in ${source}; re-measure it on a quieter machine`;
   }
