@@ -50,7 +50,7 @@ export class Interrupt {
         process.exit(this.exitCode ?? exitCodeFor(sig));
       }
       this.received = sig;
-      this.controller.abort();
+      this.controller.abort(sig);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

@@ -10,7 +10,7 @@ import {writeFileAtomic} from '../core/write-file.js';
 
 export default class Compare extends BaseCommand {
   static override summary =
-    'Compare a run with a baseline case by case (ratio of medians, bootstrap CI, Mann–Whitney U); exit 1 on a regression.';
+    'Compare a run with a baseline case by case (ratio of medians, bootstrap CI and Mann–Whitney U, or Welch between processes); exit 1 on a regression.';
 
   static override description =
     `A case is a regression only when the U test is significant (p < 0.01) AND the whole 95% bootstrap CI of
@@ -21,6 +21,12 @@ the table then shows the raw change beside the normalized one, and a case whose 
 differ is inconclusive (it neither fails nor passes the gate). A calibration case whose median's 95% CI is wider
 than ±threshold is refused (exit 2). Cases match on op, variant, shape, threads and layer; a key twice in one
 file is an error (exit 2).
+When both files come from \`run --processes N\` (N ≥ 2), a case is judged on its per-process medians instead:
+the ratio of their geometric means, CI and p from Welch's t test on their logs (normalized process by process),
+so the spread between processes, which one process cannot show, sets the width. Otherwise a note says the
+evidence comes from one process only. A case whose clock canary moved while it ran (results' machine.clockMoved)
+is not judged: inconclusive, "machine slowed down"; with "refuseUnderLoad": true in the --thresholds file
+(bench/gate.json has it), neither is a case run with the load average above the machine's cores.
 --seed seeds the bootstrap: the same files and seed give the same intervals.
 Exit codes: 0 pass, 1 regression or a failed check in the current run, 2 bad or mismatched input.`;
 

@@ -102,6 +102,25 @@ export const RoofPositionSchema = Type.Object({
 });
 export type RoofPosition = Static<typeof RoofPositionSchema>;
 
+/** What the machine did around one case: a moved canary means the clock changed under the case. */
+export const CaseMachineSchema = Type.Object({
+  /** ns per iteration of a fixed dependent-instruction loop just before and just after the case (lower: faster clock). */
+  canaryBeforeNs: TimeMs,
+  canaryAfterNs: TimeMs,
+  /** 1-minute load average before and after the case (absent where the OS has none). */
+  loadBefore: Type.Optional(Spread),
+  loadAfter: Type.Optional(Spread),
+  /** The canary moved by more than its tolerance: the gate does not judge this case. */
+  clockMoved: Type.Boolean(),
+  /** The load average was above the machine's cores before or after: the case shared its cores. */
+  underLoad: Type.Boolean(),
+  /** Measured again because the canary moved the first time (at most once). */
+  remeasured: Type.Optional(Type.Boolean()),
+  /** `run --processes`: processes whose canary moved during this case, left out of its samples and medians. */
+  movedProcesses: Type.Optional(Size),
+});
+export type CaseMachine = Static<typeof CaseMachineSchema>;
+
 const caseBase = {
   op: writes<OpName>(Type.String({minLength: 1})),
   variant: Type.String({minLength: 1}),
@@ -138,6 +157,10 @@ export const OkCaseSchema = Type.Object({
   highSpread: Type.Boolean(),
   samplesMs: Type.Array(Type.Number({exclusiveMinimum: 0})),
   roof: Type.Optional(RoofPositionSchema),
+  /** `run --processes N`: the median of each process's samples, in process order (samplesMs pools them all). */
+  processMediansMs: Type.Optional(Type.Array(Type.Number({exclusiveMinimum: 0}))),
+  /** The clock canary and the load average around the case (`src/measure/canary.ts`). */
+  machine: Type.Optional(CaseMachineSchema),
 });
 export type OkCase = Static<typeof OkCaseSchema>;
 
@@ -303,6 +326,8 @@ export const RunConfigSchema = Type.Object({
   ),
   /** `run --repetitions`: passes over the plan whose samples were pooled per case (absent: 1). */
   repetitions: Type.Optional(Size),
+  /** `run --processes`: fresh processes whose samples were pooled per case (absent: 1). */
+  processes: Type.Optional(Size),
 });
 export type RunConfig = Static<typeof RunConfigSchema>;
 

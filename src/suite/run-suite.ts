@@ -2,6 +2,7 @@
 // rung multiplies the same matrices. Stops between cases when the signal aborts (Ctrl-C).
 import os from 'node:os';
 import {gemmEngineBackend} from '../kernels/gemm/engines.js';
+import {caseMachine, readMachine} from '../measure/canary.js';
 import {runCase, stopRequested} from '../measure/runner.js';
 import {collectContext} from '../measure/environment.js';
 import {attachRoof} from '../measure/roofline.js';
@@ -21,6 +22,8 @@ export interface SuiteOptions {
   onStart?: (index: number, total: number, label: string) => void;
   /** Called with each finished case (incremental saving, live tables). */
   onResult?: (result: CaseResult, index: number, total: number) => void;
+  /** Cores the machine has, for the under-load flag (default: this machine's). */
+  cores?: number;
 }
 
 export const DEFAULT_TIMING: SuiteOptions['timing'] = {timeBudgetMs: 250, minSamples: 5, warmupMs: 50, warmupIterations: 1};
@@ -65,20 +68,42 @@ async function runCases(plan: Plan, opts: SuiteOptions, report: Report, total: n
     for (const v of c.variants) {
       if (await stopRequested(opts.signal)) break;
       opts.onStart?.(index, total, `${c.op.spec.describe(c.shape)} ${v.id}`);
-      const result = await runCase(v, c.shape, {
-        seed: opts.seed,
-        caps: {threads: opts.threads},
-        timing: opts.timing,
-        timer: opts.timer ?? tinybenchTimer,
-        forced: plan.forced,
-        inputs,
-      });
+      const measure = () =>
+        runCase(v, c.shape, {
+          seed: opts.seed,
+          caps: {threads: opts.threads},
+          timing: opts.timing,
+          timer: opts.timer ?? tinybenchTimer,
+          forced: plan.forced,
+          inputs,
+        });
+      const result = await withCanary(measure, opts.cores ?? defaultThreads());
       attachRoof(result, report.context, opts.threads, gemmEngineBackend);
       report.results.push(result);
       opts.onResult?.(result, index, total);
       index++;
     }
   }
+}
+
+/**
+ * Runs a case between two canary readings and records them with the load average. A case whose
+ * canary moved is measured once more right away: a clock change is usually brief, and the second
+ * measurement, with a steady canary, is the one kept. If the canary moves again the case keeps
+ * the flag and the gate will not judge it.
+ */
+export async function withCanary(measure: () => Promise<CaseResult>, cores: number, read = readMachine): Promise<CaseResult> {
+  let result: CaseResult | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const before = read();
+    result = await measure();
+    if (result.state !== 'ok') return result;
+    const machine = caseMachine(before, read(), cores);
+    if (attempt > 0) machine.remeasured = true;
+    result.machine = machine;
+    if (!machine.clockMoved) break;
+  }
+  return result!;
 }
 
 export function failedCount(report: Report): number {

@@ -8,7 +8,7 @@
 import {UsageError} from '../../core/errors.js';
 import {caseKey, duplicateKeys, isOk} from '../cases.js';
 import type {CaseResult, OkCase, Report} from '../../core/results.js';
-import {bootstrapRatio, mannWhitneyU, medianCi, thin} from './stats.js';
+import {bootstrapRatio, mannWhitneyU, medianCi, processRatio, thin} from './stats.js';
 
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'inconclusive' | 'failed' | 'calibration' | 'missing' | 'new';
 
@@ -27,6 +27,8 @@ export interface CompareOptions {
   minSamples: number;
   /** 'variant' (same shape) or 'variant@shape' (one fixed case): every time is divided by it. */
   normalize?: string;
+  /** Leave unjudged a case that ran with the load average above the machine's cores (the canary always counts). */
+  refuseUnderLoad?: boolean;
 }
 
 export const DEFAULT_COMPARE: CompareOptions = {
@@ -63,6 +65,12 @@ export interface CaseComparison {
   rawVerdict?: Verdict;
   /** When normalizing: what the normalized change alone would have said. */
   normalizedVerdict?: Verdict;
+  /**
+   * What the CI and p stand on: 'processes' (per-process medians of `run --processes`, Welch's t
+   * on their logs) or 'samples' (the pooled samples: bootstrap and U test, blind to the spread
+   * between processes).
+   */
+  method?: 'processes' | 'samples';
 }
 
 export interface Comparison {
@@ -73,6 +81,8 @@ export interface Comparison {
   counts: Record<Verdict, number>;
   /** Regressions or failed checks in the current run: the gate fails. */
   failed: boolean;
+  /** What a reader must know to weigh the verdicts (one process only, …). */
+  notes: string[];
 }
 
 /** '*' matches any run of characters; everything else is literal. */
@@ -171,6 +181,12 @@ export function compareReports(
       row.reason = `not measured in ${!isOk(c) ? 'current' : 'baseline'} (${!isOk(c) ? c.state : b.state})`;
       continue;
     }
+    const moved = slowedDown(b, sources.baseline, opts) ?? slowedDown(c, sources.current, opts);
+    if (moved) {
+      row.verdict = 'inconclusive';
+      row.reason = moved;
+      continue;
+    }
     row.baselineMedianMs = b.stats.medianMs;
     row.currentMedianMs = c.stats.medianMs;
     row.baselineSamples = b.samplesMs.length;
@@ -205,6 +221,12 @@ export function compareReports(
         row.reason = `calibration case ${caseKey(cc)} too noisy in ${sources.current}: ${noiseText(cNoise, threshold, opts.level, key)}`;
         continue;
       }
+      const calMoved = slowedDown(bc, sources.baseline, opts) ?? slowedDown(cc, sources.current, opts);
+      if (calMoved) {
+        row.verdict = 'inconclusive';
+        row.reason = `calibration case: ${calMoved}`;
+        continue;
+      }
       bCal = bc;
       cCal = cc;
       row.normalizedBy = caseKey(cc);
@@ -220,6 +242,22 @@ export function compareReports(
       row.reason = `too few samples (${short} < ${opts.minSamples})`;
       continue;
     }
+    const processes = processValues(b, c, bCal, cCal);
+    if (processes) {
+      row.method = 'processes';
+      const raw = processRatio(processes.current, processes.baseline, opts.level);
+      const rawVerdict = verdictOf(raw.lo, raw.hi, raw.p, threshold, opts.alpha);
+      if (!processes.normalized) {
+        Object.assign(row, {ratio: raw.ratio, ciLo: raw.lo, ciHi: raw.hi, pValue: raw.p});
+        row.verdict = rawVerdict;
+        if (row.verdict === 'inconclusive') row.reason = inconclusiveReason(raw.p, opts.alpha, 'between processes');
+        continue;
+      }
+      const norm = processRatio(processes.normalized.current, processes.normalized.baseline, opts.level);
+      judgeBoth(row, raw, rawVerdict, norm, verdictOf(norm.lo, norm.hi, norm.p, threshold, opts.alpha), opts.alpha);
+      continue;
+    }
+    row.method = 'samples';
     const cs = thin(c.samplesMs);
     const bs = thin(b.samplesMs);
     const boot = {seed: seedFor(key, opts.seed), resamples: opts.resamples, level: opts.level};
@@ -243,25 +281,7 @@ export function compareReports(
       cs.map((x) => x / cScale),
       bs.map((x) => x / bScale),
     );
-    const normalizedVerdict = verdictOf(ci.lo, ci.hi, ut.p, threshold, opts.alpha);
-    Object.assign(row, {
-      ratio: ci.ratio,
-      ciLo: ci.lo,
-      ciHi: ci.hi,
-      pValue: ut.p,
-      rawRatio: raw.ratio,
-      rawCiLo: raw.lo,
-      rawCiHi: raw.hi,
-      rawVerdict,
-      normalizedVerdict,
-    });
-    if (normalizedVerdict === rawVerdict) {
-      row.verdict = normalizedVerdict;
-      if (row.verdict === 'inconclusive') row.reason = inconclusiveReason(ut.p, opts.alpha);
-    } else {
-      row.verdict = 'inconclusive';
-      row.reason = `raw and normalized disagree: raw ${rawVerdict} (${signed(raw.ratio)}), normalized ${normalizedVerdict} (${signed(ci.ratio)})`;
-    }
+    judgeBoth(row, raw, rawVerdict, {...ci, p: ut.p}, verdictOf(ci.lo, ci.hi, ut.p, threshold, opts.alpha), opts.alpha);
   }
   for (const [key, b] of base) {
     if (!cur.has(key))
@@ -293,15 +313,121 @@ export function compareReports(
     cases,
     counts,
     failed: counts.regression + counts.failed > 0,
+    notes: evidenceNotes(cases, baseline, current),
   };
+}
+
+/** The row's verdict from the raw and the normalized change: they must agree, else inconclusive. */
+function judgeBoth(
+  row: CaseComparison,
+  raw: {ratio: number; lo: number; hi: number},
+  rawVerdict: Verdict,
+  norm: {ratio: number; lo: number; hi: number; p: number},
+  normalizedVerdict: Verdict,
+  alpha: number,
+): void {
+  Object.assign(row, {
+    ratio: norm.ratio,
+    ciLo: norm.lo,
+    ciHi: norm.hi,
+    pValue: norm.p,
+    rawRatio: raw.ratio,
+    rawCiLo: raw.lo,
+    rawCiHi: raw.hi,
+    rawVerdict,
+    normalizedVerdict,
+  });
+  if (normalizedVerdict === rawVerdict) {
+    row.verdict = normalizedVerdict;
+    if (row.verdict === 'inconclusive')
+      row.reason = inconclusiveReason(norm.p, alpha, row.method === 'processes' ? 'between processes' : undefined);
+  } else {
+    row.verdict = 'inconclusive';
+    row.reason = `raw and normalized disagree: raw ${rawVerdict} (${signed(raw.ratio)}), normalized ${normalizedVerdict} (${signed(norm.ratio)})`;
+  }
+}
+
+/** Processes a file's cases were measured in (`run --processes`; 1 before it existed). */
+export function processCount(report: Report): number {
+  return report.config.processes ?? 1;
+}
+
+/**
+ * Per-process values of both sides when each has at least 2 processes: the process medians, and
+ * when normalizing each process's median divided by its own calibration median (one process
+ * measured both, so whatever that process drew cancels). Undefined: judge on samples.
+ */
+function processValues(
+  b: OkCase,
+  c: OkCase,
+  bCal: OkCase | undefined,
+  cCal: OkCase | undefined,
+): {baseline: number[]; current: number[]; normalized?: {baseline: number[]; current: number[]}} | undefined {
+  const bm = b.processMediansMs ?? [];
+  const cm = c.processMediansMs ?? [];
+  if (bm.length < 2 || cm.length < 2) return undefined;
+  if (!bCal || !cCal) return {baseline: bm, current: cm};
+  const bcm = bCal.processMediansMs ?? [];
+  const ccm = cCal.processMediansMs ?? [];
+  // An interrupted run can leave a case and its calibration with different processes.
+  if (bcm.length !== bm.length || ccm.length !== cm.length) return undefined;
+  return {
+    baseline: bm,
+    current: cm,
+    normalized: {baseline: bm.map((x, i) => x / bcm[i]), current: cm.map((x, i) => x / ccm[i])},
+  };
+}
+
+/**
+ * Why a case cannot be judged because the machine changed under it, or undefined: its clock
+ * canary moved, or (with refuseUnderLoad) the load average was above the machine's cores. The
+ * load rule is opt-in: the 1-minute average trails the machine, and a test or CI step that runs
+ * right after other work would see every case refused.
+ */
+function slowedDown(r: OkCase, source: string, opts: Pick<CompareOptions, 'refuseUnderLoad'>): string | undefined {
+  const m = r.machine;
+  if (m?.clockMoved) {
+    const move = signed(m.canaryAfterNs / m.canaryBeforeNs);
+    return `machine slowed down: clock canary ${move} during this case in ${source}; re-measure it`;
+  }
+  if (m?.underLoad && opts.refuseUnderLoad) {
+    const load = Math.max(m.loadBefore ?? 0, m.loadAfter ?? 0);
+    return `machine under load: load average ${load.toFixed(1)} above its cores during this case in ${source}; re-measure it on a quieter machine`;
+  }
+  return undefined;
+}
+
+/** Notes under the table: judged cases whose evidence comes from a single process. */
+function evidenceNotes(cases: readonly CaseComparison[], baseline: Report, current: Report): string[] {
+  const single = cases.filter((c) => c.method === 'samples').length;
+  if (single === 0) return [];
+  const nb = processCount(baseline);
+  const nc = processCount(current);
+  const who =
+    nb <= 1 && nc <= 1
+      ? 'baseline and current were each measured in one process'
+      : nb <= 1
+        ? `the baseline was measured in one process (current: ${nc})`
+        : nc <= 1
+          ? `the current run was measured in one process (baseline: ${nb})`
+          : 'some cases lack per-process medians on one side';
+  return [
+    `evidence from one process only: ${who}, so ${single} case${single > 1 ? 's were' : ' was'} judged on the samples of a run. ` +
+      'Their CIs cover the noise within a run, not the spread between processes (a fresh process can move a median by ' +
+      'tens of percent), so a rerun of the same build may fall outside them. Record both with `run --processes 3` ' +
+      'for verdicts on the between-process spread.',
+  ];
 }
 
 function noiseText(noise: number, threshold: number, level: number, key: string): string {
   return `its median's ${Math.round(level * 100)}% CI is ±${(noise * 100).toFixed(1)}%, above the ${(threshold * 100).toFixed(0)}% threshold of ${key}`;
 }
 
-function inconclusiveReason(p: number, alpha: number): string {
-  return p >= alpha ? 'CI crosses the threshold; no significant difference' : 'significant, but the CI crosses the threshold';
+function inconclusiveReason(p: number, alpha: number, scope?: string): string {
+  const within = scope ? ` ${scope}` : '';
+  return p >= alpha
+    ? `CI crosses the threshold; no significant difference${within}`
+    : `significant${within}, but the CI crosses the threshold`;
 }
 
 function signed(ratio: number): string {

@@ -14,6 +14,7 @@ const ConfigSchema = Type.Object(
     normalize: Type.Optional(Type.String({minLength: 1})),
     alpha: Type.Optional(Type.Number({exclusiveMinimum: 0, exclusiveMaximum: 1})),
     minSamples: Type.Optional(Type.Integer({minimum: 2})),
+    refuseUnderLoad: Type.Optional(Type.Boolean()),
   },
   {additionalProperties: false},
 );
@@ -40,6 +41,7 @@ export function readCompareConfig(file: string, flag = '--config'): Partial<Comp
     normalize?: string;
     alpha?: number;
     minSamples?: number;
+    refuseUnderLoad?: boolean;
   };
   return {
     ...(c.threshold !== undefined ? {threshold: c.threshold / 100} : {}),
@@ -47,6 +49,7 @@ export function readCompareConfig(file: string, flag = '--config'): Partial<Comp
     ...(c.normalize ? {normalize: c.normalize} : {}),
     ...(c.alpha !== undefined ? {alpha: c.alpha} : {}),
     ...(c.minSamples !== undefined ? {minSamples: c.minSamples} : {}),
+    ...(c.refuseUnderLoad !== undefined ? {refuseUnderLoad: c.refuseUnderLoad} : {}),
   };
 }
 

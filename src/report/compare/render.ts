@@ -56,16 +56,7 @@ export function summaryLine(cmp: Comparison): string {
 
 export function renderComparisonTable(cmp: Comparison, opts: {color?: boolean} = {}): string {
   const t = makeTable(
-    [
-      'case',
-      'baseline',
-      'current',
-      ...changeHead(cmp),
-      `${Math.round(cmp.options.level * 100)}% CI`,
-      'p (U test)',
-      'limit',
-      'verdict',
-    ],
+    ['case', 'baseline', 'current', ...changeHead(cmp), `${Math.round(cmp.options.level * 100)}% CI`, 'p', 'limit', 'verdict'],
     {
       color: opts.color,
       colAligns: ['left', 'right', 'right', ...changeHead(cmp).map(() => 'right' as const), 'right', 'right', 'right', 'left'],
@@ -83,7 +74,18 @@ export function renderComparisonTable(cmp: Comparison, opts: {color?: boolean} =
       MARK[c.verdict] + (c.reason && c.verdict !== 'pass' ? ` (${c.reason})` : ''),
     ]);
   }
-  return `baseline ${cmp.baselineSource} → current ${cmp.currentSource}\n${t.toString()}\n${summaryLine(cmp)}`;
+  const notes = [methodNote(cmp), ...cmp.notes].filter((n): n is string => n !== undefined).map((n) => `note: ${n}`);
+  return [`baseline ${cmp.baselineSource} → current ${cmp.currentSource}`, t.toString(), summaryLine(cmp), ...notes].join('\n');
+}
+
+/** How the CI and p were computed, when any case stands on per-process medians. */
+function methodNote(cmp: Comparison): string | undefined {
+  const n = cmp.cases.filter((c) => c.method === 'processes').length;
+  if (n === 0) return undefined;
+  return (
+    `${n} case${n > 1 ? 's' : ''} judged between processes: ratio of the geometric means of the per-process medians, ` +
+    `CI and p from Welch's t test on their logs (the others: bootstrap CI, Mann–Whitney U test on the samples).`
+  );
 }
 
 export function renderComparisonMarkdown(cmp: Comparison): string {
@@ -107,6 +109,7 @@ export function renderComparisonMarkdown(cmp: Comparison): string {
         `Change is the ratio of median times${cmp.options.normalize ? `, raw and divided by the calibration case (the CI and p are the normalized ones); a verdict needs the raw and the normalized change to agree, else it is inconclusive` : ''}; ` +
         `a regression needs p < ${cmp.options.alpha} and the whole CI above the limit.`,
       '',
+      ...[methodNote(cmp), ...cmp.notes].filter((n): n is string => n !== undefined).flatMap((n) => [`> ${mdText(n)}`, '']),
       mdTable(
         [
           'case',

@@ -4,6 +4,7 @@
 import normalCdfStd from '@stdlib/stats-base-dists-normal-cdf';
 import {wilcoxonRankSum} from 'simple-statistics';
 import {createRng, type Rng} from '../../core/rng.js';
+import {tCdf, tQuantile} from './t-dist.js';
 
 export interface UTest {
   /** U of the first sample: the number of (a, b) pairs with a > b, ties counting one half. */
@@ -168,10 +169,25 @@ function zFor(level: number): number {
   return (a + b) / 2;
 }
 
-function resampleMedian(src: readonly number[], buf: Float64Array, rng: Rng): number {
-  const n = src.length;
-  for (let i = 0; i < n; i++) buf[i] = src[Math.floor(rng.next() * n)];
-  return medianInPlace(buf);
+/**
+ * The median of one bootstrap resample of `sorted`: draw n indices, count them, and walk the
+ * counts to the middle rank(s). The same draws as resampling the values, without moving them or
+ * selecting among them.
+ */
+function resampleMedian(sorted: Float64Array, counts: Uint32Array, rng: Rng): number {
+  const n = sorted.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[Math.floor(rng.next() * n)]++;
+  const lo = (n - 1) >> 1;
+  const hi = n >> 1;
+  let seen = 0;
+  let loValue = NaN;
+  for (let j = 0; j < n; j++) {
+    seen += counts[j];
+    if (Number.isNaN(loValue) && seen > lo) loValue = sorted[j];
+    if (seen > hi) return (loValue + sorted[j]) / 2;
+  }
+  return loValue;
 }
 
 export interface RatioCi {
@@ -202,12 +218,51 @@ export function bootstrapRatio(
     num.reduce((p, s) => p * f(s), 1) / den.reduce((p, s) => p * f(s), 1);
   const ratio = point(median);
   const rng = createRng(opts.seed);
-  const bufs = new Map<readonly number[], Float64Array>();
-  for (const s of [...num, ...den]) bufs.set(s, new Float64Array(s.length));
+  const bufs = new Map<readonly number[], {sorted: Float64Array; counts: Uint32Array}>();
+  for (const s of [...num, ...den]) bufs.set(s, {sorted: sortedOf(s), counts: new Uint32Array(s.length)});
   const draws = new Float64Array(opts.resamples);
-  for (let r = 0; r < opts.resamples; r++) draws[r] = point((s) => resampleMedian(s, bufs.get(s)!, rng));
+  for (let r = 0; r < opts.resamples; r++)
+    draws[r] = point((s) => {
+      const b = bufs.get(s)!;
+      return resampleMedian(b.sorted, b.counts, rng);
+    });
   draws.sort();
   const alpha = (1 - opts.level) / 2;
   const at = (q: number): number => draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))];
   return {ratio, lo: at(alpha), hi: at(1 - alpha)};
+}
+
+export interface ProcessTest extends RatioCi {
+  /** Two-sided p-value of Welch's t test on the log per-process values. */
+  p: number;
+  /** Welch–Satterthwaite degrees of freedom. */
+  df: number;
+}
+
+function meanVar(xs: readonly number[]): {mean: number; v: number} {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const v = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
+  return {mean, v};
+}
+
+/**
+ * current/baseline from one value per process on each side (at least 2 each): Welch's t test and
+ * CI on the logs, so the ratio is of geometric means and the interval is as wide as the spread
+ * between processes says, whatever the samples within each process said. Each process median
+ * already carries its own within-run noise, so this one level accounts for both.
+ */
+export function processRatio(current: readonly number[], baseline: readonly number[], level: number): ProcessTest {
+  if (current.length < 2 || baseline.length < 2) throw new Error('processRatio: needs at least 2 processes on each side');
+  const c = meanVar(current.map(Math.log));
+  const b = meanVar(baseline.map(Math.log));
+  const d = c.mean - b.mean;
+  const qc = c.v / current.length;
+  const qb = b.v / baseline.length;
+  const se = Math.sqrt(qc + qb);
+  const ratio = Math.exp(d);
+  if (!(se > 0)) return {ratio, lo: ratio, hi: ratio, p: d === 0 ? 1 : 0, df: Infinity};
+  const df = (qc + qb) ** 2 / (qc ** 2 / (current.length - 1) + qb ** 2 / (baseline.length - 1));
+  const half = tQuantile(1 - (1 - level) / 2, df) * se;
+  const p = Math.min(1, 2 * tCdf(-Math.abs(d / se), df));
+  return {ratio, lo: Math.exp(d - half), hi: Math.exp(d + half), p, df};
 }
