@@ -61,12 +61,12 @@ static void cpuid_cache_sizes(double bytes[4]) {
   if (leaf == 4 && __get_cpuid(0x80000000u, &a, &b, &c, &d) && a >= 0x80000006u &&
       __get_cpuid(0, &a, &b, &c, &d) && b == 0x68747541u) {
     /* AMD without the deterministic leaf (some VMs hide it): the legacy leaves 0x80000005 (L1d KiB
-     * in ECX[31:24]) and 0x80000006 (L2 KiB in ECX[31:16], L3 in 512 KiB units in EDX[31:18]). */
+     * in ECX[31:24]) and 0x80000006 (L2 KiB in ECX[31:16]). Its L3 field is left out: VMs report
+     * the whole package there (hundreds of MiB), and the probes would size their buffers from it. */
     __cpuid(0x80000005u, a, b, c, d);
     bytes[1] = (double)(c >> 24) * 1024;
     __cpuid(0x80000006u, a, b, c, d);
     bytes[2] = (double)(c >> 16) * 1024;
-    bytes[3] = (double)(d >> 18) * 512 * 1024;
     return;
   }
   if (leaf == 4 && (!__get_cpuid(0, &a, &b, &c, &d) || a < 4)) return;
