@@ -3,6 +3,7 @@
  * GCC's __builtin_cpu_supports checks both CPUID and XGETBV. Each ISA's kernels sit in one
  * dlb_isa_ops row, so adding an ISA or an op is one row or one column here, not a switch per caller. */
 #include <stddef.h>
+#include <string.h>
 #include "dlb.h"
 
 /* One ISA's row, from the symbol names every per-ISA file follows (…_<isa>). */
@@ -54,10 +55,29 @@ const dlb_isa_ops *dlb_isa_ops_for(int isa) {
   return ops && dlb_isa_supported(isa) ? ops : NULL;
 }
 
+/* By ISA name, so every tile shape of an ISA finds its ISA's skinny kernels. */
 const dlb_isa_ops *dlb_isa_ops_of(const dlb_kernel_desc *kd) {
   for (int isa = 0; isa < DLB_ISA_COUNT; isa++)
-    if (table[isa] && table[isa]->sgemm == kd) return table[isa];
+    if (table[isa] && kd && strcmp(table[isa]->name, kd->isa) == 0) return table[isa];
   return &ops_scalar;
+}
+
+/* Every GEMM micro-kernel of this build, widest ISA first; the ISA's default leads its ISA. */
+static const dlb_kernel_desc *const all_kernels[] = {
+#ifdef DLB_X86
+    &dlb_sgemm_avx512_desc,      &dlb_sgemm_avx512_14x32_desc,
+    &dlb_sgemm_avx512_8x48_desc, &dlb_sgemm_avx512_6x64_desc,
+    &dlb_sgemm_avx2_desc,
+#endif
+    &dlb_sgemm_scalar_desc,      NULL,
+};
+
+const dlb_kernel_desc *const *dlb_sgemm_kernel_list(void) { return all_kernels; }
+
+const dlb_kernel_desc *dlb_sgemm_kernel_named(const char *symbol) {
+  for (const dlb_kernel_desc *const *k = all_kernels; *k; k++)
+    if (strcmp((*k)->symbol, symbol) == 0) return *k;
+  return NULL;
 }
 
 const dlb_kernel_desc *dlb_kernel_for(int isa) {

@@ -12,6 +12,9 @@ enum dlb_isa { DLB_ISA_SCALAR = 0, DLB_ISA_AVX2 = 1, DLB_ISA_AVX512 = 2, DLB_ISA
 
 /* C[0..MR)[0..NR) (= or +=) Σ_p ap[p*MR+i] * bp[p*NR+j]; C has row stride ldc. */
 typedef void (*dlb_ukernel)(long kc, const float *ap, const float *bp, float *c, long ldc, int accumulate);
+/* The same for an edge tile: only rows [0, h) and columns [0, w) of C are read or written. */
+typedef void (*dlb_ukernel_edge)(long kc, const float *ap, const float *bp, float *c, long ldc,
+                                 int accumulate, int h, int w);
 
 typedef struct {
   const char *symbol; /* e.g. "dlb_sgemm_avx512_12x32" */
@@ -19,11 +22,19 @@ typedef struct {
   int mr, nr;         /* register tile */
   int mc, kc, nc;     /* cache blocks: MC rows of A (L3), KC depth, NC columns of B (L2) */
   dlb_ukernel kernel;
+  dlb_ukernel_edge edge; /* NULL: the driver runs edge tiles into a scratch tile */
 } dlb_kernel_desc;
 
+/* The ISA's default micro-kernel (Winograd and the conv paths pack for its MR and NR). */
 extern const dlb_kernel_desc dlb_sgemm_avx512_desc;
 extern const dlb_kernel_desc dlb_sgemm_avx2_desc;
 extern const dlb_kernel_desc dlb_sgemm_scalar_desc;
+/* The other register-tile shapes (sgemm_avx512.c). */
+extern const dlb_kernel_desc dlb_sgemm_avx512_14x32_desc, dlb_sgemm_avx512_8x48_desc,
+    dlb_sgemm_avx512_6x64_desc;
+/* Every GEMM micro-kernel this build has, widest ISA first, NULL-terminated; and the one by symbol. */
+const dlb_kernel_desc *const *dlb_sgemm_kernel_list(void);
+const dlb_kernel_desc *dlb_sgemm_kernel_named(const char *symbol);
 
 int dlb_isa_supported(int isa);
 int dlb_best_isa(void);
@@ -44,6 +55,16 @@ typedef struct {
 
 /* 0 on success, -1 when packing buffers could not be allocated. */
 int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads);
+/* Cache blocks for one call (the blocking model's or the tuner's); 0 fields take kd's. split: how
+ * threads divide C: DLB_SPLIT_AUTO (column bands when there are enough, else row bands),
+ * DLB_SPLIT_COLUMNS (the jc loop: each thread packs its own B block into its own L2, all share
+ * the A block), DLB_SPLIT_ROWS (the ic loop: each thread packs its own A and B). */
+enum dlb_split { DLB_SPLIT_AUTO = 0, DLB_SPLIT_COLUMNS = 1, DLB_SPLIT_ROWS = 2 };
+typedef struct {
+  long mc, kc, nc;
+  int split;
+} dlb_blocking;
+int dlb_sgemm_with(const dlb_kernel_desc *kd, const dlb_blocking *bk, const dlb_gemm_args *g, int threads);
 
 /* Skinny paths (skinny.c, kernels/skinny_impl.h): shapes the packed driver serves badly, run
  * without packing the big operand. dlb_sgemm takes them by itself; dlb_sgemm_path says which. */

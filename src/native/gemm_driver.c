@@ -112,12 +112,12 @@ typedef struct {
 } band_ctx;
 
 /* One thread's share: C[m0:m1, n0:n1]. */
-static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0, long m1, long n0, long n1,
-                      const band_ctx *bc) {
+static void gemm_band(const dlb_kernel_desc *kd, const dlb_blocking *bk, const dlb_gemm_args *g, long m0,
+                      long m1, long n0, long n1, const band_ctx *bc) {
   const int mr = kd->mr, nr = kd->nr;
-  const long MC = ic_block(m1 - m0, kd->mc, mr), KC = kd->kc, NC = kd->nc;
+  const long MC = ic_block(m1 - m0, bk->mc, mr), KC = bk->kc, NC = bk->nc;
   float *ap = bc->ap, *bp = bc->bp;
-  float edge[32 * 32] __attribute__((aligned(64)));
+  float edge[64 * 32] __attribute__((aligned(64)));
   for (long ic = m0; ic < m1; ic += MC) {
     const long mc = m1 - ic < MC ? m1 - ic : MC;
     for (long pc = 0; pc < g->k; pc += KC) {
@@ -143,6 +143,8 @@ static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0
             const long w = nc - jr < nr ? nc - jr : nr;
             if (h == mr && w == nr) {
               kd->kernel(kc, a_s, bp + jr * kc, crow + jr, g->ldc, acc);
+            } else if (kd->edge) {
+              kd->edge(kc, a_s, bp + jr * kc, crow + jr, g->ldc, acc, (int)h, (int)w);
             } else {
               kd->kernel(kc, a_s, bp + jr * kc, edge, nr, 0);
               for (long i = 0; i < h; i++) {
@@ -164,6 +166,7 @@ static void gemm_band(const dlb_kernel_desc *kd, const dlb_gemm_args *g, long m0
 
 typedef struct {
   const dlb_kernel_desc *kd;
+  dlb_blocking bk;
   const dlb_gemm_args *g;
   int by_columns;
   float *ap_shared;
@@ -184,12 +187,18 @@ static void band_task(void *ctx, int t, int nt) {
   const int shared = j->by_columns && nt > 1;
   band_ctx bc = {shared ? j->ap_shared : j->ap[t], j->bp[t], t, nt, shared ? &j->sync : NULL};
   if (j->by_columns)
-    gemm_band(j->kd, g, 0, g->m, lo, hi, &bc);
+    gemm_band(j->kd, &j->bk, g, 0, g->m, lo, hi, &bc);
   else
-    gemm_band(j->kd, g, lo, hi, 0, g->n, &bc);
+    gemm_band(j->kd, &j->bk, g, lo, hi, 0, g->n, &bc);
 }
 
 int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
+  const dlb_blocking bk = {kd->mc, kd->kc, kd->nc, DLB_SPLIT_AUTO};
+  return dlb_sgemm_with(kd, &bk, g, threads);
+}
+
+int dlb_sgemm_with(const dlb_kernel_desc *kd, const dlb_blocking *bk_in, const dlb_gemm_args *g,
+                   int threads) {
   if (g->m <= 0 || g->n <= 0) return 0;
   if (g->k <= 0) {
     if (!g->beta)
@@ -204,28 +213,38 @@ int dlb_sgemm(const dlb_kernel_desc *kd, const dlb_gemm_args *g, int threads) {
   int nt = threads < 1 ? 1 : threads > 256 ? 256 : threads;
   if (flops < 4e6) nt = 1;
   static band_job job; /* only touched under the pool lock */
+  /* Blocks are whole slivers (KC any depth ≥ 1); a zero field takes the kernel's own. */
+  dlb_blocking bk = *bk_in;
+  if (bk.kc <= 0) bk.kc = kd->kc;
+  if (bk.mc <= 0) bk.mc = kd->mc;
+  if (bk.nc <= 0) bk.nc = kd->nc;
+  bk.mc = round_up(bk.mc, kd->mr);
+  bk.nc = round_up(bk.nc, kd->nr);
   const long col_units = (g->n + kd->nr - 1) / kd->nr, row_units = (g->m + kd->mr - 1) / kd->mr;
-  const int by_columns = col_units >= 2L * nt || col_units >= row_units;
+  const int by_columns = bk.split == DLB_SPLIT_COLUMNS ? 1
+                         : bk.split == DLB_SPLIT_ROWS  ? 0
+                                                       : col_units >= 2L * nt || col_units >= row_units;
   const long units = by_columns ? col_units : row_units;
   if (nt > units) nt = (int)units;
   /* Every buffer exists before any thread starts, so a failure can't strand one at a barrier. */
-  const long kcap = g->k < kd->kc ? g->k : kd->kc;
+  const long kcap = g->k < bk.kc ? g->k : bk.kc;
   const long mband = by_columns ? g->m : round_up((g->m + nt - 1) / nt, kd->mr) + kd->mr;
   const long nband = by_columns ? round_up((g->n + nt - 1) / nt, kd->nr) + kd->nr : g->n;
-  const size_t a_floats = (size_t)ic_cap(mband, kd->mc, kd->mr) * kcap;
-  const size_t b_floats = (size_t)round_up(nband < kd->nc ? nband : kd->nc, kd->nr) * kcap;
+  const size_t a_floats = (size_t)ic_cap(mband, bk.mc, kd->mr) * kcap;
+  const size_t b_floats = (size_t)round_up(nband < bk.nc ? nband : bk.nc, kd->nr) * kcap;
   if (nt == 1) {
     /* On the caller's thread with its own buffers, no lock: concurrent one-thread calls from
      * several worker_threads (gemm/workers-native) run in parallel instead of queueing. */
     float *ap = dlb_tls_scratch(0, a_floats), *bp = dlb_tls_scratch(1, b_floats);
     if (!ap || !bp) return -1;
     band_ctx bc = {ap, bp, 0, 1, NULL};
-    gemm_band(kd, g, 0, g->m, 0, g->n, &bc);
+    gemm_band(kd, &bk, g, 0, g->m, 0, g->n, &bc);
     return 0;
   }
   int rc = 0;
   dlb_pool_lock();
   job.kd = kd;
+  job.bk = bk;
   job.g = g;
   job.by_columns = by_columns;
   for (int t = 0; t < nt; t++) {

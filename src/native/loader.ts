@@ -36,6 +36,10 @@ export interface KernelInfo {
   mc: number;
   kc: number;
   nc: number;
+  /** The ISA's default tile (Winograd and the conv paths pack for it); it leads its ISA's entries. */
+  isaDefault: boolean;
+  /** Edge tiles stored through masks by the kernel itself, not through a scratch tile. */
+  maskedEdges: boolean;
 }
 
 /**
@@ -47,6 +51,33 @@ export interface KernelInfo {
 export interface NativeAddon {
   kernels(): KernelInfo[];
   bestIsa(): Isa;
+  /**
+   * sgemm on one micro-kernel by symbol with explicit cache blocks (0 takes the kernel's own) and
+   * thread split (0 auto, 1 column bands, 2 row bands); the GemmCall arguments follow `threads`.
+   */
+  sgemmWith(
+    symbol: string,
+    mc: number,
+    kc: number,
+    nc: number,
+    split: number,
+    threads: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aOff: number,
+    lda: number,
+    transA: number,
+    b: Float32Array,
+    bOff: number,
+    ldb: number,
+    transB: number,
+    c: Float32Array,
+    cOff: number,
+    ldc: number,
+    beta: number,
+  ): void;
   sgemm(
     isa: Isa,
     threads: number,

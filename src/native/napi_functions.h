@@ -5,6 +5,7 @@
 DLB_FN(kernels, js_kernels)
 DLB_FN(bestIsa, js_best_isa)
 DLB_FN(sgemm, js_sgemm)
+DLB_FN(sgemmWith, js_sgemm_with)
 DLB_FN(sgemmPath, js_sgemm_path)
 DLB_FN(skinnyCalls, js_skinny_calls)
 DLB_FN(skinnyEnabled, js_skinny_enabled)

@@ -3,27 +3,48 @@
 #include <string.h>
 #include "napi_util.h"
 
-/* kernels() → [{isa, symbol, mr, nr, mc, kc, nc, supported}], best first. */
+static napi_value describe_kernel(napi_env env, const dlb_kernel_desc *kd, int isa, int isa_default) {
+  napi_value o;
+  if (napi_create_object(env, &o) != napi_ok) return NULL;
+  set(env, o, "isa", make_str(env, isa_name(isa)));
+  set(env, o, "supported", make_bool(env, kd != NULL && dlb_isa_supported(isa)));
+  set(env, o, "isaDefault", make_bool(env, isa_default));
+  if (kd) {
+    set(env, o, "symbol", make_str(env, kd->symbol));
+    set(env, o, "mr", make_num(env, kd->mr));
+    set(env, o, "nr", make_num(env, kd->nr));
+    set(env, o, "mc", make_num(env, kd->mc));
+    set(env, o, "kc", make_num(env, kd->kc));
+    set(env, o, "nc", make_num(env, kd->nc));
+    set(env, o, "maskedEdges", make_bool(env, kd->edge != NULL));
+  }
+  return o;
+}
+
+static int isa_of_name(const char *name) {
+  for (int isa = 0; isa < DLB_ISA_COUNT; isa++)
+    if (strcmp(isa_name(isa), name) == 0) return isa;
+  return DLB_ISA_SCALAR;
+}
+
+/* kernels() → [{isa, symbol, mr, nr, mc, kc, nc, supported, isaDefault, maskedEdges}], best ISA
+ * first; each ISA's default micro-kernel (isaDefault) leads its ISA's other tile shapes. An ISA
+ * this build lacks is one entry without a symbol. */
 napi_value js_kernels(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value arr;
+  napi_value arr, o;
   CHECK(env, napi_create_array(env, &arr));
   uint32_t n = 0;
   for (int isa = DLB_ISA_COUNT - 1; isa >= 0; isa--) {
     const dlb_kernel_desc *kd = dlb_kernel_for(isa);
-    napi_value o;
-    CHECK(env, napi_create_object(env, &o));
-    set(env, o, "isa", make_str(env, isa_name(isa)));
-    set(env, o, "supported", make_bool(env, kd != NULL && dlb_isa_supported(isa)));
-    if (kd) {
-      set(env, o, "symbol", make_str(env, kd->symbol));
-      set(env, o, "mr", make_num(env, kd->mr));
-      set(env, o, "nr", make_num(env, kd->nr));
-      set(env, o, "mc", make_num(env, kd->mc));
-      set(env, o, "kc", make_num(env, kd->kc));
-      set(env, o, "nc", make_num(env, kd->nc));
-    }
+    if (!(o = describe_kernel(env, kd, isa, 1))) return NULL;
     CHECK(env, napi_set_element(env, arr, n++, o));
+    if (!kd) continue;
+    for (const dlb_kernel_desc *const *k = dlb_sgemm_kernel_list(); *k; k++) {
+      if (*k == kd || isa_of_name((*k)->isa) != isa) continue;
+      if (!(o = describe_kernel(env, *k, isa, 0))) return NULL;
+      CHECK(env, napi_set_element(env, arr, n++, o));
+    }
   }
   return arr;
 }
@@ -77,6 +98,23 @@ static int parse_call(napi_env env, napi_value *v, call_args *x) {
   return 1;
 }
 
+/* The driver's view of parsed arguments: a transposed operand swaps its strides. */
+static dlb_gemm_args gemm_args(const call_args *x) {
+  const dlb_gemm_args g = {x->m,
+                           x->n,
+                           x->k,
+                           x->a + x->ao,
+                           x->ta ? 1 : x->lda,
+                           x->ta ? x->lda : 1,
+                           x->b + x->bo,
+                           x->tb ? 1 : x->ldb,
+                           x->tb ? x->ldb : 1,
+                           x->c + x->co,
+                           x->ldc,
+                           (int)x->beta};
+  return g;
+}
+
 /* sgemm(isa, threads, m, n, k, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, beta) */
 napi_value js_sgemm(napi_env env, napi_callback_info info) {
   napi_value v[17];
@@ -84,21 +122,40 @@ napi_value js_sgemm(napi_env env, napi_callback_info info) {
   call_args x;
   if (!get_args(env, info, 17, v) || !parse_isa(env, v[0], &isa) || !parse_call(env, v + 1, &x)) return NULL;
   if (!dlb_isa_supported(isa)) return fail(env, "dlbench native: this CPU lacks the requested ISA");
-  dlb_gemm_args g = {
-      x.m,
-      x.n,
-      x.k,
-      x.a + x.ao,
-      x.ta ? 1 : x.lda,
-      x.ta ? x.lda : 1,
-      x.b + x.bo,
-      x.tb ? 1 : x.ldb,
-      x.tb ? x.ldb : 1,
-      x.c + x.co,
-      x.ldc,
-      (int)x.beta,
-  };
+  const dlb_gemm_args g = gemm_args(&x);
   if (dlb_sgemm(dlb_kernel_for(isa), &g, (int)x.threads)) {
+    napi_throw_error(env, NULL, "dlbench native: out of memory for packing buffers");
+    return NULL;
+  }
+  return NULL;
+}
+
+/* sgemmWith(symbol, mc, kc, nc, split, threads, m, n, k, a, aOff, lda, transA, b, bOff, ldb, transB,
+ * c, cOff, ldc, beta): one micro-kernel by name with explicit cache blocks (the blocking model's
+ * or the tuner's; 0 takes the kernel's own) and thread split (0 auto, 1 columns, 2 rows). */
+napi_value js_sgemm_with(napi_env env, napi_callback_info info) {
+  napi_value v[21];
+  char symbol[64];
+  size_t len;
+  long mc, kc, nc, split;
+  call_args x;
+  if (!get_args(env, info, 21, v)) return NULL;
+  if (napi_get_value_string_utf8(env, v[0], symbol, sizeof symbol, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "dlbench native: sgemmWith takes a kernel symbol");
+    return NULL;
+  }
+  if (!get_long(env, v[1], &mc) || !get_long(env, v[2], &kc) || !get_long(env, v[3], &nc) ||
+      !get_long(env, v[4], &split) || !parse_call(env, v + 5, &x))
+    return NULL;
+  const dlb_kernel_desc *kd = dlb_sgemm_kernel_named(symbol);
+  if (!kd) return fail(env, "dlbench native: no such GEMM micro-kernel in this build");
+  if (!dlb_isa_supported(isa_of_name(kd->isa)))
+    return fail(env, "dlbench native: this CPU lacks the requested ISA");
+  if (mc < 0 || kc < 0 || nc < 0 || split < 0 || split > 2)
+    return fail(env, "dlbench native: mc, kc, nc must be >= 0 and split 0, 1 or 2");
+  const dlb_blocking bk = {mc, kc, nc, (int)split};
+  const dlb_gemm_args g = gemm_args(&x);
+  if (dlb_sgemm_with(kd, &bk, &g, (int)x.threads)) {
     napi_throw_error(env, NULL, "dlbench native: out of memory for packing buffers");
     return NULL;
   }

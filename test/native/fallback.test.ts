@@ -15,6 +15,11 @@ describe('fallback without the native addon', () => {
     const native = rows.filter((x) => x.backend === 'native');
     expect(native.map((x) => x.id)).toEqual([
       'gemm/native',
+      'gemm/native-untuned',
+      'gemm/native-avx512-12x32',
+      'gemm/native-avx512-14x32',
+      'gemm/native-avx512-8x48',
+      'gemm/native-avx512-6x64',
       'gemm/native-avx512',
       'gemm/native-avx2',
       'gemm/native-scalar',

@@ -10,7 +10,18 @@ describe('dlbench verify on the native rung', () => {
     const out = JSON.parse(r.stdout) as {rows: {variant: string; state: string}[]; failed: number};
     expect(out.failed).toBe(0);
     const ids = [...new Set(out.rows.map((x) => x.variant))];
-    expect(ids).toEqual(['gemm/native', 'gemm/native-avx512', 'gemm/native-avx2', 'gemm/native-scalar', 'gemm/openblas']);
+    expect(ids).toEqual([
+      'gemm/native',
+      'gemm/native-untuned',
+      'gemm/native-avx512-12x32',
+      'gemm/native-avx512-14x32',
+      'gemm/native-avx512-8x48',
+      'gemm/native-avx512-6x64',
+      'gemm/native-avx512',
+      'gemm/native-avx2',
+      'gemm/native-scalar',
+      'gemm/openblas',
+    ]);
     // Without a CBLAS library (a fresh machine; test/helpers/blas.ts) gemm/openblas is a skipped row.
     for (const x of out.rows) expect(x.state, x.variant).toBe(x.variant === 'gemm/openblas' && !blasOk ? 'skipped' : 'pass');
   });

@@ -7,7 +7,7 @@ import type {KernelVariant} from '../../core/types.js';
 import {blocked, blockedEngine} from './blocked.js';
 import type {GemmEngine} from './engine.js';
 import {naiveIjk} from './naive-ijk.js';
-import {native, nativeAvx2, nativeAvx512, nativeEngine, nativeScalar} from './native.js';
+import {native, nativeAvx2, nativeAvx512, nativeEngine, nativeScalar, nativeShapes, nativeUntuned} from './native.js';
 import {openblas, openblasEngine} from './openblas.js';
 import {reorderedIkj} from './reordered-ikj.js';
 import type {GemmInputs, GemmShape} from './spec.js';
@@ -39,6 +39,8 @@ export function gemmKernels(): GemmKernel[] {
     {variant: workers, engine: workersEngine, engineRank: 2},
     {variant: strassenWorkers},
     {variant: native, engine: nativeEngine, engineRank: 0, workerBase: true},
+    {variant: nativeUntuned},
+    ...nativeShapes.map((variant) => ({variant})),
     {variant: nativeAvx512},
     {variant: nativeAvx2},
     {variant: nativeScalar},

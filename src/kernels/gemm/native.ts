@@ -5,8 +5,10 @@
 // Expected bottleneck: FMA issue in the micro-kernel (compute-bound on large squares).
 // Importing this file loads nothing: the addon is loaded on first use (loader.ts memoizes it).
 import type {KernelVariant} from '../../core/types.js';
-import {bestIsa, kernelFor, loadNative, type Isa, type NativeAddon} from '../../native/loader.js';
+import {bestIsa, kernelFor, loadNative, type Isa, type KernelInfo, type NativeAddon} from '../../native/loader.js';
 import type {GemmCall, GemmEngine} from './engine.js';
+import {blockingModel, machineCaches, SPLIT_CODE, sysfsCaches, type Blocking, type CacheSizes} from './native-blocking.js';
+import {loadTuned, tuneFingerprint} from './native-tuned.js';
 import {gemmSpec, type GemmInputs, type GemmShape} from './spec.js';
 
 /**
@@ -39,6 +41,15 @@ export const nativeEdgeShapes: GemmShape[] = [
   {m: 25, n: 513, k: 9},
   {m: 3073, n: 19, k: 5},
   {m: 6200, n: 19, k: 5},
+  // The other AVX-512 tiles (14x32, 8x48, 6x64), MR±1 by NR±1, and one shape with a masked edge
+  // in both directions on every tile, across the model's KC.
+  {m: 13, n: 31, k: 7},
+  {m: 15, n: 33, k: 7},
+  {m: 7, n: 47, k: 9},
+  {m: 9, n: 49, k: 9},
+  {m: 5, n: 63, k: 11},
+  {m: 7, n: 65, k: 11},
+  {m: 29, n: 97, k: 385},
 ];
 
 /** The one place that decides the ISA a native rung runs: 'best' is the widest this CPU has. */
@@ -152,7 +163,7 @@ export function makeNative(which: Isa | 'best'): KernelVariant<GemmShape, GemmIn
   };
 }
 
-export const native = makeNative('best');
+export const native = makeNativeBest();
 export const nativeAvx512 = makeNative('avx512');
 export const nativeAvx2 = makeNative('avx2');
 export const nativeScalar = makeNative('scalar');
@@ -172,3 +183,176 @@ export function makeNativeEngine(which: Isa | 'best'): GemmEngine {
 }
 
 export const nativeEngine = makeNativeEngine('best');
+
+/** This machine's cache sizes (sysfs, else CPUID, else Zen 4's), read once. */
+let cachesMemo: CacheSizes | undefined;
+export function nativeCaches(): CacheSizes {
+  return (cachesMemo ??= machineCaches(sysfsCaches(), requireAddon().cpuidCaches()));
+}
+
+/** One micro-kernel with its cache blocks, and where they came from. */
+export interface NativeChoice {
+  kernel: KernelInfo;
+  blocking: Blocking;
+  source: 'model' | 'tuned';
+  why: string[];
+}
+
+/** Every GEMM micro-kernel this CPU can run (each ISA's default first), or [] without the addon. */
+export function runnableKernels(): KernelInfo[] {
+  const n = loadNative();
+  return n.ok ? n.addon.kernels().filter((k) => k.supported && k.symbol) : [];
+}
+
+/** The blocking model's choice for one micro-kernel on this machine. */
+export function modelChoice(kernel: KernelInfo): NativeChoice {
+  const m = blockingModel(kernel, nativeCaches());
+  return {kernel, blocking: {mc: m.mc, kc: m.kc, nc: m.nc, split: m.split}, source: 'model', why: m.why};
+}
+
+/**
+ * What gemm/native runs: `dlbench tune`'s cached choice for this machine when a valid one exists,
+ * else the model's blocks on the best ISA's default tile. `tuned: false` is gemm/native-untuned.
+ */
+export function nativeChoice(tuned: boolean, env: NodeJS.ProcessEnv = process.env): NativeChoice {
+  const kernels = runnableKernels();
+  const best = kernelFor(nativeIsa('best'));
+  if (!best.ok) throw new Error(best.reason);
+  if (tuned) {
+    const t = loadTuned(tuneFingerprint(nativeCaches(), kernels), kernels, env);
+    const k = t && kernels.find((x) => x.symbol === t.best.symbol);
+    if (t && k) {
+      const {mc, kc, nc, split} = t.best;
+      return {
+        kernel: k,
+        blocking: {mc, kc, nc, split},
+        source: 'tuned',
+        why: [`dlbench tune ${t.tunedAt}: best of ${t.tried} tried at sizes ${t.sizes.join(',')}`],
+      };
+    }
+  }
+  return modelChoice(best.kernel);
+}
+
+function choiceParams(c: NativeChoice): Record<string, number | string> {
+  const {kernel: k, blocking: b} = c;
+  return {
+    isa: k.isa,
+    kernel: k.symbol,
+    mr: k.mr,
+    nr: k.nr,
+    mc: b.mc,
+    kc: b.kc,
+    nc: b.nc,
+    split: b.split,
+    blocking: c.source,
+    why: c.why.join('; '),
+  };
+}
+
+interface ChoiceState {
+  addon: NativeAddon;
+  choice: NativeChoice;
+  threads: number;
+  p: GemmShape;
+  a: Float32Array;
+  b: Float32Array;
+  c: Float32Array;
+}
+
+/** A native rung on an explicit choice (kernel + blocks), picked on first use by `pick`. */
+function makeChoiceVariant(
+  id: `gemm/${string}`,
+  summary: string,
+  pick: () => NativeChoice,
+  available: () => {ok: true} | {ok: false; reason: string},
+): KernelVariant<GemmShape, GemmInputs, Float32Array, ChoiceState> {
+  let choice: NativeChoice | undefined;
+  const get = (): NativeChoice => (choice ??= pick());
+  return {
+    id,
+    op: 'gemm',
+    backend: 'native',
+    summary,
+    get params() {
+      return available().ok ? choiceParams(get()) : {};
+    },
+    spec: gemmSpec,
+    available,
+    prepare: (p, {a, b}, {threads}) => ({addon: requireAddon(), choice: get(), threads, p, a, b, c: new Float32Array(p.m * p.n)}),
+    run(s) {
+      const {m, n, k} = s.p;
+      const {kernel, blocking: bk} = s.choice;
+      s.addon.sgemmWith(
+        kernel.symbol,
+        bk.mc,
+        bk.kc,
+        bk.nc,
+        SPLIT_CODE[bk.split],
+        s.threads,
+        m,
+        n,
+        k,
+        s.a,
+        0,
+        k,
+        0,
+        s.b,
+        0,
+        n,
+        0,
+        s.c,
+        0,
+        n,
+        0,
+      );
+      return s.c;
+    },
+  };
+}
+
+/** gemm/native: the tuned choice when `dlbench tune` cached one for this machine, else the model's. */
+export function makeNativeBest(env: NodeJS.ProcessEnv = process.env) {
+  return makeChoiceVariant(
+    'gemm/native',
+    'C addon, Goto/BLIS packing + blocking from the cache model (or `dlbench tune`), best SIMD micro-kernel, pthreads',
+    () => nativeChoice(true, env),
+    () => isaAvailability('best'),
+  );
+}
+
+/** The register-tile shapes the ladder shows, one rung each: gemm/native-<isa>-<MR>x<NR>. */
+export const NATIVE_SHAPES = [
+  {isa: 'avx512', mr: 12, nr: 32},
+  {isa: 'avx512', mr: 14, nr: 32},
+  {isa: 'avx512', mr: 8, nr: 48},
+  {isa: 'avx512', mr: 6, nr: 64},
+] as const satisfies readonly {isa: Isa; mr: number; nr: number}[];
+
+export function makeNativeShape(isa: Isa, mr: number, nr: number) {
+  const symbol = `dlb_sgemm_${isa}_${mr}x${nr}`;
+  const find = (): KernelInfo | undefined => {
+    const n = loadNative();
+    return n.ok ? n.addon.kernels().find((k) => k.symbol === symbol) : undefined;
+  };
+  return makeChoiceVariant(
+    `gemm/native-${isa}-${mr}x${nr}`,
+    `C addon on the ${mr}×${nr} ${isa} register tile (${symbol}), cache blocks from the model`,
+    () => modelChoice(find() as KernelInfo),
+    () => {
+      const n = loadNative();
+      if (!n.ok) return {ok: false, reason: n.reason};
+      const k = find();
+      if (!k) return {ok: false, reason: `no ${symbol} in this build`};
+      return k.supported ? {ok: true} : {ok: false, reason: `this CPU lacks ${isa} (${symbol} cannot run)`};
+    },
+  );
+}
+
+export const nativeUntuned = makeChoiceVariant(
+  'gemm/native-untuned',
+  "gemm/native on the blocking model's choice even when `dlbench tune` cached another (for comparison)",
+  () => nativeChoice(false),
+  () => isaAvailability('best'),
+);
+export const nativeShapes = NATIVE_SHAPES.map((s) => makeNativeShape(s.isa, s.mr, s.nr));

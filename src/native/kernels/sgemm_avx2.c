@@ -59,5 +59,5 @@ static void dlb_sgemm_avx2_6x16(long kc, const float *ap, const float *bp, float
 
 /* KC·MR·4 = 12 KiB A sliver in L1d; KC·NC·4 = 512 KiB B block in L2; MC·KC·4 = 6 MiB in L3. */
 const dlb_kernel_desc dlb_sgemm_avx2_desc = {
-    "dlb_sgemm_avx2_6x16", "avx2", MR, NR, 3072, 512, 256, dlb_sgemm_avx2_6x16,
+    "dlb_sgemm_avx2_6x16", "avx2", MR, NR, 3072, 512, 256, dlb_sgemm_avx2_6x16, NULL,
 };

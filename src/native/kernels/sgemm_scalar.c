@@ -23,5 +23,5 @@ static void dlb_sgemm_scalar_4x4(long kc, const float *ap, const float *bp, floa
 }
 
 const dlb_kernel_desc dlb_sgemm_scalar_desc = {
-    "dlb_sgemm_scalar_4x4", "scalar", MR, NR, 512, 256, 256, dlb_sgemm_scalar_4x4,
+    "dlb_sgemm_scalar_4x4", "scalar", MR, NR, 512, 256, 256, dlb_sgemm_scalar_4x4, NULL,
 };
