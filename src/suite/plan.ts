@@ -100,7 +100,7 @@ export function buildPlan(req: PlanRequest): Plan {
     const twice = texts.filter((t, i) => texts.indexOf(t) !== i);
     if (req.sizes !== undefined && twice.length)
       throw new UsageError(
-        `--size: ${[...new Set(twice)].join(', ')} given more than once in '${req.sizes}'. Valid: each size once`,
+        `--size: ${listSome([...new Set(twice)])} given more than once in '${clip(req.sizes)}'. Valid: each size once`,
       );
     for (const shape of shapes) {
       assertFits(op, shape);
@@ -120,4 +120,13 @@ export function buildPlan(req: PlanRequest): Plan {
   );
   const forced = new Set((req.variants ?? []).filter((p) => !isGlob(p)));
   return {preset, cases, forced};
+}
+
+/** At most five items and a count of the rest: a one-line error stays one line for 1,000 sizes. */
+function listSome(items: string[]): string {
+  return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
+}
+
+function clip(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 77)}...`;
 }

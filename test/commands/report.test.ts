@@ -143,21 +143,14 @@ describe('dlbench run with exports and a baseline', () => {
     expect(readFileSync(f('ci.md'), 'utf8')).toMatch(/### gemm/);
     expect(readFileSync(f('ci.csv'), 'utf8').split('\n')[0]).toMatch(/^op,variant,backend,shape/);
     expect(readFileSync(f('ci.html'), 'utf8')).toMatch(/data-chart="gflops-gemm"/);
-    const gated = await runCli([
-      ...args,
-      '--out',
-      f('ci2.json'),
-      '--baseline',
-      out,
-      '--normalize',
-      'gemm/naive-ijk',
-      '--threshold',
-      '300',
-      '--fail-on-regression',
-    ]);
+    // The verdict itself depends on how loaded this machine is (a loaded CI runner can slow one
+    // run 5×, and normalizing by a calibration case that noisy is refused): gating is tested on
+    // doctored files above and below. Here: the comparison is made and printed, and without
+    // --fail-on-regression it never changes the exit code.
+    const gated = await runCli([...args, '--out', f('ci2.json'), '--baseline', out, '--threshold', '300']);
     expect(gated.code, gated.stderr).toBe(0);
     expect(gated.stdout).toMatch(/baseline .*ci\.json → current/);
-    expect(gated.stdout).toMatch(/^PASS: /m);
+    expect(gated.stdout).toMatch(/^(PASS|FAIL): \d+ /m);
     const bad = await runCli([...args, '--out', f('ci3.json'), '--baseline', f('truncated.json')]);
     expect(bad.code).toBe(2);
     expect(existsSync(f('ci3.json'))).toBe(false);

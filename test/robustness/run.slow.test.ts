@@ -42,7 +42,8 @@ badInputTable('dlbench run: bad input', [
   // Case count: 3000 sizes × 16 GEMM variants.
   {
     args: ['run', '-v', 'gemm/*', '--size', '1..1000+1,1..1000+1,1..1000+1'],
-    message: /--size: 1x1x1, .* given more than once in '1\.\.1000\+1,1\.\.1000\+1,1\.\.1000\+1'\. Valid: each size once/,
+    message:
+      /--size: 1x1x1, 2x2x2, 3x3x3, 4x4x4, 5x5x5 and 995 more given more than once in '1\.\.1000\+1,1\.\.1000\+1,1\.\.1000\+1'\. Valid: each size once/,
   },
   {args: ['run', '-v', 'gemm/*', '--size', huge], message: /--size: 48000 cases planned .* limit of 2000\. .*--max-cases 48000/},
   {
