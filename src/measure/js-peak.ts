@@ -44,24 +44,39 @@ export function jsScalarPeak(ms: number): number {
   return (iters * 12 * 2) / ((t1 - t0) / 1e3) / 1e9;
 }
 
-/** The same probe on `threads` worker threads at once (the first one warm-up), summed. */
+/**
+ * The same probe on `threads` worker threads at once, summed. Each worker warms up first (long
+ * enough for V8 to finish optimizing: a TurboFan job on a background thread would take the other
+ * worker's core), says it is ready, and all start the timed probe together on one message: started
+ * one after another, the probes overlap only partly and with each other's compile jobs.
+ */
 export async function jsScalarPeakThreads(threads: number, ms: number): Promise<number> {
   if (threads <= 1) return jsScalarPeak(ms);
   const src = `const {parentPort, workerData} = require('node:worker_threads');
 const jsScalarPeak = ${jsScalarPeak.toString()};
-jsScalarPeak(20);
-parentPort.postMessage(jsScalarPeak(workerData));`;
-  const runs = Array.from(
-    {length: threads},
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const w = new Worker(src, {eval: true, workerData: ms});
-        w.once('message', (v: number) => {
-          resolve(v);
-          void w.terminate();
-        });
-        w.once('error', reject);
-      }),
-  );
-  return (await Promise.all(runs)).reduce((s, v) => s + v, 0);
+jsScalarPeak(60);
+parentPort.once('message', () => parentPort.postMessage(jsScalarPeak(workerData)));
+parentPort.postMessage('ready');`;
+  const workers = Array.from({length: threads}, () => new Worker(src, {eval: true, workerData: ms}));
+  try {
+    const ready = workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+        }),
+    );
+    await Promise.all(ready);
+    const results = workers.map(
+      (w) =>
+        new Promise<number>((resolve, reject) => {
+          w.once('message', (v: number) => resolve(v));
+          w.once('error', reject);
+        }),
+    );
+    for (const w of workers) w.postMessage('go');
+    return (await Promise.all(results)).reduce((s, v) => s + v, 0);
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
 }
