@@ -166,15 +166,6 @@ describe('dlbench run', () => {
 });
 
 describe('dlbench verify', () => {
-  it('passes every available variant on the edge shapes', async () => {
-    const r = await runCli(['verify', '--op', 'gemm', '--json']);
-    expect(r.code).toBe(0);
-    const {rows, failed} = JSON.parse(r.stdout);
-    expect(failed).toBe(0);
-    const shapes = new Set(rows.map((x: {shapeText: string}) => x.shapeText));
-    for (const s of ['1x1x1', '64x64x1', '1000x3x17', '301x263x257']) expect(shapes.has(s)).toBe(true);
-  });
-
   it('exits 1 and names the failing variant and shape', async () => {
     const r = await runCli(['verify', '--variant', 'gemm/reordered-ikj'], {DLBENCH_INJECT_FAULT: 'gemm/reordered-ikj'});
     expect(r.code).toBe(1);

@@ -140,9 +140,11 @@ describe('run --processes (the CLI)', () => {
     expect(report.results).toHaveLength(2);
     for (const row of report.results) {
       expect(row.state).toBe('ok');
-      expect(row.processMediansMs).toHaveLength(2);
+      // A process whose clock canary moved during a case (a loaded machine) is left out of it and counted.
+      expect(row.processMediansMs.length + (row.machine.movedProcesses ?? 0)).toBe(2);
+      expect(row.processMediansMs.length).toBeGreaterThanOrEqual(1);
       expect(row.samplesMs.length).toBe(row.stats.samples);
-      expect(row.samplesMs.length).toBeGreaterThanOrEqual(10);
+      expect(row.samplesMs.length).toBeGreaterThanOrEqual(5 * row.processMediansMs.length);
       expect(row.machine.canaryBeforeNs).toBeGreaterThan(0);
       expect(typeof row.machine.clockMoved).toBe('boolean');
     }
@@ -161,7 +163,8 @@ describe('run --processes (the CLI)', () => {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.interrupted).toBe(true);
     const first = report.results.find((x: OkCase) => x.variant === 'gemm/naive-ijk' && x.shapeText === '16x16x16');
-    expect(first.processMediansMs).toHaveLength(2);
+    // Both processes finished it; one whose clock canary moved there is left out and counted.
+    expect(first.processMediansMs.length + (first.machine?.movedProcesses ?? 0)).toBe(2);
     expect(report.results.length).toBeLessThanOrEqual(4);
   });
 });
