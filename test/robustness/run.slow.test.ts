@@ -3,6 +3,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {allVariants} from '../../src/kernels/registry.js';
 import {runCli} from '../helpers/cli.js';
 import {gemmReport} from '../helpers/reports.js';
 import {badInputTable} from './table.js';
@@ -12,6 +13,8 @@ const base = {'base.json': JSON.stringify(gemmReport(1))};
 const tooManyThreads = String(4 * os.availableParallelism() + 1);
 // 3000 distinct sizes (the issue's repro repeated one range three times: that is refused below as a duplicate).
 const huge = '1..1000+1,1001..2000+1,2001..3000+1';
+// Every GEMM variant × 3000 sizes × one thread count (the ladder grows: counted from the registry).
+const hugeCases = 3000 * allVariants().filter((v) => v.op === 'gemm').length;
 
 badInputTable('dlbench run: bad input', [
   {args: ['run', '--op', 'nope'], message: /--op: unknown op 'nope'. Valid: gemm/},
@@ -45,7 +48,10 @@ badInputTable('dlbench run: bad input', [
     message:
       /--size: 1x1x1, 2x2x2, 3x3x3, 4x4x4, 5x5x5 and 995 more given more than once in '1\.\.1000\+1,1\.\.1000\+1,1\.\.1000\+1'\. Valid: each size once/,
   },
-  {args: ['run', '-v', 'gemm/*', '--size', huge], message: /--size: 48000 cases planned .* limit of 2000\. .*--max-cases 48000/},
+  {
+    args: ['run', '-v', 'gemm/*', '--size', huge],
+    message: new RegExp(`--size: ${hugeCases} cases planned .* limit of 2000\\. .*--max-cases ${hugeCases}`),
+  },
   {
     args: ['run', '-v', 'gemm/blocked', '--size', huge, '--max-cases', '100'],
     message: /--size: 3000 cases planned .* limit of 100/,
@@ -92,9 +98,21 @@ badInputTable('dlbench run: bad input', [
     files: base,
     message: /--out: cannot write/,
   },
-  // --max-cases raises the limit: 48000 cases pass the count and stop at the baseline instead.
+  // --max-cases raises the limit: the same cases pass the count and stop at the baseline instead.
   {
-    args: ['run', '-v', 'gemm/*', '--size', huge, '--max-cases', '48000', '--baseline', 'base.json', '--normalize', 'nope'],
+    args: [
+      'run',
+      '-v',
+      'gemm/*',
+      '--size',
+      huge,
+      '--max-cases',
+      String(hugeCases),
+      '--baseline',
+      'base.json',
+      '--normalize',
+      'nope',
+    ],
     files: base,
     message: /--normalize: 'nope' is not a case of both/,
   },
