@@ -2,19 +2,13 @@
 // layout and algorithm agreements of nets.test.ts at full size, half a minute together, so they
 // run with `npm run test:slow` (.ci/run runs both); nets.test.ts checks the same on small nets.
 import {describe, expect, it} from 'vitest';
+import {relWorst} from '../helpers/rel-error.js';
 import {resolveChoice} from '../../src/nets/kernels.js';
 import {forwardNet} from '../../src/nets/run-net.js';
 import {findNet} from '../../src/nets/shapes.js';
 
 const caps = {threads: 1};
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const relWorst = (a: Float32Array, b: Float32Array): number => {
-  let worst = 0,
-    norm = 0;
-  for (let i = 0; i < b.length; i++) norm = Math.max(norm, Math.abs(b[i]));
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / norm);
-  return worst;
-};
 
 describe('full-size network forward passes agree across algorithms and layouts', () => {
   it('AlexNet (torchvision): Winograd F(2x2) (im2col fallback on 11×11 and 5×5) agrees with im2col', async () => {

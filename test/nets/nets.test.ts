@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {relWorst} from '../helpers/rel-error.js';
 import {blockedEngine, engineNames, fastestEngine} from '../../src/kernels/gemm/engines.js';
 import {nativeEngine} from '../../src/kernels/gemm/native.js';
 import {nativeIsaOf} from '../../src/kernels/conv2d/winograd-native.js';
@@ -160,14 +161,6 @@ describe('network forward pass: any kernel choice agrees with the reference choi
 });
 
 describe('NHWC networks (--layout nhwc): the same function as NCHW, tensors laid out channels-last', () => {
-  const relWorst = (a: Float32Array, b: Float32Array): number => {
-    let worst = 0,
-      norm = 0;
-    for (let i = 0; i < b.length; i++) norm = Math.max(norm, Math.abs(b[i]));
-    for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / norm);
-    return worst;
-  };
-
   it('plans NHWC conv, pool, LRN and ReLU shapes, and marks fc6 as fed by an H·W·C flatten', () => {
     const plans = planNet(findNet('alexnet-2012'), 2, 'nhwc');
     const by = (name: string) => plans.find((l) => l.def.name === name)!;
